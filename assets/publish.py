@@ -1,0 +1,54 @@
+"""The release: every published table of the store, bundled as an immutable release (warehouse/release.py)."""
+
+from collections.abc import Sequence
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+
+from pipelines.resources import Settings
+from warehouse.release import publish_release
+
+
+def _inputs_for_manifest(settings: Settings) -> dict:
+    """Deliveries behind the release, for the manifest (file, sha256, status)."""
+    store = settings.store()
+    inputs: dict = {}
+    if store.exists("deliveries"):
+        frame = store.read("deliveries", ["delivery_id", "source_id", "file_name", "sha256", "status"])
+        inputs["deliveries"] = frame.to_dict("records")
+    return inputs
+
+
+def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
+    tables = sorted(published_tables)
+
+    @asset(
+        name="release",
+        group_name="publish",
+        deps=[AssetKey(t) for t in tables],
+        description="Publishes every published table as a new immutable release under DATA_DIR/published and "
+        "switches `published/latest` to it once the release is complete.",
+    )
+    def release(context: AssetExecutionContext, settings: Settings) -> MaterializeResult:
+        cfg = settings.config()
+        store = settings.store()
+        missing = [t for t in tables if not store.exists(t)]
+        if missing:
+            raise RuntimeError(f"cannot publish: tables {missing} have not been written (run them first)")
+        rel = publish_release(
+            settings.data_path,
+            {t: store.path(t) for t in tables},
+            data_origin=cfg.data_origin,
+            district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags},
+            inputs=_inputs_for_manifest(settings),
+        )
+        context.log.info(f"published release {rel.release_id} at {rel.path}")
+        return MaterializeResult(
+            metadata={
+                "release_id": rel.release_id,
+                "path": MetadataValue.path(str(rel.path)),
+                "tables": MetadataValue.json({t: i["rows"] for t, i in rel.manifest["tables"].items()}),
+                "data_origin": cfg.data_origin,
+            }
+        )
+
+    return release

@@ -1,0 +1,12 @@
+"""The configured region (district and municipalities) as a table every layer joins against."""
+
+import pandas as pd
+from dagster import asset
+
+from pipelines.resources import Settings
+
+
+@asset(group_name="core", description="The district key and its municipalities, with names and areas, from the "
+       "district configuration.")
+def municipalities(settings: Settings) -> pd.DataFrame:
+    return settings.config().municipalities()

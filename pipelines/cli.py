@@ -1,0 +1,243 @@
+"""The `klimamonitor` command line: run the pipeline, query releases, open the Dagster UI, regenerate the docs.
+
+Every subcommand takes --config (the district configuration; default: the bundled Kreis Soest demo) and
+--data-dir (default: ./data). Exit codes: 0 success, 1 the pipeline or a check failed, 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import click
+
+from pipelines.config import CONFIG_ENV, DATA_DIR_ENV, DEFAULT_CONFIG, ConfigError, load_config, resolve_data_dir
+
+# `dagster dev` without Dagster's supersession/preview warnings (the dagster CLI points users at `dg`).
+_DAGSTER_QUIET = (
+    "import sys, warnings; from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning; "
+    "[warnings.filterwarnings('ignore', category=c) for c in (BetaWarning, PreviewWarning, SupersessionWarning)]; "
+    "from dagster._cli import main; sys.argv[0] = 'dagster'; main()"
+)
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _quiet_dagster() -> None:
+    from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
+
+    for category in (BetaWarning, PreviewWarning, SupersessionWarning):
+        warnings.filterwarnings("ignore", category=category)
+
+
+def common_options(fn):
+    fn = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"Data directory (landing zone, warehouse, releases). Default: ${DATA_DIR_ENV} or ./data",
+    )(fn)
+    fn = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"District configuration YAML. Default: ${CONFIG_ENV} or the bundled demo "
+        f"({DEFAULT_CONFIG.relative_to(DEFAULT_CONFIG.parent.parent)})",
+    )(fn)
+    return fn
+
+
+def _load(config_path: Path | None, data_dir: Path | None):
+    try:
+        cfg = load_config(config_path)
+        cfg.municipalities()
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    return cfg, resolve_data_dir(data_dir)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="klimamonitor")
+def main() -> None:
+    """klimamonitor: energy and CO2 balances (BISKO) and climate-target indicators for a district.
+
+    \b
+    Typical use:
+      klimamonitor run                      run everything on the bundled Kreis Soest demo into ./data
+      klimamonitor run --config my.yaml     run on your district's configuration
+      klimamonitor sql "SELECT * FROM population WHERE year = 2021"
+      klimamonitor ui                       open the Dagster UI (asset graph, run history)
+
+    Outputs land in DATA_DIR/published/<release>/ (Parquet, manifest, DuckDB views); DATA_DIR/published/latest
+    always points to the newest complete release. See README.md and docs/.
+    """
+
+
+@main.command()
+@common_options
+@click.option(
+    "--select",
+    default=None,
+    metavar="SELECTION",
+    help="Only these assets, in Dagster's selection syntax: an asset name ('population'), a group ('group:raw'), "
+    "with upstream ('+population') or downstream ('population+'). Default: everything.",
+)
+def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> None:
+    """Materialise the assets in this process, printing a line per asset and a summary.
+
+    Reads the deliveries the configuration names, builds the warehouse tables, checks them and publishes a new
+    release. Exit 0 when everything succeeded; 1 when an asset or a blocking check failed (the previous release
+    stays `latest`); 2 for a bad configuration or selection.
+    """
+    _quiet_dagster()
+    cfg, data_path = _load(config_path, data_dir)
+    from dagster import AssetSelection, DagsterInstance
+
+    from pipelines.definitions import MAIN_JOB, build_defs
+    from pipelines.instance import ensure_dagster_home
+    from pipelines.progress import RunSummary, progress_logger
+
+    data_path.mkdir(parents=True, exist_ok=True)
+    ensure_dagster_home(data_path)
+    probe = build_defs(cfg.path, data_path)
+    graph = probe.resolve_asset_graph()
+    all_keys = graph.get_all_asset_keys()
+    if select:
+        try:
+            keys = AssetSelection.from_string(select).resolve(graph)
+        except Exception as exc:  # dagster raises several types for a bad selection string
+            click.echo(f"error: --select {select!r} is not a valid selection: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        if not keys:
+            click.echo(f"error: --select {select!r} matches no asset; assets: "
+                       f"{', '.join(sorted(k.to_user_string() for k in all_keys))}", err=True)
+            sys.exit(EXIT_USAGE)
+    else:
+        keys = all_keys
+    click.echo(f"klimamonitor run: {cfg.district.name} ({cfg.district.ags}), data origin {cfg.data_origin}")
+    click.echo(f"  configuration: {cfg.path}")
+    click.echo(f"  data directory: {data_path}")
+    click.echo(f"  assets: {len(keys)} of {len(all_keys)}")
+    defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(len(keys))})
+    job = defs.resolve_job_def(MAIN_JOB)
+    started = time.perf_counter()
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+            run_config={"loggers": {"console": {}}},
+        )
+    summary = RunSummary.from_result(result, time.perf_counter() - started)
+    click.echo(summary.render(data_path))
+    if not summary.success:
+        click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@common_options
+@click.argument("query")
+@click.option("--release", "release_id", default=None, help="Release id to query (default: latest).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.option("--limit", default=200, show_default=True, help="Rows to print in table mode (CSV prints all).")
+def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id: str | None, as_csv: bool,
+        limit: int) -> None:
+    """Run a SQL query (DuckDB dialect) against the published tables of a release.
+
+    Every published table is a view of the same name, e.g.
+
+    \b
+      klimamonitor sql "SELECT ags, name FROM municipalities"
+      klimamonitor sql --csv "SELECT * FROM population" > population.csv
+    """
+    import duckdb
+
+    from warehouse.release import DUCKDB_FILE, latest_release, published_root
+
+    data_path = resolve_data_dir(data_dir)
+    release_dir = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
+    if release_dir is None or not (release_dir / DUCKDB_FILE).exists():
+        which = f"release {release_id!r}" if release_id else "a latest release"
+        click.echo(f"error: no {which} under {published_root(data_path)}; run `klimamonitor run` first", err=True)
+        sys.exit(EXIT_USAGE)
+    con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
+    try:
+        con.execute("SET file_search_path = ?", [str(release_dir)])
+        relation = con.sql(query)
+        if relation is None:
+            return
+        frame = relation.df()
+    except duckdb.Error as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        con.close()
+    if as_csv:
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 60):
+            click.echo(frame.head(limit).to_string(index=False))
+        if len(frame) > limit:
+            click.echo(f"... {len(frame) - limit} more rows (use --limit or --csv)")
+
+
+@main.command()
+@common_options
+@click.option("--port", default=3000, show_default=True)
+def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
+    """Open the Dagster UI (dagster dev) on this configuration and data directory.
+
+    Shows the asset graph by layer, the runs of `klimamonitor run` on the same data directory and lets you
+    materialise assets by hand. Stop it with Ctrl-C.
+    """
+    import subprocess
+
+    from pipelines.config import PROJECT_ROOT
+    from pipelines.instance import ensure_dagster_home
+
+    cfg, data_path = _load(config_path, data_dir)
+    data_path.mkdir(parents=True, exist_ok=True)
+    home = ensure_dagster_home(data_path)
+    env = {
+        **os.environ,
+        CONFIG_ENV: str(cfg.path),
+        DATA_DIR_ENV: str(data_path),
+        "DAGSTER_HOME": str(home),
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    }
+    cmd = [sys.executable, "-c", _DAGSTER_QUIET, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(port)]
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C to stop")
+    sys.exit(subprocess.call(cmd, env=env, cwd=PROJECT_ROOT))
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that docs/data-dictionary.md is current (exit 1 if not).")
+def docs(check: bool) -> None:
+    """Regenerate docs/data-dictionary.md from the central catalog."""
+    from pipelines.config import PROJECT_ROOT
+    from warehouse.catalog import data_dictionary_markdown
+
+    target = PROJECT_ROOT / "docs" / "data-dictionary.md"
+    text = data_dictionary_markdown()
+    if check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            click.echo(f"{target} is out of date; run `klimamonitor docs`", err=True)
+            sys.exit(EXIT_FAILED)
+        click.echo(f"{target} is current")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

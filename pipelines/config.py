@@ -1,0 +1,173 @@
+"""The district configuration: one YAML file (plus CSV files it names) that says which region, which years, which
+sources and which factor set. Everything a district changes lives there, not in code.
+
+Paths in the file are relative to the file. Credentials are never written there: a source names the environment
+variable that holds them. Loading validates the whole file and reports every problem with its place in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from warehouse.fields import AGS_PATTERN
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kreis_soest.yaml"
+DEFAULT_DATA_DIR = Path("data")
+CONFIG_ENV = "KLIMAMONITOR_CONFIG"
+DATA_DIR_ENV = "KLIMAMONITOR_DATA_DIR"
+
+
+class ConfigError(ValueError):
+    """The district configuration is invalid; the message names the file and the place in it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Years(_Strict):
+    first: int = Field(ge=1990, le=2100)
+    last: int = Field(ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Years:
+        if self.last < self.first:
+            raise ValueError(f"last year {self.last} is before first year {self.first}")
+        return self
+
+    @property
+    def range(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+class District(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    ags: str = Field(pattern=AGS_PATTERN)
+    municipalities: Path
+    years: Years
+
+
+class ExpectedDelivery(_Strict):
+    """A year's data are due on this day of the following year (e.g. month 6, day 30)."""
+
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
+class Source(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    partner: str
+    connector: Literal["file_drop", "sql"]
+    format: str
+    location: str | None = None  # file_drop: folder or fsspec URL
+    url_env: str | None = None  # sql: environment variable holding the SQLAlchemy URL
+    url_default: str | None = None  # sql: URL used when the variable is unset (demo only; no credentials)
+    options: dict[str, Any] = Field(default_factory=dict)
+    mappings: dict[str, Any] = Field(default_factory=dict)
+    expected_delivery: ExpectedDelivery | None = None
+    description: str = ""
+
+    @field_validator("url_default")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        if value and re.search(r"://[^/@]+:[^/@]+@", value):
+            raise ValueError("url_default must not contain credentials; put the URL in the environment variable")
+        return value
+
+    @model_validator(mode="after")
+    def _connector_fields(self) -> Source:
+        if self.connector == "file_drop" and not self.location:
+            raise ValueError(f"source {self.id!r}: a file_drop source needs `location`")
+        if self.connector == "sql" and not (self.url_env or self.url_default):
+            raise ValueError(f"source {self.id!r}: an sql source needs `url_env` (or `url_default` for a demo)")
+        return self
+
+
+class DistrictConfig(_Strict):
+    district: District
+    data_origin: Literal["synthetic_demo", "partner_deliveries"]
+    sources: list[Source] = Field(default_factory=list)
+    path: Path = Path(".")  # the file it was loaded from (set by load_config)
+
+    @model_validator(mode="after")
+    def _unique_sources(self) -> DistrictConfig:
+        ids = [s.id for s in self.sources]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"source ids must be unique; repeated: {dupes}")
+        return self
+
+    def resolve(self, relative: str | Path) -> Path:
+        """A path from the file, relative to the file's folder."""
+        p = Path(relative)
+        return p if p.is_absolute() else (self.path.parent / p)
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise ConfigError(f"{self.path}: no source {source_id!r}; configured: {[s.id for s in self.sources]}")
+
+    def municipalities(self) -> pd.DataFrame:
+        """The region table (district row first), checked: keys valid and unique, municipalities inside the district."""
+        path = self.resolve(self.district.municipalities)
+        try:
+            frame = pd.read_csv(path, dtype={"ags": "str"}, encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{self.path}: district.municipalities file not found: {path}") from None
+        required = {"ags", "name", "kind", "area_ha"}
+        if not required <= set(frame.columns):
+            raise ConfigError(f"{path}: needs columns {sorted(required)}, has {list(frame.columns)}")
+        problems = []
+        bad = frame[~frame["ags"].astype(str).str.fullmatch(AGS_PATTERN[1:-1])]
+        problems += [f"row {i + 2}: ags {v!r} is not an 8-digit key" for i, v in bad["ags"].items()]
+        dup = frame[frame["ags"].duplicated()]
+        problems += [f"row {i + 2}: ags {v} appears twice" for i, v in dup["ags"].items()]
+        districts = frame[frame["kind"] == "district"]
+        if list(districts["ags"]) != [self.district.ags]:
+            problems.append(f"exactly one row of kind 'district' with ags {self.district.ags} is required")
+        prefix = self.district.ags[:5]
+        outside = frame[(frame["kind"] == "municipality") & ~frame["ags"].astype(str).str.startswith(prefix)]
+        problems += [f"row {i + 2}: municipality {v} is not inside district {self.district.ags}" for i, v in outside["ags"].items()]
+        if problems:
+            raise ConfigError(f"{path}: " + "; ".join(problems))
+        return frame[["ags", "name", "kind", "area_ha"]].reset_index(drop=True)
+
+    def municipality_keys(self) -> list[str]:
+        frame = self.municipalities()
+        return sorted(frame.loc[frame["kind"] == "municipality", "ags"])
+
+
+def _location(exc: dict) -> str:
+    return ".".join(str(p) for p in exc["loc"]) or "(top level)"
+
+
+def load_config(path: str | Path | None = None) -> DistrictConfig:
+    """Load and validate a district configuration; raises ConfigError listing every problem with its place."""
+    path = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).resolve()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping with keys district, data_origin, sources")
+    try:
+        return DistrictConfig.model_validate({**raw, "path": path})
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {_location(e)}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: invalid configuration:\n{problems}") from None
+
+
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    return Path(data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).resolve()

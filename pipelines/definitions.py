@@ -1,0 +1,58 @@
+"""The Dagster code location: assets, checks, resources and the main job, built for one configuration and data dir.
+
+`build_defs(...)` is what the CLI and the tests call (they swap the configuration, the data directory and the
+loggers); the module-level `defs` is what `dagster dev` loads through workspace.yaml, from the environment
+variables KLIMAMONITOR_CONFIG and KLIMAMONITOR_DATA_DIR (defaults: the bundled demo, ./data).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+
+from dagster import AssetSelection, AssetsDefinition, Definitions, LoggerDefinition, define_asset_job
+from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
+
+from assets import region
+from assets.publish import build_release_asset
+from pipelines.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
+from pipelines.resources import ParquetIOManager, Settings
+from warehouse.catalog import all_tables
+
+for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
+    warnings.filterwarnings("ignore", category=_category)
+
+MAIN_JOB = "main"
+
+
+def _table_assets() -> list[AssetsDefinition]:
+    return [region.municipalities]
+
+
+def build_defs(
+    config_path: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    loggers: Mapping[str, LoggerDefinition] | None = None,
+) -> Definitions:
+    import os
+
+    config_path = Path(config_path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).resolve()
+    data_dir = resolve_data_dir(data_dir)
+    table_assets = _table_assets()
+    catalog = all_tables()
+    published = [key.path[-1] for a in table_assets for key in a.keys if catalog.get(key.path[-1]) and catalog[key.path[-1]].published]
+    assets = [*table_assets, build_release_asset(published)]
+    main_job = define_asset_job(MAIN_JOB, selection=AssetSelection.all(), description="Everything, landing to release.")
+    return Definitions(
+        assets=assets,
+        jobs=[main_job],
+        resources={
+            "settings": Settings(config_path=str(config_path), data_dir=str(data_dir)),
+            "io_manager": ParquetIOManager(data_dir=str(data_dir)),
+        },
+        loggers=dict(loggers) if loggers else None,
+    )
+
+
+defs = build_defs()

@@ -1,0 +1,24 @@
+"""The project-local Dagster instance: DATA_DIR/.dagster with telemetry off, shared by `klimamonitor run` and the UI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DAGSTER_YAML = """\
+# Written by klimamonitor. Local run and event storage (SQLite) for this data directory.
+# For production storage on PostgreSQL see deploy/ (docs/operations.md).
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home(data_dir: Path) -> Path:
+    """Create DATA_DIR/.dagster with a dagster.yaml (telemetry off) and point DAGSTER_HOME at it."""
+    home = Path(data_dir).resolve() / ".dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    cfg = home / "dagster.yaml"
+    if not cfg.exists():
+        cfg.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

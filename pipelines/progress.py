@@ -1,0 +1,153 @@
+"""What a person sees while the pipeline runs: one line per asset as it finishes, and a summary at the end.
+
+`progress_logger` replaces Dagster's console logger for `klimamonitor run`; `RunSummary` is collected from the
+run's events afterwards, so the summary reports what Dagster recorded, not what we hoped happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from dagster import DagsterEventType, LoggerDefinition, logger
+
+
+def error_message(err) -> str:
+    """The message a person needs from a Dagster error: the innermost cause, not Dagster's wrapper."""
+    if err is None:
+        return "failed"
+    while getattr(err, "cause", None) is not None:
+        err = err.cause
+    return err.message.strip()
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, total: int, stream: TextIO):
+        super().__init__(level=logging.DEBUG)
+        self.total = total
+        self.stream = stream
+        self.done = 0
+        self.started: dict[str, float] = {}
+        self.rows: dict[str, int] = {}
+
+    def _line(self, step: str, status: str, detail: str) -> None:
+        self.done += 1
+        width = len(str(self.total))
+        self.stream.write(f"  [{self.done:>{width}}/{self.total}] {step:<36} {status:<7} {detail}\n")
+        self.stream.flush()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            if record.levelno >= logging.WARNING:
+                self.stream.write(f"      {record.levelname.lower()}: {meta.get('orig_message', record.getMessage())}\n")
+            return
+        step = event.step_key or ""
+        kind = event.event_type
+        if kind == DagsterEventType.STEP_START:
+            self.started[step] = time.perf_counter()
+        elif kind == DagsterEventType.ASSET_MATERIALIZATION:
+            md = event.event_specific_data.materialization.metadata
+            if "dagster/row_count" in md:
+                self.rows[step] = md["dagster/row_count"].value
+        elif kind == DagsterEventType.STEP_SUCCESS:
+            secs = time.perf_counter() - self.started.get(step, time.perf_counter())
+            rows = self.rows.get(step)
+            detail = f"{secs:6.2f} s" + (f"   {rows:>9,} rows" if rows is not None else "")
+            self._line(step, "ok", detail)
+        elif kind == DagsterEventType.STEP_FAILURE:
+            self._line(step, "FAILED", error_message(event.event_specific_data.error).splitlines()[0])
+        elif kind == DagsterEventType.STEP_SKIPPED:
+            self._line(step, "skipped", "(an upstream step failed or a blocking check did not pass)")
+        elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                self.stream.write(
+                    f"      check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: "
+                    f"{'FAILED' if evaluation.severity.value == 'ERROR' else 'warning'}\n"
+                )
+
+
+def progress_logger(total_steps: int, stream: TextIO | None = None) -> LoggerDefinition:
+    """A Dagster logger that prints one line per finished step."""
+
+    @logger(description="klimamonitor progress lines")
+    def _progress(_init_context):
+        lg = logging.Logger("klimamonitor.progress", level=logging.DEBUG)
+        lg.addHandler(_ProgressHandler(total_steps, stream or sys.stdout))
+        return lg
+
+    return _progress
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    tables: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    release: dict | None = None
+    seconds: float = 0.0
+
+    @classmethod
+    def from_result(cls, result, seconds: float) -> RunSummary:
+        summary = cls(success=result.success, seconds=seconds)
+        for event in result.all_events:
+            kind = event.event_type
+            if kind == DagsterEventType.ASSET_MATERIALIZATION:
+                mat = event.event_specific_data.materialization
+                name = mat.asset_key.to_user_string()
+                md = mat.metadata
+                if "dagster/row_count" in md:
+                    summary.tables[name] = md["dagster/row_count"].value
+                if name == "release" and "release_id" in md:
+                    summary.release = {"release_id": md["release_id"].value, "path": md["path"].value}
+            elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+                ev = event.event_specific_data
+                label = f"{ev.asset_key.to_user_string()}:{ev.check_name}"
+                if ev.passed:
+                    summary.checks_passed += 1
+                elif ev.severity.value == "ERROR":
+                    summary.checks_failed.append(label)
+                else:
+                    summary.checks_warned.append(label)
+            elif kind == DagsterEventType.STEP_FAILURE:
+                summary.failures.append(f"{event.step_key}: {error_message(event.event_specific_data.error)}")
+        return summary
+
+    def render(self, data_dir) -> str:
+        lines = ["", "Summary"]
+        if self.tables:
+            lines.append("  tables written:")
+            lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in sorted(self.tables.items())]
+        else:
+            lines.append("  tables written: none")
+        lines.append(
+            f"  checks: {self.checks_passed} passed, {len(self.checks_failed)} failed, {len(self.checks_warned)} warnings"
+        )
+        lines += [f"    failed: {c}" for c in self.checks_failed]
+        lines += [f"    warning: {c}" for c in self.checks_warned]
+        if self.release:
+            lines.append(f"  release: {self.release['release_id']} (published/latest now points to it)")
+        else:
+            lines.append("  release: none published in this run; published/latest is unchanged")
+        lines.append(f"  time: {self.seconds:.1f} s")
+        if self.failures:
+            lines.append("  FAILED:")
+            for failure in self.failures:
+                first, *rest = failure.splitlines()
+                lines.append(f"    {first}")
+                lines += [f"      {r}" for r in rest[:8]]
+        lines.append("")
+        lines.append("Where to look:")
+        lines.append(f"  release:   {data_dir}/published/latest/  (manifest.json, *.parquet, klimamonitor.duckdb)")
+        lines.append(f"  internal:  {data_dir}/warehouse/*.parquet")
+        lines.append("  query:     klimamonitor sql \"SELECT * FROM municipalities\"   (or duckdb / pandas on the Parquet files)")
+        lines.append("  UI:        klimamonitor ui   (Dagster UI with this run's history)")
+        return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""Dagster resources: the run settings (which configuration, which data directory) and the Parquet IO manager.
+
+Assets receive `settings` and return frames; the IO manager writes each frame to the store through the catalog,
+so a table that is not in the catalog, or does not match it, fails where it is written.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from dagster import (
+    ConfigurableIOManager,
+    ConfigurableResource,
+    InputContext,
+    MetadataValue,
+    OutputContext,
+    TableColumn,
+    TableSchema,
+)
+
+from pipelines.config import DistrictConfig, load_config
+from warehouse.catalog import get_table
+from warehouse.store import ParquetStore
+
+
+@lru_cache(maxsize=8)
+def _cached_config(path: str, mtime_ns: int) -> DistrictConfig:
+    return load_config(path)
+
+
+class Settings(ConfigurableResource):
+    """Which district configuration and which data directory a run uses."""
+
+    config_path: str
+    data_dir: str
+
+    def config(self) -> DistrictConfig:
+        path = Path(self.config_path)
+        return _cached_config(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    def store(self) -> ParquetStore:
+        return ParquetStore(self.data_path / "warehouse")
+
+
+def column_schema(table_name: str) -> TableSchema:
+    table = get_table(table_name)
+    return TableSchema(
+        columns=[
+            TableColumn(c.name, c.type, description=c.description + (f" [{c.unit}]" if c.unit else ""))
+            for c in table.columns
+        ]
+    )
+
+
+class ParquetIOManager(ConfigurableIOManager):
+    """Stores each asset's frame as DATA_DIR/warehouse/<asset name>.parquet with the catalog schema."""
+
+    data_dir: str
+
+    def _store(self) -> ParquetStore:
+        return ParquetStore(Path(self.data_dir) / "warehouse")
+
+    def handle_output(self, context: OutputContext, obj: pd.DataFrame | None) -> None:
+        if obj is None:
+            return
+        name = context.asset_key.path[-1]
+        written = self._store().write(name, obj)
+        context.add_output_metadata(
+            {
+                "dagster/row_count": written.rows,
+                "path": MetadataValue.path(str(written.path)),
+                "sha256": written.sha256,
+                "dagster/column_schema": column_schema(name),
+            }
+        )
+
+    def load_input(self, context: InputContext) -> pd.DataFrame:
+        return self._store().read(context.upstream_output.asset_key.path[-1])

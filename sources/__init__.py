@@ -1,0 +1,1 @@
+"""Connectors and parsers for partner deliveries (Dagster-free), and the synthetic demo deliveries."""

@@ -1,0 +1,55 @@
+"""Shared fixtures: temporary data directories, the demo configuration, and reachability of local services.
+
+Tests that need a service (PostgreSQL, MariaDB, ...) use the `postgres_url`/`mariadb_url` fixtures: on a laptop
+without the service they skip with the reason; with CI=true they fail instead, so CI never silently skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import DEFAULT_CONFIG
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def demo_config() -> Path:
+    return DEFAULT_CONFIG
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    (tmp_path / "dagster_home").mkdir(exist_ok=True)
+    (tmp_path / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    for var in ("KLIMAMONITOR_CONFIG", "KLIMAMONITOR_DATA_DIR"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def service_available(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, port: int) -> None:
+    if service_available("127.0.0.1", port):
+        return
+    message = f"{name} is not reachable on 127.0.0.1:{port}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}, and CI=true requires it (start it in .ci/run)")
+    pytest.skip(f"{message}; start it to run this test")

@@ -1,0 +1,109 @@
+"""The command line: help texts, exit codes, the progress and summary of `run`, and `sql` on the release."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from warehouse.catalog import arrow_schema, get_table
+from warehouse.release import latest_release, verify_release
+
+SUBCOMMANDS = ["run", "sql", "ui", "docs"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_main_help_explains_the_tool(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for word in ["run", "sql", "ui", "published/latest", "Kreis Soest"]:
+        assert word in result.output
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: main" in result.output or "Usage:" in result.output
+    if command != "docs":
+        assert "--config" in result.output and "--data-dir" in result.output
+
+
+def test_run_on_demo_publishes_a_release_and_summarises(runner, data_dir, demo_config):
+    result = runner.invoke(main, ["run", "--config", str(demo_config), "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "[1/" in out and " ok " in out  # progress per asset
+    assert "tables written:" in out and "municipalities" in out
+    assert "checks:" in out
+    assert "release: " in out and "published/latest now points to it" in out
+    rel = latest_release(data_dir)
+    manifest = verify_release(rel)
+    assert manifest["data_origin"] == "synthetic_demo"
+    assert rel.name in out
+    # every table written, internal or published, is in the catalog and matches it exactly
+    for path in [*(data_dir / "warehouse").glob("*.parquet"), *rel.glob("*.parquet")]:
+        schema = pq.read_schema(path)
+        expected = arrow_schema(get_table(path.stem))
+        assert schema.equals(expected, check_metadata=False), path
+        assert schema.metadata[b"klimamonitor.table"].decode() == path.stem
+
+
+def test_select_runs_a_subset(runner, data_dir, demo_config):
+    result = runner.invoke(main, ["run", "--config", str(demo_config), "--data-dir", str(data_dir),
+                                  "--select", "municipalities"])
+    assert result.exit_code == 0, result.output
+    assert "assets: 1 of" in result.output
+    assert latest_release(data_dir) is None
+    assert "published/latest is unchanged" in result.output
+
+
+def test_failed_run_exits_1_and_keeps_latest(runner, data_dir, demo_config):
+    ok = runner.invoke(main, ["run", "--data-dir", str(data_dir)])
+    assert ok.exit_code == 0, ok.output
+    before = latest_release(data_dir)
+    (data_dir / "warehouse" / "municipalities.parquet").unlink()
+    failed = runner.invoke(main, ["run", "--data-dir", str(data_dir), "--select", "release"])
+    assert failed.exit_code == 1
+    assert "FAILED" in failed.output
+    assert "tables ['municipalities'] have not been written" in failed.output
+    assert latest_release(data_dir) == before
+
+
+def test_bad_selection_and_bad_config_exit_2(runner, data_dir, tmp_path):
+    bad_select = runner.invoke(main, ["run", "--data-dir", str(data_dir), "--select", "no_such_asset"])
+    assert bad_select.exit_code == 2
+    assert "matches no asset" in bad_select.output or "not a valid selection" in bad_select.output
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("district:\n  id: Bad Id\n  name: x\n  ags: '123'\n  municipalities: m.csv\n"
+                   "  years: {first: 2010, last: 2005}\ndata_origin: synthetic_demo\n")
+    bad_cfg = runner.invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data_dir)])
+    assert bad_cfg.exit_code == 2
+    for fragment in ["district.id", "district.ags", "district.years", str(cfg)]:
+        assert fragment in bad_cfg.output
+
+
+def test_sql_queries_latest_release(runner, data_dir):
+    assert runner.invoke(main, ["run", "--data-dir", str(data_dir)]).exit_code == 0
+    result = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "--csv",
+                                  "SELECT ags, name FROM municipalities WHERE kind = 'district'"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["ags,name", "05974000,Kreis Soest"]
+    bad = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "SELECT * FROM nope"])
+    assert bad.exit_code == 2 and "nope" in bad.output
+
+
+def test_sql_without_release_explains(runner, data_dir):
+    result = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "SELECT 1"])
+    assert result.exit_code == 2
+    assert "klimamonitor run" in result.output
+
+
+def test_docs_check(runner):
+    result = runner.invoke(main, ["docs", "--check"])
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,324 @@
+"""The central catalog: every table and column klimamonitor writes, defined once.
+
+A `Field` is a column (type, unit, description, allowed values or range); a `Table` is a field list plus a primary
+key. `warehouse/fields.py` and `warehouse/tables.py` hold the definitions; this module turns them into everything
+else: Parquet schemas with descriptions and units in the footer, frame conformance (`conform`), the Frictionless
+`datapackage.json` and the Markdown data dictionary. Validation suites (Great Expectations) are built from it too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+CONTRACT_VERSION = "1.1.0"
+CONTRACT_NOTES = (
+    "1.0.0: CONTRACT.md as written. "
+    "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys."
+)
+
+# Logical types: arrow type, Frictionless type.
+_TYPES: dict[str, tuple[pa.DataType, str]] = {
+    "string": (pa.string(), "string"),
+    "ags": (pa.string(), "string"),
+    "integer": (pa.int64(), "integer"),
+    "year": (pa.int64(), "year"),
+    "number": (pa.float64(), "number"),
+    "boolean": (pa.bool_(), "boolean"),
+    "datetime": (pa.timestamp("us", tz="UTC"), "datetime"),
+    "date": (pa.date32(), "date"),
+    "list_integer": (pa.list_(pa.int64()), "array"),
+    "list_string": (pa.list_(pa.string()), "array"),
+}
+
+
+class CatalogError(ValueError):
+    """A frame does not match its catalog definition (missing/extra column, wrong type, null in a required column)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    description: str
+    unit: str | None = None
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    required: bool = False  # not null
+
+    def __post_init__(self) -> None:
+        if self.type not in _TYPES:
+            raise ValueError(f"field {self.name!r}: unknown type {self.type!r}; known: {sorted(_TYPES)}")
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return _TYPES[self.type][0]
+
+    def with_(self, **changes) -> Field:
+        """The same field with some attributes changed (e.g. required=True inside a key)."""
+        return Field(**{**self.__dict__, **changes})
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    layer: str  # raw, core, balance, indicators, published
+    description: str
+    columns: tuple[Field, ...]
+    primary_key: tuple[str, ...] = ()
+    published: bool = False
+    sort_by: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Field:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+    @property
+    def order(self) -> list[str]:
+        """Row order that makes the written file deterministic."""
+        return list(self.sort_by or self.primary_key)
+
+
+def build_table(
+    fields: Mapping[str, Field],
+    name: str,
+    layer: str,
+    description: str,
+    columns: Iterable[str],
+    primary_key: Iterable[str] = (),
+    *,
+    published: bool = False,
+    sort_by: Iterable[str] = (),
+) -> Table:
+    """A table from field names; key columns become required."""
+    primary_key = tuple(primary_key)
+    cols = []
+    for col in columns:
+        if col not in fields:
+            raise KeyError(f"table {name!r}: column {col!r} is not defined in warehouse/fields.py")
+        f = fields[col]
+        cols.append(f.with_(required=True) if col in primary_key else f)
+    missing_key = set(primary_key) - {c.name for c in cols}
+    if missing_key:
+        raise KeyError(f"table {name!r}: primary key columns {sorted(missing_key)} are not among its columns")
+    return Table(name, layer, description, tuple(cols), primary_key, published, tuple(sort_by))
+
+
+def get_table(name: str) -> Table:
+    from warehouse.tables import TABLES
+
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise CatalogError(
+            f"table {name!r} is not in the catalog (warehouse/tables.py); every written table must be defined there"
+        ) from None
+
+
+def all_tables() -> dict[str, Table]:
+    from warehouse.tables import TABLES
+
+    return dict(TABLES)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parquet schema and conformance
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """The Parquet schema of a table, with description and unit of every column in the footer."""
+    arrow_fields = []
+    for col in table.columns:
+        meta = {"description": col.description}
+        if col.unit:
+            meta["unit"] = col.unit
+        arrow_fields.append(pa.field(col.name, col.arrow_type, nullable=not col.required, metadata=meta))
+    schema_meta = {
+        "klimamonitor.table": table.name,
+        "klimamonitor.layer": table.layer,
+        "klimamonitor.description": table.description,
+        "klimamonitor.primary_key": json.dumps(list(table.primary_key)),
+        "klimamonitor.contract_version": CONTRACT_VERSION,
+    }
+    return pa.schema(arrow_fields, metadata=schema_meta)
+
+
+def _to_arrow_column(series: pd.Series, col: Field, table: Table) -> pa.Array:
+    try:
+        if col.type in ("integer", "year"):
+            numeric = pd.to_numeric(series, errors="raise")
+            if numeric.notna().any() and not (numeric.dropna() == numeric.dropna().round()).all():
+                raise ValueError("non-integer values")
+            return pa.array(numeric.astype("Int64"), type=col.arrow_type, from_pandas=True)
+        if col.type == "datetime":
+            return pa.array(pd.to_datetime(series, utc=True), type=col.arrow_type, from_pandas=True)
+        if col.type == "date":
+            return pa.array(pd.to_datetime(series).dt.date, type=col.arrow_type, from_pandas=True)
+        if col.type in ("string", "ags"):
+            values = [None if _isna(v) else v for v in series.tolist()]
+            bad = [v for v in values if v is not None and not isinstance(v, str)]
+            if bad:
+                raise TypeError(f"non-string values such as {bad[0]!r}")
+            return pa.array(values, type=col.arrow_type)
+        if col.type == "boolean":
+            values = [None if _isna(v) else v for v in series.tolist()]
+            bad = [v for v in values if v is not None and v not in (True, False)]
+            if bad:
+                raise TypeError(f"non-boolean values such as {bad[0]!r}")
+            return pa.array(values, type=col.arrow_type)
+        if col.type.startswith("list_"):
+            return pa.array([None if v is None else list(v) for v in series.tolist()], type=col.arrow_type)
+        return pa.array(series, type=col.arrow_type, from_pandas=True)
+    except (TypeError, ValueError, pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise CatalogError(f"table {table.name!r}, column {col.name!r}: cannot store as {col.type}: {exc}") from exc
+
+
+def _isna(value) -> bool:
+    if isinstance(value, list | tuple | dict):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def conform(frame: pd.DataFrame, table: Table | str) -> pa.Table:
+    """The frame as an arrow table of exactly the catalog schema, sorted by the key.
+
+    Raises CatalogError naming table and column for a missing or undeclared column, a value that does not fit the
+    declared type, a null in a required column, or a duplicated primary key.
+    """
+    table = get_table(table) if isinstance(table, str) else table
+    present = list(frame.columns)
+    missing = [c for c in table.column_names if c not in present]
+    extra = [c for c in present if c not in table.column_names]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing columns {missing}")
+        if extra:
+            parts.append(f"columns not in the catalog {extra}")
+        raise CatalogError(f"table {table.name!r}: " + "; ".join(parts) + " (see warehouse/tables.py)")
+    frame = frame.reset_index(drop=True)
+    if table.primary_key:
+        dupes = frame.duplicated(list(table.primary_key), keep=False)
+        if dupes.any():
+            sample = frame.loc[dupes, list(table.primary_key)].head(3).to_dict("records")
+            raise CatalogError(
+                f"table {table.name!r}: {int(dupes.sum())} rows share a primary key {list(table.primary_key)}, "
+                f"e.g. {sample}"
+            )
+    if table.order:
+        frame = frame.sort_values(table.order, kind="mergesort", na_position="last").reset_index(drop=True)
+    arrays = []
+    for col in table.columns:
+        arr = _to_arrow_column(frame[col.name], col, table)
+        if col.required and arr.null_count:
+            raise CatalogError(f"table {table.name!r}, column {col.name!r}: {arr.null_count} null values in a required column")
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Descriptors generated from the catalog
+
+
+def frictionless_schema(table: Table) -> dict:
+    fields = []
+    for col in table.columns:
+        f: dict = {"name": col.name, "type": _TYPES[col.type][1], "description": col.description}
+        if col.unit:
+            f["unit"] = col.unit
+        constraints: dict = {}
+        if col.required:
+            constraints["required"] = True
+        if col.allowed:
+            constraints["enum"] = list(col.allowed)
+        if col.minimum is not None:
+            constraints["minimum"] = col.minimum
+        if col.maximum is not None:
+            constraints["maximum"] = col.maximum
+        if col.pattern:
+            constraints["pattern"] = col.pattern
+        if constraints:
+            f["constraints"] = constraints
+        fields.append(f)
+    schema: dict = {"fields": fields}
+    if table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
+    return schema
+
+
+def datapackage(resources: Mapping[str, dict], *, name: str, title: str, version: str, data_origin: str) -> dict:
+    """A Frictionless Data Package descriptor; `resources` maps table name to {path, hash, bytes}."""
+    res = []
+    for table_name in sorted(resources):
+        table = get_table(table_name)
+        info = resources[table_name]
+        res.append(
+            {
+                "name": table.name,
+                "path": info["path"],
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "description": table.description,
+                "hash": f"sha256:{info['sha256']}",
+                "bytes": info["bytes"],
+                "schema": frictionless_schema(table),
+            }
+        )
+    return {
+        "profile": "data-package",
+        "name": name,
+        "title": title,
+        "version": version,
+        "keywords": ["BISKO", "CO2", "Klimaschutz", "energy balance"],
+        "klimamonitor": {"data_origin": data_origin, "contract_version": CONTRACT_VERSION},
+        "resources": res,
+    }
+
+
+def data_dictionary_markdown() -> str:
+    """docs/data-dictionary.md, generated; `klimamonitor docs` rewrites it and a test keeps it current."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from the central catalog (`warehouse/fields.py`, `warehouse/tables.py`) by `klimamonitor docs`;",
+        "do not edit by hand. Published tables are the contract (`CONTRACT.md`); the others are internal.",
+        f"Contract version {CONTRACT_VERSION}.",
+        "",
+    ]
+    tables = all_tables()
+    for layer in ("published", "raw", "core", "balance", "indicators"):
+        in_layer = [t for t in tables.values() if (t.published if layer == "published" else (t.layer == layer and not t.published))]
+        if not in_layer:
+            continue
+        lines += [f"## {layer.capitalize()} tables", ""]
+        for t in sorted(in_layer, key=lambda t: t.name):
+            key = ", ".join(t.primary_key) or "(none)"
+            lines += [f"### `{t.name}`", "", t.description, "", f"Primary key: {key}", ""]
+            lines += ["| column | type | unit | description | allowed |", "|---|---|---|---|---|"]
+            for c in t.columns:
+                allowed = ""
+                if c.allowed:
+                    allowed = ", ".join(f"`{a}`" for a in c.allowed)
+                elif c.minimum is not None or c.maximum is not None:
+                    allowed = f"{'' if c.minimum is None else c.minimum} … {'' if c.maximum is None else c.maximum}"
+                elif c.pattern:
+                    allowed = f"`{c.pattern}`"
+                req = " (required)" if c.required else ""
+                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {c.description} | {allowed} |")
+            lines.append("")
+    return "\n".join(lines)

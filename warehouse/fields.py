@@ -1,0 +1,107 @@
+"""Every column klimamonitor writes, defined once: name, type, unit, description, allowed values or range.
+
+Tables (`warehouse/tables.py`) are lists of these names. Controlled vocabularies of CONTRACT.md live here too, so
+the catalog, the parsers and the validation suites use the same lists.
+"""
+
+from warehouse.catalog import Field
+
+SECTORS = ("households", "commerce", "industry", "municipal", "transport")
+CARRIERS = (
+    "electricity", "natural_gas", "heating_oil", "lpg", "hard_coal", "lignite", "solid_biomass", "biogas",
+    "biomethane", "district_heat", "solar_thermal", "ambient_heat", "diesel", "petrol", "cng", "lng", "biodiesel",
+    "bioethanol", "hydrogen", "other_fossil", "other_renewable",
+)  # fmt: skip
+TECHNOLOGIES = ("solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable", "fossil_chp", "other_fossil")
+VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "missing")
+DATA_QUALITY = ("A", "B", "C", "D")
+DELIVERY_STATUS = ("accepted", "superseded", "rejected")
+AGS_PATTERN = r"^\d{8}$"
+
+_FIELD_LIST = [
+    # --- keys and places
+    Field("ags", "ags", "Official municipality key (Amtlicher Gemeindeschlüssel), 8 characters, leading zero kept; "
+          "the district key (e.g. 05974000) stands for the whole district", pattern=AGS_PATTERN),
+    Field("name", "string", "Official name of the municipality or district"),
+    Field("kind", "string", "Whether the key is the district or one of its municipalities",
+          allowed=("district", "municipality")),
+    Field("area_ha", "number", "Land area", unit="ha", minimum=0),
+    Field("year", "year", "Calendar year the value refers to", minimum=1990, maximum=2100),
+    # --- values and their status
+    Field("population", "number", "Inhabitants on 31 December of the year", unit="persons", minimum=0),
+    Field("value_status", "string", "How the value came about; missing and confidential values are null, never 0",
+          allowed=VALUE_STATUS),
+    Field("quality_mark", "string", "Quality mark the statistics office gave instead of or beside the value "
+          "(GENESIS: '-' nothing, '.' unknown or secret, 'x' not meaningful, '/' not reliable enough, 'e' estimated)"),
+    Field("data_quality", "string", "BISKO data-quality grade: A regional primary data, B extrapolated primary data, "
+          "C regional key figures, D national key figures", allowed=DATA_QUALITY),
+    Field("complete", "boolean", "False where any input behind the value is missing or confidential"),
+    Field("provisional", "boolean", "True where the partner marked the value as provisional (vorläufig)"),
+    # --- deliveries and lineage
+    Field("delivery_id", "string", "Identifier of a partner delivery in the landing zone: <source_id>:<first 16 "
+          "hex digits of the sha256 of its bytes>"),
+    Field("source_row", "integer", "Line number of the value in the delivered file (1 = first line of the file), "
+          "or row number of an SQL snapshot", minimum=1),
+    Field("source_id", "string", "Source as configured in the district configuration (sources[].id)"),
+    Field("partner", "string", "Organisation that delivered the data"),
+    Field("file_name", "string", "File name as delivered by the partner"),
+    Field("landed_path", "string", "Path of the archived copy, relative to the data directory"),
+    Field("sha256", "string", "SHA-256 of the delivered bytes (hex)", pattern=r"^[0-9a-f]{64}$"),
+    Field("size_bytes", "integer", "Size of the delivered file", unit="bytes", minimum=0),
+    Field("received_at", "datetime", "When the delivery was first seen by klimamonitor (UTC)"),
+    Field("scope_years", "list_integer", "Years the delivery covers"),
+    Field("scope_ags", "list_string", "Municipality keys the delivery covers (inside the configured region)"),
+    Field("status", "string", "accepted: in use; superseded: a newer delivery covers the same scope; rejected: "
+          "failed parsing or validation (kept, with the reason)", allowed=DELIVERY_STATUS),
+    Field("superseded_by", "string", "delivery_id of the delivery that replaced this one"),
+    Field("status_reason", "string", "Why a delivery was rejected or superseded, in words"),
+    Field("rows_parsed", "integer", "Rows taken into the raw table", minimum=0),
+    Field("rows_rejected", "integer", "Rows kept in the quarantine with a reason", minimum=0),
+    Field("rows_out_of_region", "integer", "Rows with a valid key outside the configured region, filtered out",
+          minimum=0),
+    Field("column", "string", "Column of the delivered file the finding is about"),
+    Field("raw_value", "string", "The delivered text of the cell, unchanged"),
+    Field("reason", "string", "Why the row was rejected, in words a partner can act on"),
+    Field("data_origin", "string", "synthetic_demo for the bundled demo data, partner_deliveries otherwise",
+          allowed=("synthetic_demo", "partner_deliveries")),
+    # --- energy
+    Field("sector", "string", "BISKO sector", allowed=SECTORS),
+    Field("carrier", "string", "Energy carrier", allowed=CARRIERS),
+    Field("customer_group", "string", "Customer group as named by the grid operator (mapped to a sector by "
+          "configuration)"),
+    Field("energy_kwh", "number", "Energy as delivered by the grid operator, converted to kWh (gas in the "
+          "calorific value the delivery declares)", unit="kWh", minimum=0),
+    Field("calorific_basis", "string", "Calorific value the gas quantity refers to: Hs (gross) or Hi (net); "
+          "null for other carriers", allowed=("Hs", "Hi")),
+    Field("final_energy_mwh", "number", "Final energy (gas at net calorific value)", unit="MWh", minimum=0),
+    Field("consumers", "integer", "Number of consumers (meters) behind the value, where delivered", minimum=0),
+    # --- facility database
+    Field("building_id", "string", "Building identifier in the district's facility database"),
+    Field("building_name", "string", "Building name in the facility database"),
+    Field("building_use", "string", "Use of the building (school, administration, ...)"),
+    Field("gross_floor_area_m2", "number", "Gross floor area (Bruttogrundfläche)", unit="m²", minimum=0),
+    Field("meter_id", "string", "Meter identifier in the facility database"),
+    Field("reading_date", "date", "Date of the meter reading"),
+    Field("reading_value", "number", "Meter reading as delivered (cumulative counter or consumption, see "
+          "reading_kind)", minimum=0),
+    Field("reading_unit", "string", "Unit of the reading as delivered (kWh, MWh, m3)"),
+    Field("reading_kind", "string", "counter: cumulative counter state; consumption: consumption since the "
+          "previous reading", allowed=("counter", "consumption")),
+    Field("meter_exchange", "boolean", "True where the meter was exchanged at this reading (counter restarts)"),
+    # --- factors
+    Field("factor_set", "string", "Identifier of the emission factor set"),
+    Field("sector_scope", "string", "Sector the factor applies to, or 'all'", allowed=("all", *SECTORS)),
+    Field("g_co2e_per_kwh", "number", "Emission factor in CO2 equivalents including upstream chains",
+          unit="g CO2e/kWh", minimum=0),
+    Field("source", "string", "Publication the value comes from"),
+    Field("derivation", "string", "How the value was derived when not taken as published for that year "
+          "(null where taken as published)"),
+    Field("bisko_rule", "boolean", "True where the derivation is a BISKO rule (e.g. ambient heat = electricity "
+          "mix ÷ 3.2)"),
+]  # fmt: skip
+
+FIELDS: dict[str, Field] = {}
+for _f in _FIELD_LIST:
+    if _f.name in FIELDS:
+        raise ValueError(f"field {_f.name!r} defined twice in warehouse/fields.py")
+    FIELDS[_f.name] = _f
