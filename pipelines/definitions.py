@@ -14,7 +14,9 @@ from pathlib import Path
 from dagster import AssetSelection, AssetsDefinition, Definitions, LoggerDefinition, define_asset_job
 from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
 
-from assets import region
+from assets import core, region
+from assets.landing import landed_deliveries
+from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
 from pipelines.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
 from pipelines.resources import ParquetIOManager, Settings
@@ -26,8 +28,14 @@ for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
 MAIN_JOB = "main"
 
 
-def _table_assets() -> list[AssetsDefinition]:
-    return [region.municipalities]
+def _table_assets(source_ids: list[str]) -> list[AssetsDefinition]:
+    return [
+        region.municipalities,
+        landed_deliveries,
+        *RAW_ASSETS,
+        core.build_deliveries_asset(source_ids),
+        core.population,
+    ]
 
 
 def build_defs(
@@ -39,7 +47,9 @@ def build_defs(
 
     config_path = Path(config_path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).resolve()
     data_dir = resolve_data_dir(data_dir)
-    table_assets = _table_assets()
+    from pipelines.config import load_config
+
+    table_assets = _table_assets([s.id for s in load_config(config_path).sources])
     catalog = all_tables()
     published = [key.path[-1] for a in table_assets for key in a.keys if catalog.get(key.path[-1]) and catalog[key.path[-1]].published]
     assets = [*table_assets, build_release_asset(published)]

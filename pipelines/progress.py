@@ -53,7 +53,7 @@ class _ProgressHandler(logging.Handler):
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             md = event.event_specific_data.materialization.metadata
             if "dagster/row_count" in md:
-                self.rows[step] = md["dagster/row_count"].value
+                self.rows.setdefault(step, md["dagster/row_count"].value)
         elif kind == DagsterEventType.STEP_SUCCESS:
             secs = time.perf_counter() - self.started.get(step, time.perf_counter())
             rows = self.rows.get(step)

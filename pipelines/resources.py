@@ -21,6 +21,7 @@ from dagster import (
 )
 
 from pipelines.config import DistrictConfig, load_config
+from sources.region import Region
 from warehouse.catalog import get_table
 from warehouse.store import ParquetStore
 
@@ -46,6 +47,10 @@ class Settings(ConfigurableResource):
 
     def store(self) -> ParquetStore:
         return ParquetStore(self.data_path / "warehouse")
+
+    def region(self) -> Region:
+        cfg = self.config()
+        return Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
 
 
 def column_schema(table_name: str) -> TableSchema:

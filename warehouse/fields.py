@@ -31,8 +31,9 @@ _FIELD_LIST = [
     Field("population", "number", "Inhabitants on 31 December of the year", unit="persons", minimum=0),
     Field("value_status", "string", "How the value came about; missing and confidential values are null, never 0",
           allowed=VALUE_STATUS),
-    Field("quality_mark", "string", "Quality mark the statistics office gave instead of or beside the value "
-          "(GENESIS: '-' nothing, '.' unknown or secret, 'x' not meaningful, '/' not reliable enough, 'e' estimated)"),
+    Field("quality_mark", "string", "Mark the statistics office gave instead of the value ('-' no figure, '.' "
+          "unknown or secret, 'x' not meaningful, '/' not reliable, '...' later) or beside it in the _q column ('e' "
+          "final, 'p' provisional, 'r' revised, 's' estimated)"),
     Field("data_quality", "string", "BISKO data-quality grade: A regional primary data, B extrapolated primary data, "
           "C regional key figures, D national key figures", allowed=DATA_QUALITY),
     Field("complete", "boolean", "False where any input behind the value is missing or confidential"),
@@ -62,6 +63,8 @@ _FIELD_LIST = [
     Field("column", "string", "Column of the delivered file the finding is about"),
     Field("raw_value", "string", "The delivered text of the cell, unchanged"),
     Field("reason", "string", "Why the row was rejected, in words a partner can act on"),
+    Field("finding_kind", "string", "rejected: not taken in, the delivery must be fixed; filtered: left out on purpose "
+          "(e.g. a valid key outside the region)", allowed=("rejected", "filtered")),
     Field("data_origin", "string", "synthetic_demo for the bundled demo data, partner_deliveries otherwise",
           allowed=("synthetic_demo", "partner_deliveries")),
     # --- energy
@@ -69,8 +72,8 @@ _FIELD_LIST = [
     Field("carrier", "string", "Energy carrier", allowed=CARRIERS),
     Field("customer_group", "string", "Customer group as named by the grid operator (mapped to a sector by "
           "configuration)"),
-    Field("energy_kwh", "number", "Energy as delivered by the grid operator, converted to kWh (gas in the "
-          "calorific value the delivery declares)", unit="kWh", minimum=0),
+    Field("delivered_mwh", "number", "Energy as delivered, converted to MWh (gas still in the calorific value the "
+          "delivery declares, see calorific_basis)", unit="MWh", minimum=0),
     Field("calorific_basis", "string", "Calorific value the gas quantity refers to: Hs (gross) or Hi (net); "
           "null for other carriers", allowed=("Hs", "Hi")),
     Field("final_energy_mwh", "number", "Final energy (gas at net calorific value)", unit="MWh", minimum=0),

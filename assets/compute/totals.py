@@ -1,0 +1,65 @@
+"""The missing-value policy, in one place: sums with min-count semantics and the `complete` flag.
+
+- A cell whose value is missing or confidential has no value (null), never 0.
+- A total over cells is null when no cell has a value (min-count 1), and otherwise the sum of the cells that have
+  one, flagged `complete = False` when any expected cell is absent, missing or confidential.
+- `not_applicable` cells count as present and contribute nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+HAS_VALUE = ("reported", "estimated")
+COMPLETE_STATUSES = ("reported", "estimated", "not_applicable")
+
+
+def cell_complete(frame: pd.DataFrame, status_column: str = "value_status") -> pd.Series:
+    """True where the cell's status lets a total built on it be complete."""
+    return frame[status_column].isin(COMPLETE_STATUSES)
+
+
+def min_count_sum(values: pd.Series) -> float | None:
+    """Sum of the non-null values; null (not 0) when there is none."""
+    total = values.sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
+def complete_grid(frame: pd.DataFrame, keys: dict[str, Sequence], value_column: str,
+                  status_column: str = "value_status") -> pd.DataFrame:
+    """Every combination of `keys` present: absent cells are added with a null value and status `missing`."""
+    index = pd.MultiIndex.from_product(list(keys.values()), names=list(keys))
+    grid = index.to_frame(index=False)
+    merged = grid.merge(frame, on=list(keys), how="left")
+    absent = merged[status_column].isna()
+    merged.loc[absent, status_column] = "missing"
+    merged.loc[absent, value_column] = None
+    return merged
+
+
+def totals(frame: pd.DataFrame, group_by: Iterable[str], value_column: str, status_column: str = "value_status",
+           complete_column: str | None = None) -> pd.DataFrame:
+    """Group totals with min-count semantics: columns group_by + value + status + complete.
+
+    The total is null with status `missing` when no cell has a value; otherwise it is the sum of the cells that have
+    one, status `reported`, and `complete` is False unless every cell is complete (and, if given, every cell's own
+    `complete_column` is True). A partial sum is thus published flagged, never as if it were whole.
+    """
+    group_by = list(group_by)
+    work = frame.assign(
+        _has=frame[status_column].isin(HAS_VALUE),
+        _complete=cell_complete(frame, status_column) & (frame[complete_column].fillna(False).astype(bool)
+                                                         if complete_column else True),
+    )
+    grouped = work.groupby(group_by, dropna=False, sort=True)
+    out = grouped.agg(
+        _value=(value_column, lambda s: s.sum(min_count=1)),
+        _any=("_has", "any"),
+        _all_complete=("_complete", "all"),
+    ).reset_index()
+    out[value_column] = out["_value"].astype("float64")
+    out[status_column] = out["_any"].map({True: "reported", False: "missing"})
+    out["complete"] = out["_all_complete"] & out["_any"]
+    return out[[*group_by, value_column, status_column, "complete"]]

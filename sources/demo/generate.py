@@ -1,0 +1,394 @@
+"""Deterministic generator of the synthetic Kreis Soest demo deliveries, in the partners' real formats.
+
+    python -m sources.demo.generate [--out DIR]
+
+writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the demo configuration reads):
+
+- statistik/  GENESIS flat-file CSV of population per municipality and the district, 2007–2024 (2024 provisional,
+  and rows of a neighbouring municipality that the pipeline filters out);
+- strom/, gas/, fernwaerme/  grid operators' yearly sheets (Windows-1252, `;`, German numbers, header block,
+  footnotes, a confidential mark, a dash for a missing value, a provisional 2023 sheet superseded by a corrected
+  one);
+- facility.sqlite  the district's facility database: buildings and monthly cumulative meter readings with a meter
+  exchange.
+
+The numbers are synthetic, calibrated to published figures (kreis_soest_calibration.yaml): population exact for
+2021; 2007 electricity per inhabitant as published for the district and five municipalities. Same code, same
+bytes: a test regenerates everything and compares.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import random
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+CALIBRATION = HERE / "kreis_soest_calibration.yaml"
+DEFAULT_OUT = HERE / "fixtures" / "kreis_soest"
+SEED = 20120308  # the Kreistag decision, 8 March 2012
+
+NAMES = {
+    "05974004": "Anröchte", "05974008": "Bad Sassendorf", "05974012": "Ense", "05974016": "Erwitte, Stadt",
+    "05974020": "Geseke, Stadt", "05974024": "Lippetal", "05974028": "Lippstadt, Stadt", "05974032": "Möhnesee",
+    "05974036": "Rüthen, Stadt", "05974040": "Soest, Stadt", "05974044": "Warstein, Stadt", "05974048": "Welver",
+    "05974052": "Werl, Stadt", "05974056": "Wickede (Ruhr)",
+}  # fmt: skip
+NEIGHBOUR = ("05958004", "Arnsberg, Stadt")  # Hochsauerlandkreis: a valid key outside the region
+ELECTRICITY_GROUPS = ("SLP Haushalt", "Wärmepumpe", "Speicherheizung", "SLP Gewerbe", "RLM Industrie",
+                      "Kommunale Einrichtungen")  # fmt: skip
+GAS_GROUPS = ("SLP Haushalt", "SLP Gewerbe", "RLM Industrie", "Kommunale Einrichtungen")
+HEAT_GROUPS = ("Haushalte", "Gewerbe", "Kommunale Einrichtungen")
+
+
+def german(value: float, decimals: int = 0) -> str:
+    """1234567.5 -> '1.234.567,5' (German thousands dot, decimal comma)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@dataclass
+class Demo:
+    calibration: dict
+    years: list[int]
+    population: dict[tuple[str, int], int]
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted(self.calibration["population_2021"])
+
+
+def population_series(cal: dict, years: list[int], rng: random.Random) -> dict[tuple[str, int], int]:
+    """District-wide curve (slow decline to 2010, Zensus 2011 correction, slight growth after 2015 and 2022),
+    scaled to the exact 2021 figure of each municipality, with a small fixed wiggle per municipality."""
+    curve = {}
+    for y in years:
+        if y <= 2010:
+            f = 1.016 - (y - 2007) * 0.0043
+        elif y <= 2015:
+            f = 0.990 + (y - 2011) * 0.0005
+        else:
+            f = 0.992 + (y - 2015) * (0.008 / 6)
+        if y >= 2022:
+            f = 1.0 + (y - 2021) * 0.0022
+        curve[y] = f
+    curve[2021] = 1.0
+    result = {}
+    for key in sorted(cal["population_2021"]):
+        base = cal["population_2021"][key]
+        tilt = rng.uniform(-0.0012, 0.0012)
+        for y in years:
+            factor = 1.0 if y == 2021 else curve[y] * (1 + tilt * (2021 - y))
+            result[(key, y)] = int(round(base * factor))
+    return result
+
+
+def electricity_2007_per_capita(cal: dict, pop2007: dict[str, int]) -> dict[str, float]:
+    spec = cal["electricity_per_capita_2007_kwh"]
+    published = {k: v for k, v in spec["published"].items() if k != cal["district_ags"]}
+    district_total = spec["published"][cal["district_ags"]] * sum(pop2007.values())
+    known = sum(published[k] * pop2007[k] for k in published)
+    weights = spec["assumed_weights"]
+    weighted = sum(weights[k] * pop2007[k] for k in weights)
+    scale = (district_total - known) / weighted
+    return {**published, **{k: w * scale for k, w in weights.items()}}
+
+
+def electricity_by_group(demo: Demo, rng: random.Random) -> dict[tuple[str, int, str], tuple[float, int]]:
+    """kWh and meter count per municipality, year and customer group."""
+    cal = demo.calibration
+    pop = demo.population
+    per_capita_2007 = electricity_2007_per_capita(cal, {k: pop[(k, 2007)] for k in demo.keys})
+    hh_pc = cal["household_electricity_per_capita_2007_kwh"]
+    base: dict[str, dict[str, float]] = {}
+    for k in demo.keys:
+        p = pop[(k, 2007)]
+        total = per_capita_2007[k] * p
+        households = hh_pc * p * rng.uniform(0.93, 1.07)
+        heat_pump = households * 0.025
+        storage = households * 0.05
+        municipal = 45 * p
+        commerce = min(1800.0, 0.22 * per_capita_2007[k]) * p
+        industry = total - households - heat_pump - storage - municipal - commerce
+        if industry < 0.02 * total:
+            raise ValueError(f"calibration leaves no industry electricity for {k}")
+        base[k] = {"SLP Haushalt": households, "Wärmepumpe": heat_pump, "Speicherheizung": storage,
+                   "SLP Gewerbe": commerce, "RLM Industrie": industry, "Kommunale Einrichtungen": municipal}
+    # industry grows so that the district reaches the published 2020 consumption, then eases off
+    target_2020 = cal["electricity_consumption_2020_gwh"] * 1e6
+    non_industry_2020 = 0.0
+    industry_2007 = sum(b["RLM Industrie"] for b in base.values())
+    trends = {}
+    for y in demo.years:
+        t = y - 2007
+        trends[y] = {"SLP Haushalt": 0.995 ** t, "Wärmepumpe": 1.0 + 0.16 * t, "Speicherheizung": 0.97 ** t,
+                     "SLP Gewerbe": 1.0 + 0.004 * t, "Kommunale Einrichtungen": 0.99 ** t}
+    for k, b in base.items():
+        non_industry_2020 += sum(b[g] * trends[2020][g] * pop[(k, 2020)] / pop[(k, 2007)]
+                                 for g in b if g != "RLM Industrie")
+    industry_growth_2020 = (target_2020 - non_industry_2020) / industry_2007
+    out = {}
+    for k, b in base.items():
+        for y in demo.years:
+            ratio = pop[(k, y)] / pop[(k, 2007)]
+            if y <= 2020:
+                ind = 1 + (industry_growth_2020 - 1) * (y - 2007) / 13
+            else:
+                ind = industry_growth_2020 * (0.985 ** (y - 2020))
+            for g in ELECTRICITY_GROUPS:
+                if g == "RLM Industrie":
+                    kwh = b[g] * ind * rng.uniform(0.985, 1.015)
+                else:
+                    kwh = b[g] * trends[y][g] * ratio * rng.uniform(0.99, 1.01)
+                meters = _meters(g, pop[(k, y)], y)
+                out[(k, y, g)] = (round(kwh), meters)
+    return out
+
+
+def _meters(group: str, population: int, year: int) -> int:
+    per_person = {"SLP Haushalt": 0.52, "Wärmepumpe": 0.004 + 0.0012 * (year - 2007), "Speicherheizung": 0.012,
+                  "SLP Gewerbe": 0.06, "RLM Industrie": 0.0012, "Kommunale Einrichtungen": 0.002, "Haushalte": 0.01,
+                  "Gewerbe": 0.002}[group]  # fmt: skip
+    return max(3, int(population * per_person))
+
+
+def gas_by_group(demo: Demo, rng: random.Random) -> dict[tuple[str, int, str], tuple[float, int]]:
+    """kWh (gross calorific value Hs) per municipality, year and customer group."""
+    industry_pc = {"05974028": 5200, "05974044": 6100, "05974052": 3900, "05974020": 3600, "05974016": 2600}
+    coverage = {"05974036": 0.55, "05974024": 0.7, "05974032": 0.75}
+    out = {}
+    for k in demo.keys:
+        cov = coverage.get(k, 1.0)
+        per_capita = {"SLP Haushalt": 5600 * cov, "SLP Gewerbe": 1300 * cov,
+                      "RLM Industrie": industry_pc.get(k, 900) * cov, "Kommunale Einrichtungen": 150 * cov}
+        for y in demo.years:
+            t = y - 2007
+            trend = {"SLP Haushalt": 0.99 ** t, "SLP Gewerbe": 0.995 ** t, "RLM Industrie": 1.0 - 0.006 * t,
+                     "Kommunale Einrichtungen": 0.985 ** t}
+            weather = 1 + 0.06 * ((y * 7919) % 11 - 5) / 5  # a fixed "weather" swing per year
+            for g in GAS_GROUPS:
+                heat_share = 0.0 if g == "RLM Industrie" else 1.0
+                kwh = per_capita[g] * demo.population[(k, y)] * trend[g] * (1 + (weather - 1) * heat_share)
+                meters = _meters(g, int(demo.population[(k, y)] * cov * (0.7 if g == "SLP Haushalt" else 1)), y)
+                out[(k, y, g)] = (round(kwh * rng.uniform(0.99, 1.01)), meters)
+    return out
+
+
+def heat_by_group(demo: Demo, rng: random.Random) -> dict[tuple[str, int, str], tuple[float, int]]:
+    """MWh of district heat in Lippstadt and Soest."""
+    base = {"05974028": {"Haushalte": 18000, "Gewerbe": 14000, "Kommunale Einrichtungen": 3000},
+            "05974040": {"Haushalte": 9000, "Gewerbe": 8000, "Kommunale Einrichtungen": 2000}}
+    out = {}
+    for k, groups in base.items():
+        for y in demo.years:
+            for g, mwh in groups.items():
+                value = mwh * (1.012 ** (y - 2007)) * rng.uniform(0.97, 1.03)
+                out[(k, y, g)] = (round(value, 1), _meters(g, demo.population[(k, y)], y))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# writers
+
+
+def _csv_text(rows: list[list[str]], newline: str) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def grid_sheet(operator: str, title: str, year: int, unit: str, rows: list[list[str]], *, status: str,
+               extra_header: list[list[str]] = (), footnotes: list[str] = ()) -> bytes:
+    head = [[f"Netzbetreiber: {operator}"], [title], [f"Berichtsjahr: {year}"], [f"Stand: {status}"],
+            [f"Einheit: {unit}"], *extra_header, []]
+    header = [["Gemeindeschlüssel", "Gemeinde", "Kundengruppe", "Zählpunkte", "Energiemenge"]]
+    tail = [[], *[[f] for f in footnotes]]
+    return _csv_text(head + header + rows + tail, "\r\n").encode("cp1252")
+
+
+def write_population(demo: Demo, out: Path) -> None:
+    header = ["statistics_code", "statistics_label", "time_code", "time_label", "time", "1_variable_code",
+              "1_variable_label", "1_variable_attribute_code", "1_variable_attribute_label", "value_variable_code",
+              "value_variable_label", "value", "value_unit", "value_q"]  # fmt: skip
+    district = demo.calibration["district_ags"]
+
+    def rows_for(years: list[int]) -> list[list[str]]:
+        rows = []
+        for y in years:
+            q = "p" if y == demo.years[-1] else "e"
+            total = 0
+            for k in demo.keys:
+                v = demo.population[(k, y)]
+                total += v
+                rows.append(["12411", "Fortschreibung des Bevölkerungsstandes", "STAG", "Stichtag", f"31.12.{y}",
+                             "GEMEIN", "Gemeinden", k, NAMES[k], "BEVSTD", "Bevölkerungsstand", str(v), "Anzahl", q])
+            rows.append(["12411", "Fortschreibung des Bevölkerungsstandes", "STAG", "Stichtag", f"31.12.{y}",
+                         "KREISE", "Kreise und krfr. Städte", district[:5], "Soest, Kreis", "BEVSTD",
+                         "Bevölkerungsstand", str(total), "Anzahl", q])
+            rows.append(["12411", "Fortschreibung des Bevölkerungsstandes", "STAG", "Stichtag", f"31.12.{y}",
+                         "GEMEIN", "Gemeinden", NEIGHBOUR[0], NEIGHBOUR[1], "BEVSTD", "Bevölkerungsstand",
+                         str(73000 - 150 * (y - 2007)), "Anzahl", q])
+        return rows
+
+    folder = out / "statistik"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "12411-01-01-5_2007-2023_flat.csv").write_bytes(
+        _csv_text([header, *rows_for(demo.years[:-1])], "\n").encode("utf-8"))
+    (folder / "12411-01-01-5_2024_flat.csv").write_bytes(
+        _csv_text([header, *rows_for(demo.years[-1:])], "\n").encode("utf-8"))
+
+
+def write_electricity(demo: Demo, values: dict, out: Path) -> None:
+    folder = out / "strom"
+    folder.mkdir(parents=True, exist_ok=True)
+    footnotes = ["1) Zählpunkte: Anzahl der Marktlokationen am 31.12.",
+                 "• = aus Datenschutzgründen nicht ausgewiesen (weniger als 3 Zählpunkte)",
+                 "Quelle: Westnetz GmbH, Netzabsatz nach Gemeinden"]
+    for y in demo.years:
+        def rows(adjust: float = 1.0) -> list[list[str]]:
+            out_rows = []
+            for k in demo.keys:
+                for g in ELECTRICITY_GROUPS:
+                    kwh, meters = values[(k, y, g)]
+                    cell = german(kwh * adjust if g == "RLM Industrie" else kwh)
+                    count = german(meters)
+                    if y == 2015 and k == "05974048" and g == "RLM Industrie":  # Welver: fewer than 3 meters
+                        cell, count = "•", "2"
+                    out_rows.append([k, NAMES[k], g, count, cell])
+            out_rows.append([NEIGHBOUR[0], NEIGHBOUR[1], "SLP Haushalt", german(36000), german(60_000_000)])
+            return out_rows
+
+        title = "Netzabsatz Strom nach Gemeinden und Kundengruppen"
+        if y == 2023:  # provisional sheet first, then the corrected one supersedes it
+            data = grid_sheet("Westnetz GmbH", title, y, "kWh", rows(0.97), status="15.03.2024 (vorläufig)",
+                              footnotes=footnotes)
+            (folder / f"Netzabsatz_Strom_{y}.csv").write_bytes(data)
+            data = grid_sheet("Westnetz GmbH", title, y, "kWh", rows(), status="30.06.2024", footnotes=footnotes)
+            (folder / f"Netzabsatz_Strom_{y}_korrigiert.csv").write_bytes(data)
+        else:
+            status = "15.03.2025 (vorläufig)" if y == demo.years[-1] else f"30.06.{y + 1}"
+            data = grid_sheet("Westnetz GmbH", title, y, "kWh", rows(), status=status, footnotes=footnotes)
+            (folder / f"Netzabsatz_Strom_{y}.csv").write_bytes(data)
+
+
+def write_gas(demo: Demo, values: dict, out: Path) -> None:
+    folder = out / "gas"
+    folder.mkdir(parents=True, exist_ok=True)
+    for y in demo.years:
+        rows = [[k, NAMES[k], g, german(values[(k, y, g)][1]), german(values[(k, y, g)][0])]
+                for k in demo.keys for g in GAS_GROUPS]
+        status = "15.03.2025 (vorläufig)" if y == demo.years[-1] else f"30.06.{y + 1}"
+        data = grid_sheet("Westnetz GmbH", "Netzabsatz Erdgas nach Gemeinden und Kundengruppen", y, "kWh", rows,
+                          status=status, extra_header=[["Brennwertbezug: Hs"]],
+                          footnotes=["Mengen bezogen auf den Brennwert (Hs)", "Quelle: Westnetz GmbH"])
+        (folder / f"Netzabsatz_Gas_{y}.csv").write_bytes(data)
+
+
+def write_heat(demo: Demo, values: dict, out: Path) -> None:
+    folder = out / "fernwaerme"
+    folder.mkdir(parents=True, exist_ok=True)
+    for y in demo.years:
+        rows = []
+        for k in ("05974028", "05974040"):
+            for g in HEAT_GROUPS:
+                mwh, meters = values[(k, y, g)]
+                cell = german(mwh, 1)
+                if y == 2009 and k == "05974040" and g == "Gewerbe":  # a value the utility could not deliver
+                    cell = "-"
+                rows.append([k, NAMES[k], g, german(meters), cell])
+        data = grid_sheet("Stadtwerke Lippstadt und Soest (Wärme)", "Wärmeabsatz Fernwärme nach Gemeinden", y,
+                          "MWh", rows, status=f"31.03.{y + 1}", footnotes=["- = kein Wert verfügbar"])
+        (folder / f"Waermeabsatz_{y}.csv").write_bytes(data)
+
+
+BUILDINGS = [
+    ("KS-001", "Kreishaus Soest", "Verwaltung", 18500.0, "district_heat"),
+    ("KS-002", "Berufskolleg Lippstadt", "Schule", 21400.0, "natural_gas"),
+    ("KS-003", "Hubertus-Schwartz-Berufskolleg Soest", "Schule", 16800.0, "district_heat"),
+    ("KS-004", "Börde-Berufskolleg Soest", "Schule", 14100.0, "natural_gas"),
+    ("KS-005", "Förderschule Lippstadt", "Schule", 5200.0, "natural_gas"),
+    ("KS-006", "Kreisstraßenmeisterei Warstein", "Betriebshof", 3900.0, "natural_gas"),
+    ("KS-007", "Rettungswache Lippstadt", "Rettungsdienst", 1800.0, "natural_gas"),
+    ("KS-008", "Kreisarchiv Soest", "Archiv", 2600.0, "natural_gas"),
+]
+
+
+def write_facility_db(demo: Demo, rng: random.Random, out: Path) -> None:
+    """SQLite with German table and column names, as a facility-management system would have them."""
+    path = out / "facility.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        CREATE TABLE gebaeude (id TEXT PRIMARY KEY, bezeichnung TEXT NOT NULL, nutzung TEXT, bgf_m2 REAL);
+        CREATE TABLE zaehlerstaende (
+            zaehler_id TEXT NOT NULL, gebaeude_id TEXT NOT NULL REFERENCES gebaeude(id), energietraeger TEXT NOT NULL,
+            ablesedatum TEXT NOT NULL, stand REAL NOT NULL, einheit TEXT NOT NULL, art TEXT NOT NULL,
+            zaehlerwechsel INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (zaehler_id, ablesedatum));
+        """
+    )
+    con.executemany("INSERT INTO gebaeude VALUES (?, ?, ?, ?)", [b[:4] for b in BUILDINGS])
+    readings = []
+    first, last = demo.years[0], demo.years[-1]
+    for bid, _name, _use, area, heat in BUILDINGS:
+        for carrier, per_m2 in (("electricity", 38.0), (heat, 120.0)):
+            meter = f"{bid}-{'E' if carrier == 'electricity' else 'W'}"
+            counter = round(rng.uniform(10_000, 900_000), 1)
+            readings.append((meter, bid, carrier, f"{first}-01-01", counter, "kWh", "counter", 0))
+            month = dt.date(first, 1, 1)
+            while month < dt.date(last + 1, 1, 1):
+                nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+                year_factor = 1 - 0.022 * (month.year - 2007)  # the district's renovations pay off
+                season = 1.0 if carrier == "electricity" else (1.8 if month.month in (11, 12, 1, 2, 3) else 0.35)
+                use = area * per_m2 / 12 * year_factor * season * rng.uniform(0.9, 1.1)
+                exchange = meter == "KS-002-W" and nxt == dt.date(2015, 6, 1)
+                counter = round(use, 1) if exchange else round(counter + use, 1)
+                readings.append((meter, bid, carrier, nxt.isoformat(), counter, "kWh", "counter", int(exchange)))
+                month = nxt
+    con.executemany("INSERT INTO zaehlerstaende VALUES (?, ?, ?, ?, ?, ?, ?, ?)", readings)
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+
+
+def generate(out: Path = DEFAULT_OUT) -> list[Path]:
+    cal = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
+    years = list(range(cal["years"]["first"], cal["years"]["last"] + 1))
+    rng = random.Random(SEED)
+    demo = Demo(cal, years, population_series(cal, years, rng))
+    out.mkdir(parents=True, exist_ok=True)
+    write_population(demo, out)
+    write_electricity(demo, electricity_by_group(demo, rng), out)
+    write_gas(demo, gas_by_group(demo, rng), out)
+    write_heat(demo, heat_by_group(demo, rng), out)
+    write_facility_db(demo, rng, out)
+    (out / "README.md").write_text(
+        "# Synthetic demo deliveries: Kreis Soest\n\n"
+        "**synthetic_demo** — generated by `python -m sources.demo.generate`, calibrated to published figures "
+        "(`sources/demo/kreis_soest_calibration.yaml`). Not real partner data. Do not edit by hand: a test "
+        "regenerates these files and compares them byte by byte.\n",
+        encoding="utf-8",
+    )
+    return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: the committed demo)")
+    args = parser.parse_args()
+    files = generate(args.out)
+    print(f"wrote {len(files)} files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

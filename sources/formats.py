@@ -1,0 +1,60 @@
+"""Which parser reads which format, and into which raw table. A source's `format` names one entry here; a format
+may fill several raw tables (a facility-database pull lands one snapshot file per table)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from sources.errors import DeliveryError
+from sources.parsers.common import Delivery, ParseResult
+from sources.parsers.genesis import parse_genesis_population
+from sources.parsers.grid import parse_grid_sheet
+from sources.parsers.tidy import parse_buildings, parse_emission_factors, parse_final_energy, parse_meter_readings
+from sources.region import Region
+
+Parser = Callable[[Delivery, Mapping[str, Any], Mapping[str, Any], Region], ParseResult]
+
+
+@dataclass(frozen=True)
+class RawTarget:
+    table: str
+    parser: Parser
+    file_stem: str | None = None  # only files with this stem (snapshot tables); None: every file of the source
+
+
+FORMATS: dict[str, tuple[RawTarget, ...]] = {
+    "grid_sheet": (RawTarget("raw_grid__energy", parse_grid_sheet),),
+    "genesis_population": (RawTarget("raw_genesis__population", parse_genesis_population),),
+    "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
+    "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
+    "facility_db": (
+        RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
+        RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings"),
+    ),
+}
+
+
+def raw_tables() -> list[str]:
+    return sorted({t.table for targets in FORMATS.values() for t in targets})
+
+
+def target_for(fmt: str, source_id: str, file_name: str) -> RawTarget:
+    if fmt not in FORMATS:
+        raise DeliveryError(source_id, file_name, f"unknown format {fmt!r}", expected=f"one of {sorted(FORMATS)}")
+    stem = PurePath(file_name).stem
+    for target in FORMATS[fmt]:
+        if target.file_stem in (None, stem):
+            return target
+    stems = [t.file_stem for t in FORMATS[fmt]]
+    raise DeliveryError(source_id, file_name, f"format {fmt!r} has no table for this file",
+                        expected=f"files named {[f'{s}.csv' for s in stems]}")
+
+
+def read_delivery(fmt: str, options: Mapping[str, Any], mappings: Mapping[str, Any], region: Region,
+                  delivery: Delivery) -> tuple[RawTarget, ParseResult]:
+    """Parse one delivery; raises DeliveryError when the file as a whole cannot be read."""
+    target = target_for(fmt, delivery.source_id, delivery.file_name)
+    return target, target.parser(delivery, options, mappings, region)

@@ -1,0 +1,179 @@
+"""What every delimited-text parser shares: the delivery it reads, the result it returns, the table reader that finds
+the header below a header block and yields data rows with their line numbers, and the reading of value cells that
+may hold marks instead of numbers (confidential, no value) — which become a status, never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sources.errors import EmptyDeliveryError, Finding, LayoutError
+from sources.region import INSIDE, INVALID, Region
+from sources.text import Line, decode, find_header, number_format_hint, parse_number, split_lines
+
+DEFAULT_CONFIDENTIAL_MARKS = ("•", "*", "x", "X", ".", "vertraulich", "geheim")
+DEFAULT_MISSING_MARKS = ("", "-", "–", "—", "k.A.", "k. A.", "/", "...")
+_FOOTNOTE = re.compile(r"^(\d+\)|\*+\)?|Fußnote|Fussnote|Quelle|Hinweis|Anmerkung|Stand|Legende)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A landed delivery as a parser sees it."""
+
+    delivery_id: str
+    source_id: str
+    file_name: str
+    data: bytes
+
+
+@dataclass
+class ParseResult:
+    rows: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    value: float | None
+    status: str  # reported | confidential | missing
+    finding: Finding | None = None
+
+
+class RowReader:
+    """A delimited table inside a delivery: header block, header row, data rows, footnotes."""
+
+    def __init__(self, delivery: Delivery, options: Mapping[str, Any], required: list[str], *,
+                 default_encoding: str = "utf-8", default_separator: str = ";"):
+        self.delivery = delivery
+        self.encoding = options.get("encoding", default_encoding)
+        self.separator = options.get("separator", default_separator)
+        self.decimal = options.get("decimal", ",")
+        self.confidential_marks = tuple(options.get("confidential_marks", DEFAULT_CONFIDENTIAL_MARKS))
+        self.missing_marks = tuple(options.get("missing_marks", DEFAULT_MISSING_MARKS))
+        text = decode(delivery.data, self.encoding, delivery.source_id, delivery.file_name)
+        self.lines = split_lines(text, self.separator, delivery.source_id, delivery.file_name)
+        header_index = find_header(self.lines, required, delivery.source_id, delivery.file_name, self.separator)
+        self.header_block = self.lines[:header_index]
+        header = self.lines[header_index]
+        self.header_line = header.number
+        self.columns = {name.casefold(): i for i, name in enumerate(header.cells) if name}
+        self.column_names = [c for c in header.cells]
+        self._data = self.lines[header_index + 1:]
+        self._ends_with_newline = text.endswith(("\n", "\r"))
+
+    def has(self, column: str) -> bool:
+        return column.casefold() in self.columns
+
+    def header_value(self, *labels: str) -> str | None:
+        """A value from the header block, written as `Label: value` or `Label;value`."""
+        wanted = [label.casefold() for label in labels]
+        for line in self.header_block:
+            joined = " ".join(c for c in line.cells if c)
+            if ":" in joined:
+                label, _, value = joined.partition(":")
+            elif len([c for c in line.cells if c]) >= 2:
+                label, value = line.cells[0], " ".join(c for c in line.cells[1:] if c)
+            else:
+                continue
+            if label.strip().casefold() in wanted:
+                return value.strip()
+        return None
+
+    def header_text(self) -> str:
+        return " ".join(" ".join(line.cells) for line in self.header_block)
+
+    def rows(self) -> Iterator[tuple[Line, dict[str, str]] | Finding]:
+        """Data rows as {column: text}, or a Finding for a row with the wrong number of cells. Blank rows and
+        footnotes (below the table, or lines starting like '1)' / 'Quelle:') are skipped."""
+        width = len(self.column_names)
+        data_seen = 0
+        for position, line in enumerate(self._data):
+            if line.blank:
+                continue
+            first = line.cells[0] if line.cells else ""
+            rest_blank = all(not c for c in line.cells[1:])
+            if _FOOTNOTE.match(first) or (rest_blank and not re.match(r"^\d", first)):
+                continue
+            if len(line.cells) != width and not (len(line.cells) > width and all(not c for c in line.cells[width:])):
+                is_last = position == len(self._data) - 1
+                if is_last and not self._ends_with_newline and len(line.cells) < width:
+                    raise LayoutError(
+                        self.delivery.source_id, self.delivery.file_name,
+                        f"the last row has {len(line.cells)} of {width} cells and the file does not end with a line "
+                        "break: the file looks truncated", row=line.number, expected="the complete file",
+                    )  # fmt: skip
+                yield self.finding(line.number, None, self.separator.join(line.cells),
+                                   f"the row has {len(line.cells)} cells, the header has {width}",
+                                   f"{width} cells separated by {self.separator!r}")
+                continue
+            data_seen += 1
+            yield line, {name.casefold(): line.cells[i] for name, i in self.columns.items()}
+        if data_seen == 0:
+            raise EmptyDeliveryError(
+                self.delivery.source_id, self.delivery.file_name, "the file has a header but no data rows",
+                row=self.header_line, expected="at least one data row below the header",
+            )
+
+    def finding(self, row: int | None, column: str | None, raw: str | None, problem: str,
+                expected: str | None = None, kind: str = "rejected") -> Finding:
+        d = self.delivery
+        return Finding(d.source_id, d.file_name, d.delivery_id, row, column, raw, problem, expected, kind)
+
+    def value(self, line: Line, cells: Mapping[str, str], column: str, *, minimum: float | None = 0.0) -> Cell:
+        """A numeric cell: reported value, or a mark that means confidential / missing, or a finding."""
+        raw = cells.get(column.casefold(), "")
+        text = raw.strip()
+        if text in self.confidential_marks:
+            return Cell(None, "confidential")
+        if text in self.missing_marks:
+            return Cell(None, "missing")
+        try:
+            number = parse_number(text, self.decimal)
+        except ValueError:
+            return Cell(None, "missing", self.finding(
+                line.number, column, raw, f"{raw!r} is not a number",
+                f"{number_format_hint(self.decimal)}, or a mark for confidential ({', '.join(self.confidential_marks)})"
+                f" or no value ({', '.join(repr(m) for m in self.missing_marks if m)})"))
+        if minimum is not None and number < minimum:
+            return Cell(None, "missing", self.finding(line.number, column, raw, f"{raw} is below {minimum:g}",
+                                                      f"a value of at least {minimum:g}"))
+        return Cell(number, "reported")
+
+
+def classify_key(reader: RowReader, region: Region, line: Line, column: str, raw: str) -> tuple[str | None, Finding | None]:
+    """(key, None) inside the region; (None, filtered finding) for a valid key outside; (None, rejected) if invalid."""
+    key, where = region.classify(raw)
+    if where == INSIDE:
+        return key, None
+    if where == INVALID:
+        return None, reader.finding(line.number, column, raw, f"{raw!r} is not a valid municipality key",
+                                    "an 8-digit Amtlicher Gemeindeschlüssel such as 05974004")
+    return None, reader.finding(line.number, column, raw, f"key {key} is outside the configured region; "
+                                "the row was filtered out", kind="filtered")
+
+
+def parse_year(reader: RowReader, line: Line, column: str, raw: str) -> tuple[int | None, Finding | None]:
+    match = re.fullmatch(r"(?:\d{1,2}\.\d{1,2}\.)?(\d{4})", raw.strip())
+    if not match or not 1990 <= int(match.group(1)) <= 2100:
+        return None, reader.finding(line.number, column, raw, f"{raw!r} is not a year", "a year such as 2021")
+    return int(match.group(1)), None
+
+
+def reject_duplicates(reader: RowReader, frame: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, list[Finding]]:
+    """Rows sharing a key within one delivery are all rejected: which of them is right only the partner knows."""
+    if frame.empty:
+        return frame, []
+    mask = frame.duplicated(key, keep=False)
+    findings = []
+    for _, group in frame[mask].groupby(key, sort=False):
+        rows = [int(r) for r in group["source_row"]]
+        for r in rows:
+            label = ", ".join(f"{k}={group.iloc[0][k]}" for k in key)
+            findings.append(reader.finding(r, None, None, f"the key ({label}) appears in rows {rows}; none was taken",
+                                           "one row per key"))
+    return frame[~mask].reset_index(drop=True), findings

@@ -1,0 +1,161 @@
+"""Tidy tables with fixed columns: final energy from balances made elsewhere, emission factor sets, and the snapshots
+of the district's facility database (buildings, meter readings).
+
+Each format is a list of column specs; one reader checks every cell against its spec and keeps the line number.
+Numbers use the decimal mark configured for the source (`.` by default for these machine-written files).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from sources.errors import Finding
+from sources.parsers.common import Delivery, ParseResult, RowReader, classify_key, parse_year, reject_duplicates
+from sources.region import Region
+from warehouse.fields import CARRIERS, DATA_QUALITY, SECTORS
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # ags | year | number | text | choice | bool | date
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = 0.0
+
+
+@dataclass(frozen=True)
+class TidyFormat:
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    value_column: str | None = None  # numeric column whose marks set value_status
+
+
+FINAL_ENERGY = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("sector", "choice", allowed=SECTORS),
+     Column("carrier", "choice", allowed=CARRIERS), Column("final_energy_mwh", "number"),
+     Column("data_quality", "choice", allowed=DATA_QUALITY)),
+    key=("ags", "year", "sector", "carrier"), value_column="final_energy_mwh",
+)  # fmt: skip
+EMISSION_FACTORS = TidyFormat(
+    (Column("factor_set", "text"), Column("carrier", "choice", allowed=CARRIERS),
+     Column("sector_scope", "choice", allowed=("all", *SECTORS)), Column("year", "year", required=False),
+     Column("g_co2e_per_kwh", "number"), Column("source", "text"), Column("derivation", "text", required=False),
+     Column("bisko_rule", "bool", required=False)),
+    key=("factor_set", "carrier", "sector_scope", "year"),
+)  # fmt: skip
+BUILDINGS = TidyFormat(
+    (Column("building_id", "text"), Column("building_name", "text"), Column("building_use", "text", required=False),
+     Column("gross_floor_area_m2", "number", required=False)),
+    key=("building_id",),
+)  # fmt: skip
+METER_READINGS = TidyFormat(
+    (Column("meter_id", "text"), Column("building_id", "text"), Column("carrier", "choice", allowed=CARRIERS),
+     Column("reading_date", "date"), Column("reading_value", "number"),
+     Column("reading_unit", "choice", allowed=("kWh", "MWh", "m3")),
+     Column("reading_kind", "choice", allowed=("counter", "consumption")),
+     Column("meter_exchange", "bool", required=False)),
+    key=("meter_id", "reading_date"),
+)  # fmt: skip
+
+_TRUE = {"true", "1", "yes", "ja", "wahr"}
+_FALSE = {"false", "0", "no", "nein", "falsch", ""}
+
+
+def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col: Column,
+          fmt: TidyFormat) -> tuple[Any, Finding | None, str | None]:
+    """(value, finding, status) of one cell."""
+    raw = cells.get(col.name.casefold(), "")
+    text = raw.strip()
+    if col.kind == "number":
+        value = reader.value(line, cells, col.name, minimum=col.minimum)
+        if value.finding:
+            return None, value.finding, None
+        if value.value is None and col.required and col.name != fmt.value_column:
+            return None, reader.finding(line.number, col.name, raw, "the value is missing", "a number"), None
+        return value.value, None, value.status
+    if not text:
+        if col.required:
+            return None, reader.finding(line.number, col.name, raw, "the cell is empty", f"a {col.kind} value"), None
+        return (False if col.kind == "bool" else None), None, None
+    if col.kind == "ags":
+        key, finding = classify_key(reader, region, line, col.name, text)
+        return key, finding, None
+    if col.kind == "year":
+        year, finding = parse_year(reader, line, col.name, text)
+        return year, finding, None
+    if col.kind == "choice":
+        if text not in col.allowed:
+            return None, reader.finding(line.number, col.name, raw, f"{text!r} is not an allowed value",
+                                        f"one of {list(col.allowed)}"), None
+        return text, None, None
+    if col.kind == "bool":
+        if text.casefold() in _TRUE:
+            return True, None, None
+        if text.casefold() in _FALSE:
+            return False, None, None
+        return None, reader.finding(line.number, col.name, raw, f"{text!r} is not true or false", "true or false"), None
+    if col.kind == "date":
+        try:
+            return dt.date.fromisoformat(text[:10]), None, None
+        except ValueError:
+            try:
+                return dt.datetime.strptime(text, "%d.%m.%Y").date(), None, None
+            except ValueError:
+                return None, reader.finding(line.number, col.name, raw, f"{text!r} is not a date",
+                                            "a date as YYYY-MM-DD or DD.MM.YYYY"), None
+    return text, None, None
+
+
+def parse_tidy(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any], region: Region) -> ParseResult:
+    opts = {"decimal": ".", "separator": ",", **options}
+    reader = RowReader(delivery, opts, [c.name for c in fmt.columns if c.required], default_separator=opts["separator"])
+    records, findings = [], []
+    for item in reader.rows():
+        if not isinstance(item, tuple):
+            findings.append(item)
+            continue
+        line, cells = item
+        record: dict[str, Any] = {"delivery_id": delivery.delivery_id, "source_row": line.number}
+        status = "reported"
+        problem = None
+        for col in fmt.columns:
+            value, problem, cell_status = _cell(reader, region, line, cells, col, fmt)
+            if problem:
+                break
+            record[col.name] = value
+            if col.name == fmt.value_column and cell_status:
+                status = cell_status
+        if problem:
+            findings.append(problem)
+            continue
+        if fmt.value_column:
+            record["value_status"] = status
+        records.append(record)
+    columns = ["delivery_id", "source_row", *[c.name for c in fmt.columns]]
+    if fmt.value_column:
+        columns.append("value_status")
+    frame = pd.DataFrame(records, columns=columns)
+    frame, dupes = reject_duplicates(reader, frame, list(fmt.key))
+    return ParseResult(frame, findings + dupes)
+
+
+def parse_final_energy(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(FINAL_ENERGY, delivery, options, region)
+
+
+def parse_emission_factors(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(EMISSION_FACTORS, delivery, options, region)
+
+
+def parse_buildings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(BUILDINGS, delivery, options, region)
+
+
+def parse_meter_readings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(METER_READINGS, delivery, options, region)
