@@ -87,9 +87,9 @@ class RowReader:
     def header_text(self) -> str:
         return " ".join(" ".join(line.cells) for line in self.header_block)
 
-    def rows(self) -> Iterator[tuple[Line, dict[str, str]] | Finding]:
-        """Data rows as {column: text}, or a Finding for a row with the wrong number of cells. Blank rows and
-        footnotes (below the table, or lines starting like '1)' / 'Quelle:') are skipped."""
+    def rows(self, findings: list[Finding]) -> Iterator[tuple[Line, dict[str, str]]]:
+        """Data rows as (line, {column: text}); a row with the wrong number of cells goes to `findings`. Blank rows
+        and footnotes (below the table, or lines starting like '1)' / 'Quelle:') are skipped."""
         width = len(self.column_names)
         data_seen = 0
         for position, line in enumerate(self._data):
@@ -107,10 +107,17 @@ class RowReader:
                         f"the last row has {len(line.cells)} of {width} cells and the file does not end with a line "
                         "break: the file looks truncated", row=line.number, expected="the complete file",
                     )  # fmt: skip
-                yield self.finding(line.number, None, self.separator.join(line.cells),
-                                   f"the row has {len(line.cells)} cells, the header has {width}",
-                                   f"{width} cells separated by {self.separator!r}")
+                findings.append(self.finding(line.number, None, self.separator.join(line.cells),
+                                             f"the row has {len(line.cells)} cells, the header has {width}",
+                                             f"{width} cells separated by {self.separator!r}"))
                 continue
+            if data_seen == 0 and not any(re.search(r"\d", c) for c in line.cells):
+                raise LayoutError(
+                    self.delivery.source_id, self.delivery.file_name,
+                    f"the row below the header holds no number at all ({'; '.join(c for c in line.cells if c)!r}): "
+                    "it looks like a second header row (units or merged cells from a spreadsheet)",
+                    row=line.number, expected="one header row followed directly by data rows",
+                )  # fmt: skip
             data_seen += 1
             yield line, {name.casefold(): line.cells[i] for name, i in self.columns.items()}
         if data_seen == 0:

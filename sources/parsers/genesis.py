@@ -37,11 +37,7 @@ def parse_genesis_population(delivery: Delivery, options: Mapping[str, Any], map
     region_variables = tuple(options.get("region_variables", REGION_VARIABLES))
     records, findings = [], []
     matched = 0
-    for item in reader.rows():
-        if not isinstance(item, tuple):
-            findings.append(item)
-            continue
-        line, cells = item
+    for line, cells in reader.rows(findings):
         if cells["value_variable_code"] != variable:
             continue
         matched += 1

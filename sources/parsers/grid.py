@@ -69,11 +69,7 @@ def parse_grid_sheet(delivery: Delivery, options: Mapping[str, Any], mappings: M
     group_map = mappings.get("customer_groups", {})
 
     records, findings = [], []
-    for item in reader.rows():
-        if not isinstance(item, tuple):
-            findings.append(item)
-            continue
-        line, cells = item
+    for line, cells in reader.rows(findings):
         raw_key = cells.get(columns["ags"].casefold(), "")
         key, problem = classify_key(reader, region, line, columns["ags"], raw_key)
         if problem:

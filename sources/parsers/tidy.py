@@ -116,11 +116,7 @@ def parse_tidy(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any], 
     opts = {"decimal": ".", "separator": ",", **options}
     reader = RowReader(delivery, opts, [c.name for c in fmt.columns if c.required], default_separator=opts["separator"])
     records, findings = [], []
-    for item in reader.rows():
-        if not isinstance(item, tuple):
-            findings.append(item)
-            continue
-        line, cells = item
+    for line, cells in reader.rows(findings):
         record: dict[str, Any] = {"delivery_id": delivery.delivery_id, "source_row": line.number}
         status = "reported"
         problem = None
