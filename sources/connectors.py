@@ -70,9 +70,8 @@ def _read_only(conn: sa.Connection) -> None:
     dialect = conn.dialect.name
     if dialect == "sqlite":
         conn.exec_driver_sql("PRAGMA query_only = ON")
-    elif dialect in ("mysql", "mariadb"):
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    elif dialect == "postgresql":
+    elif dialect in ("mysql", "mariadb", "postgresql"):
+        # first statement of the transaction (MySQL/MariaDB: applies to the transaction the next statement starts)
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
@@ -88,11 +87,8 @@ def fetch_sql(source_id: str, url: str, tables: Mapping[str, Mapping[str, Any]],
     snapshots = []
     try:
         with engine.connect() as conn:
-            if conn.dialect.name in ("mysql", "mariadb"):
-                _read_only(conn)  # applies to the next transaction
             with conn.begin() as txn:
-                if conn.dialect.name not in ("mysql", "mariadb"):
-                    _read_only(conn)
+                _read_only(conn)
                 inspector = sa.inspect(conn)
                 for snapshot_name in sorted(tables):
                     spec = tables[snapshot_name]
@@ -109,13 +105,17 @@ def fetch_sql(source_id: str, url: str, tables: Mapping[str, Mapping[str, Any]],
                         if col not in existing:
                             raise ConnectorError(f"source {source_id!r}: table {table_name!r} has no column {col!r}; "
                                                  f"it has {sorted(existing)}")
-                    table = sa.table(table_name, *[sa.column(c) for c in columns.values()])
-                    query = sa.select(*[table.c[col].label(target) for target, col in columns.items()])
                     since = spec.get("since")
-                    if since:
-                        col = _check_identifier(source_id, "column", since["column"])
-                        query = query.where(table.c[col] >= sa.bindparam("since_value", params[since["param"]]))
+                    since_col = _check_identifier(source_id, "column", since["column"]) if since else None
                     order_by = [_check_identifier(source_id, "order_by column", c) for c in spec.get("order_by", [])]
+                    unknown = [c for c in [*order_by, *([since_col] if since_col else [])] if c not in existing]
+                    if unknown:
+                        raise ConnectorError(f"source {source_id!r}: table {table_name!r} has no column(s) {unknown}")
+                    used = dict.fromkeys([*columns.values(), *order_by, *([since_col] if since_col else [])])
+                    table = sa.table(table_name, *[sa.column(c) for c in used])
+                    query = sa.select(*[table.c[col].label(target) for target, col in columns.items()])
+                    if since_col:
+                        query = query.where(table.c[since_col] >= sa.bindparam("since_value", params[since["param"]]))
                     query = query.order_by(*[table.c[c] for c in order_by])
                     frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=list(columns))
                     snapshots.append((f"{snapshot_name}.csv", _snapshot_csv(frame)))

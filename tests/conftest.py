@@ -53,3 +53,19 @@ def require_service(name: str, port: int) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}, and CI=true requires it (start it in .ci/run)")
     pytest.skip(f"{message}; start it to run this test")
+
+
+POSTGRES_URL = os.environ.get("KLIMAMONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+MARIADB_URL = os.environ.get("KLIMAMONITOR_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    require_service("PostgreSQL", 5432)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def mariadb_url() -> str:
+    require_service("MariaDB", 3306)
+    return MARIADB_URL
