@@ -68,7 +68,8 @@ class _ProgressHandler(logging.Handler):
             if not evaluation.passed:
                 self.stream.write(
                     f"      check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: "
-                    f"{'FAILED' if evaluation.severity.value == 'ERROR' else 'warning'}\n"
+                    f"{'FAILED' if evaluation.severity.value == 'ERROR' else 'warning'}"
+                    f"{': ' + evaluation.description if evaluation.description else ''}\n"
                 )
 
 
@@ -111,6 +112,8 @@ class RunSummary:
             elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
                 ev = event.event_specific_data
                 label = f"{ev.asset_key.to_user_string()}:{ev.check_name}"
+                if not ev.passed and ev.description:
+                    label += f" — {ev.description}"
                 if ev.passed:
                     summary.checks_passed += 1
                 elif ev.severity.value == "ERROR":

@@ -1,0 +1,100 @@
+"""The bad-input corpus (tests/corpus/<case>/expected.yaml): every malformed delivery gets one clear message naming
+file, row and column, and nothing landed or published before is lost or changed.
+
+Each case is checked twice: the parser alone (error class or rejected rows, message fragments), and the whole
+pipeline (a good baseline delivery is published first; then the bad delivery arrives: the run fails at the source's
+check with the message, `published/latest` and the landing zone stay byte-identical).
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.config import DEFAULT_CONFIG
+from sources import errors
+from sources.formats import read_delivery
+from sources.parsers.common import Delivery
+from sources.region import Region
+from warehouse.release import latest_release
+
+CORPUS = Path(__file__).parent / "corpus"
+PRESETS = yaml.safe_load((CORPUS / "sources.yaml").read_text(encoding="utf-8"))
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yaml").exists())
+REGION = Region("05974000", frozenset(f"05974{n:03d}" for n in range(4, 57, 4)))
+
+
+def _case(name: str) -> tuple[dict, dict, Path]:
+    expected = yaml.safe_load((CORPUS / name / "expected.yaml").read_text(encoding="utf-8"))
+    return expected, PRESETS[expected["source"]], CORPUS / name / expected["delivery"]
+
+
+def test_corpus_covers_the_required_defects():
+    required = {"wrong_encoding", "wrong_separator", "missing_column", "renamed_column", "invalid_key", "non_numeric",
+                "negative_consumption", "kwh_declared_as_mwh", "duplicated_keys", "empty_file", "truncated_file",
+                "extra_header_row"}  # fmt: skip
+    assert required <= set(CASES)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_parser_reports_the_defect(name):
+    expected, preset, path = _case(name)
+    delivery = Delivery("corpus:0000000000000000", "corpus_src", path.name, path.read_bytes())
+    if expected["error"] == "rejected_rows":
+        _, result = read_delivery(preset["format"], preset["options"], preset.get("mappings", {}), REGION, delivery)
+        messages = [f.reason for f in result.findings if f.kind == "rejected"]
+        assert messages, "the delivery should have rejected rows"
+        text = "\n".join(messages)
+    else:
+        with pytest.raises(getattr(errors, expected["error"])) as err:
+            read_delivery(preset["format"], preset["options"], preset.get("mappings", {}), REGION, delivery)
+        text = str(err.value)
+    assert "source 'corpus_src'" in text and f"file '{path.name}'" in text
+    for fragment in expected["message"]:
+        assert fragment in text, f"{fragment!r} not in {text!r}"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", CASES)
+def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path):
+    expected, preset, path = _case(name)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(CORPUS / preset["baseline"], drop)
+    config = {
+        "district": {"id": "corpus", "name": "Kreis Soest (corpus test)", "ags": "05974000",
+                     "municipalities": str(DEFAULT_CONFIG.parent / "kreis_soest" / "municipalities.csv"),
+                     "years": {"first": 2020, "last": 2021}},
+        "data_origin": "partner_deliveries",
+        "sources": [{"id": "corpus_src", "partner": preset["partner"], "connector": "file_drop",
+                     "location": str(drop), "format": preset["format"], "options": preset["options"],
+                     "mappings": preset.get("mappings", {})}],
+    }  # fmt: skip
+    cfg = tmp_path / "district.yaml"
+    cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    data = tmp_path / "data"
+    runner = CliRunner()
+    first = runner.invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
+    assert first.exit_code == 0, first.output
+    release = latest_release(data)
+    published_before = _snapshot(release)
+    landing_before = _snapshot(data / "landing" / "corpus_src")
+
+    shutil.copy(path, drop)
+    second = runner.invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
+    assert second.exit_code == 1, second.output
+    assert "corpus_src_deliveries_readable" in second.output
+    for fragment in expected["message"]:
+        assert fragment in second.output, f"{fragment!r} not in the run output"
+    assert "published/latest is unchanged" in second.output
+    assert latest_release(data) == release and _snapshot(release) == published_before
+    landing_after = _snapshot(data / "landing" / "corpus_src")
+    assert {k: v for k, v in landing_after.items() if k in landing_before} == landing_before
+    assert path.read_bytes() in landing_after.values()  # the bad delivery is archived unchanged too
