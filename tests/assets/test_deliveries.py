@@ -1,0 +1,86 @@
+"""Delivery statuses: acceptance, supersession by scope and by file name, rejection; rows in use."""
+
+import pandas as pd
+
+from assets.compute.deliveries import delivery_table, rows_in_use
+
+RAW = "raw_grid__energy"
+
+
+def _register(*entries):
+    return pd.DataFrame(
+        [{"delivery_id": d, "source_id": s, "partner": "P", "file_name": f, "landed_path": f"landing/{s}/{f}",
+          "sha256": "0" * 64, "size_bytes": 1, "received_at": f"2026-01-0{i + 1}T00:00:00.000000+00:00"}
+         for i, (d, s, f) in enumerate(entries)]
+    )  # fmt: skip
+
+
+def _rows(delivery_id, pairs, provisional=False):
+    return pd.DataFrame([{"delivery_id": delivery_id, "source_row": i + 8, "ags": a, "year": y, "value": 1.0,
+                          "provisional": provisional} for i, (a, y) in enumerate(pairs)],
+                        columns=["delivery_id", "source_row", "ags", "year", "value", "provisional"])  # fmt: skip
+
+
+def _rejected(*rows):
+    return pd.DataFrame(
+        [{"source_id": "s", "delivery_id": d, "source_row": r, "column": "c", "raw_value": "x", "reason": reason,
+          "finding_kind": kind} for d, r, reason, kind in rows],
+        columns=["source_id", "delivery_id", "source_row", "column", "raw_value", "reason", "finding_kind"],
+    )  # fmt: skip
+
+
+def test_a_corrected_redelivery_supersedes_the_provisional_one():
+    register = _register(("s:a", "s", "Strom_2023.csv"), ("s:b", "s", "Strom_2023_korrigiert.csv"),
+                         ("s:c", "s", "Strom_2022.csv"))
+    raw = pd.concat([_rows("s:a", [("05974004", 2023), ("05974008", 2023)], provisional=True),
+                     _rows("s:b", [("05974004", 2023), ("05974008", 2023)]),
+                     _rows("s:c", [("05974004", 2022)])])
+    table = delivery_table(register, {RAW: raw}, {RAW: _rejected(("s:c", 20, "outside", "filtered"))}).set_index(
+        "delivery_id")
+    assert table.loc["s:a", "status"] == "superseded" and table.loc["s:a", "superseded_by"] == "s:b"
+    assert "Strom_2023_korrigiert.csv" in table.loc["s:a", "status_reason"]
+    assert bool(table.loc["s:a", "provisional"]) and not bool(table.loc["s:b", "provisional"])
+    assert table.loc["s:b", "status"] == "accepted" and table.loc["s:c", "status"] == "accepted"
+    assert list(table.loc["s:a", "scope_years"]) == [2023]
+    assert list(table.loc["s:a", "scope_ags"]) == ["05974004", "05974008"]
+    assert table.loc["s:c", "rows_out_of_region"] == 1 and table.loc["s:c", "rows_parsed"] == 1
+
+
+def test_partial_overlap_does_not_supersede():
+    register = _register(("s:a", "s", "a.csv"), ("s:b", "s", "b.csv"))
+    raw = pd.concat([_rows("s:a", [("05974004", 2023), ("05974008", 2023)]), _rows("s:b", [("05974004", 2023)])])
+    table = delivery_table(register, {RAW: raw}, {RAW: _rejected()}).set_index("delivery_id")
+    assert (table["status"] == "accepted").all()
+    rows = rows_in_use(raw, table.reset_index(), ["ags", "year"])
+    assert rows.set_index("ags").loc["05974004", "delivery_id"] == "s:b"  # the later delivery wins the overlap
+    assert rows.set_index("ags").loc["05974008", "delivery_id"] == "s:a"
+
+
+def test_rejected_until_a_redelivery_under_the_same_name():
+    register = _register(("s:a", "s", "Strom_2021.csv"), ("s:b", "s", "Strom_2022.csv"))
+    raw = _rows("s:b", [("05974004", 2022)])
+    rejected = _rejected(("s:a", None, "file 'Strom_2021.csv': the file is empty", "rejected"))
+    table = delivery_table(register, {RAW: raw}, {RAW: rejected}).set_index("delivery_id")
+    assert table.loc["s:a", "status"] == "rejected"  # a later file for another year does not hide it
+    assert "the file is empty" in table.loc["s:a", "status_reason"]
+    fixed = _register(("s:a", "s", "Strom_2021.csv"), ("s:b", "s", "Strom_2022.csv"), ("s:c", "s", "Strom_2021.csv"))
+    raw = pd.concat([raw, _rows("s:c", [("05974004", 2021)])])
+    table = delivery_table(fixed, {RAW: raw}, {RAW: rejected}).set_index("delivery_id")
+    assert table.loc["s:a", "status"] == "superseded" and "had been rejected" in table.loc["s:a", "status_reason"]
+    assert table.loc["s:c", "status"] == "accepted"
+
+
+def test_a_delivery_with_rejected_rows_is_rejected_and_not_used():
+    register = _register(("s:a", "s", "a.csv"))
+    raw = _rows("s:a", [("05974004", 2021)])
+    rejected = _rejected(("s:a", 9, "row 9: 'x' is not a number", "rejected"),
+                         ("s:a", 10, "row 10: bad", "rejected"))
+    table = delivery_table(register, {RAW: raw}, {RAW: rejected})
+    assert table.loc[0, "status"] == "rejected" and table.loc[0, "rows_rejected"] == 2
+    assert table.loc[0, "status_reason"] == "row 9: 'x' is not a number (and 1 more findings)"
+    assert rows_in_use(raw, table, ["ags", "year"]).empty
+
+
+def test_a_file_no_parser_takes_is_rejected():
+    table = delivery_table(_register(("s:a", "s", "notes.txt")), {RAW: _rows("x", [])}, {RAW: _rejected()})
+    assert table.loc[0, "status"] == "rejected" and "no parser took this file" in table.loc[0, "status_reason"]

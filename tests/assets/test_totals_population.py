@@ -1,0 +1,48 @@
+"""The missing-value policy (min-count sums, `complete`) and the population table built on it."""
+
+import math
+
+import pandas as pd
+
+from assets.compute.population import population_table
+from assets.compute.totals import complete_grid, totals
+
+
+def test_totals_min_count_and_complete():
+    cells = pd.DataFrame({
+        "g": ["a", "a", "b", "b", "c"],
+        "v": [1.0, 2.0, 5.0, None, None],
+        "value_status": ["reported", "reported", "reported", "confidential", "missing"],
+    })  # fmt: skip
+    out = totals(cells, ["g"], "v").set_index("g")
+    assert out.loc["a", "v"] == 3.0 and out.loc["a", "complete"]
+    assert out.loc["b", "v"] == 5.0 and not out.loc["b", "complete"]  # partial sum, flagged, not shrunk silently
+    assert math.isnan(out.loc["c", "v"]) and out.loc["c", "value_status"] == "missing"  # all missing: null, not 0
+    assert not out.loc["c", "complete"]
+
+
+def test_not_applicable_counts_as_complete():
+    cells = pd.DataFrame({"g": ["a", "a"], "v": [4.0, None], "value_status": ["reported", "not_applicable"]})
+    out = totals(cells, ["g"], "v")
+    assert out.loc[0, "v"] == 4.0 and out.loc[0, "complete"]
+
+
+def test_complete_grid_adds_absent_cells_as_missing():
+    frame = pd.DataFrame({"k": ["x"], "y": [2020], "v": [1.0], "value_status": ["reported"]})
+    grid = complete_grid(frame, {"k": ["x", "z"], "y": [2020, 2021]}, "v")
+    assert len(grid) == 4
+    assert (grid.loc[grid["k"] == "z", "value_status"] == "missing").all()
+    assert grid.loc[grid["k"] == "z", "v"].isna().all()
+
+
+def test_population_district_is_the_sum_and_flags_a_missing_municipality():
+    rows = pd.DataFrame({
+        "ags": ["05974004", "05974008", "05974004"], "year": [2020, 2020, 2021],
+        "population": [100.0, 200.0, 101.0], "value_status": ["reported"] * 3, "delivery_id": ["d1", "d1", "d2"],
+    })  # fmt: skip
+    table = population_table(rows, ["05974004", "05974008"], "05974000", [2020, 2021]).set_index(["ags", "year"])
+    assert table.loc[("05974000", 2020), "population"] == 300 and table.loc[("05974000", 2020), "complete"]
+    assert table.loc[("05974008", 2021), "value_status"] == "missing"
+    assert math.isnan(table.loc[("05974008", 2021), "population"])
+    assert table.loc[("05974000", 2021), "population"] == 101 and not table.loc[("05974000", 2021), "complete"]
+    assert table.loc[("05974004", 2021), "delivery_id"] == "d2"

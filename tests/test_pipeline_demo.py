@@ -1,0 +1,66 @@
+"""The main job end to end on the bundled demo: what a release holds after ingestion, and that a second run with
+the same deliveries changes nothing but the release id."""
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from warehouse.release import latest_release, verify_release
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(root / "home"))
+        (root / "home").mkdir()
+        (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        data = root / "data"
+        first = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
+        assert first.exit_code == 0, first.output
+        release_1 = latest_release(data)
+        second = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
+        assert second.exit_code == 0, second.output
+        yield {"data": data, "first": first.output, "second": second.output, "release_1": release_1,
+               "release_2": latest_release(data)}
+
+
+def test_release_holds_the_published_tables(demo_run):
+    manifest = verify_release(demo_run["release_2"])
+    assert {"deliveries", "population", "municipalities"} <= set(manifest["tables"])
+    assert manifest["data_origin"] == "synthetic_demo"
+    used = {d["file_name"]: d["status"] for d in manifest["inputs"]["deliveries"]}
+    assert used["Netzabsatz_Strom_2023.csv"] == "superseded"
+    assert used["Netzabsatz_Strom_2023_korrigiert.csv"] == "accepted"
+
+
+def test_deliveries_table(demo_run):
+    deliveries = pd.read_parquet(demo_run["release_2"] / "deliveries.parquet").set_index("file_name")
+    assert (deliveries["status"] != "rejected").all()
+    provisional = deliveries.loc["Netzabsatz_Strom_2023.csv"]
+    assert provisional["status"] == "superseded" and provisional["provisional"]
+    assert provisional["superseded_by"] == deliveries.loc["Netzabsatz_Strom_2023_korrigiert.csv", "delivery_id"]
+    assert deliveries.loc["12411-01-01-5_2024_flat.csv", "provisional"]
+    assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
+    assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
+    assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
+    assert len(deliveries) == 59  # 2 population, 19 electricity, 18 gas, 18 heat, 2 facility snapshots
+
+
+def test_population_table(demo_run):
+    population = pd.read_parquet(demo_run["release_2"] / "population.parquet")
+    assert len(population) == 15 * 18
+    p2021 = population[population["year"] == 2021].set_index("ags")["population"]
+    assert p2021["05974000"] == 302298 and p2021["05974028"] == 68007
+    assert population["complete"].all()
+
+
+def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
+    register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
+    assert len(register) == 59
+    one, two = demo_run["release_1"], demo_run["release_2"]
+    for table in ("deliveries", "population", "municipalities"):
+        assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
