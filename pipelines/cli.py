@@ -123,7 +123,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> 
     click.echo(f"  configuration: {cfg.path}")
     click.echo(f"  data directory: {data_path}")
     click.echo(f"  assets: {len(keys)} of {len(all_keys)}")
-    defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(len(keys))})
+    defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(_step_count(probe, keys))})
     job = defs.resolve_job_def(MAIN_JOB)
     started = time.perf_counter()
     with DagsterInstance.get() as instance:
@@ -134,10 +134,22 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> 
             run_config={"loggers": {"console": {}}},
         )
     summary = RunSummary.from_result(result, time.perf_counter() - started)
+    run_dir = data_path / "validation" / result.run_id
+    if run_dir.is_dir():
+        from warehouse.validation_report import render
+
+        summary.report = str(render(run_dir, f"{cfg.district.name}, run {result.run_id}"))
     click.echo(summary.render(data_path))
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+def _step_count(defs, keys) -> int:
+    """Steps the run will execute: one per asset op (a multi-asset is one) plus one per asset check."""
+    from pipelines.definitions import MAIN_JOB
+
+    return len(defs.resolve_job_def(MAIN_JOB).get_subset(asset_selection=set(keys)).graph.nodes)
 
 
 @main.command()
@@ -187,6 +199,69 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id:
             click.echo(frame.head(limit).to_string(index=False))
         if len(frame) > limit:
             click.echo(f"... {len(frame) - limit} more rows (use --limit or --csv)")
+
+
+@main.command()
+@common_options
+@click.option("--source", "source_id", required=True, help="Source id from the configuration whose format applies.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(config_path: Path | None, data_dir: Path | None, source_id: str, path: Path) -> None:
+    """Check one delivery file before it enters the pipeline (nothing is landed or written).
+
+    Reads PATH with the format and options of SOURCE, runs the same parser and catalog checks as the pipeline and
+    prints every finding with row and column. Exit 0: the file would be accepted; 1: it would be rejected.
+
+    \b
+      klimamonitor validate --source westnetz_electricity Netzabsatz_Strom_2024.csv
+    """
+    import hashlib
+
+    from sources.errors import DeliveryError
+    from sources.formats import read_delivery
+    from sources.parsers.common import Delivery
+    from sources.region import Region
+    from warehouse.catalog import CatalogError
+    from warehouse.store import as_stored
+    from warehouse.validation import catalog_check, run_check
+
+    cfg, _ = _load(config_path, data_dir)
+    try:
+        source = cfg.source(source_id)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    data = path.read_bytes()
+    delivery = Delivery(f"{source.id}:{hashlib.sha256(data).hexdigest()[:16]}", source.id, path.name, data)
+    region = Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
+    click.echo(f"Checking {path} as a delivery of {source.id!r} ({source.partner}, format {source.format})")
+    try:
+        target, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
+    except DeliveryError as exc:
+        click.echo(f"REJECTED: the file cannot be read.\n  {exc}")
+        sys.exit(EXIT_FAILED)
+    rejected = [f for f in result.findings if f.kind == "rejected"]
+    filtered = [f for f in result.findings if f.kind == "filtered"]
+    click.echo(f"  rows read: {len(result.rows)}; rows rejected: {len(rejected)}; rows outside the region: "
+               f"{len(filtered)}")
+    for finding in rejected:
+        click.echo(f"  rejected: {finding.reason}")
+    for finding in filtered[:5]:
+        click.echo(f"  filtered: {finding.reason}")
+    if len(filtered) > 5:
+        click.echo(f"  ... and {len(filtered) - 5} more rows outside the region")
+    problems = len(rejected)
+    try:
+        outcome = run_check(catalog_check(target.table), as_stored(result.rows, target.table))
+        if not outcome.passed:
+            problems += 1
+            click.echo(f"  catalog check failed: {outcome.summary()}")
+    except CatalogError as exc:
+        problems += 1
+        click.echo(f"  catalog check failed: {exc}")
+    if problems:
+        click.echo("REJECTED: fix the rows above and deliver the file again.")
+        sys.exit(EXIT_FAILED)
+    click.echo("OK: the file would be accepted.")
 
 
 @main.command()

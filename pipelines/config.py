@@ -92,10 +92,26 @@ class Source(_Strict):
         return self
 
 
+class Bounds(_Strict):
+    min: float
+    max: float
+
+
+class ValidationSettings(_Strict):
+    """Thresholds of the domain checks, and severities a district may change (`warn` or `error` per check name)."""
+
+    yoy_max_factor: float = Field(1.5, gt=1, description="a value more than this factor above or below the previous "
+                                  "year's is flagged")
+    district_sum_tolerance_pct: float = Field(0.1, ge=0)
+    electricity_kwh_per_inhabitant: Bounds = Bounds(min=300, max=100_000)
+    severity: dict[str, Literal["warn", "error"]] = Field(default_factory=dict)
+
+
 class DistrictConfig(_Strict):
     district: District
     data_origin: Literal["synthetic_demo", "partner_deliveries"]
     sources: list[Source] = Field(default_factory=list)
+    validation: ValidationSettings = ValidationSettings()
     path: Path = Path(".")  # the file it was loaded from (set by load_config)
 
     @model_validator(mode="after")

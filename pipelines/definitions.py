@@ -15,6 +15,7 @@ from dagster import AssetSelection, AssetsDefinition, Definitions, LoggerDefinit
 from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
 
 from assets import core, region
+from assets.checks import build_catalog_checks, population_checks
 from assets.landing import landed_deliveries
 from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
@@ -51,11 +52,14 @@ def build_defs(
 
     table_assets = _table_assets([s.id for s in load_config(config_path).sources])
     catalog = all_tables()
-    published = [key.path[-1] for a in table_assets for key in a.keys if catalog.get(key.path[-1]) and catalog[key.path[-1]].published]
+    written = [key.path[-1] for a in table_assets for key in a.keys if key.path[-1] in catalog]
+    published = [t for t in written if catalog[t].published]
     assets = [*table_assets, build_release_asset(published)]
+    checks = [*build_catalog_checks(written), *population_checks()]
     main_job = define_asset_job(MAIN_JOB, selection=AssetSelection.all(), description="Everything, landing to release.")
     return Definitions(
         assets=assets,
+        asset_checks=checks,
         jobs=[main_job],
         resources={
             "settings": Settings(config_path=str(config_path), data_dir=str(data_dir)),

@@ -7,6 +7,7 @@ run's events afterwards, so the summary reports what Dagster recorded, not what 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -43,8 +44,12 @@ class _ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING:
-                self.stream.write(f"      {record.levelname.lower()}: {meta.get('orig_message', record.getMessage())}\n")
+            message = meta.get("orig_message", record.getMessage())
+            skipped = re.match(r"Dependencies for step (\S+) (failed|were not executed)", message)
+            if skipped:
+                self._line(skipped.group(1), "skipped", "(an upstream step failed or a blocking check did not pass)")
+            elif record.levelno >= logging.WARNING:
+                self.stream.write(f"      {record.levelname.lower()}: {message}\n")
             return
         step = event.step_key or ""
         kind = event.event_type
@@ -95,6 +100,8 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     release: dict | None = None
     seconds: float = 0.0
+    validation_seconds: float = 0.0
+    report: str | None = None
 
     @classmethod
     def from_result(cls, result, seconds: float) -> RunSummary:
@@ -111,6 +118,8 @@ class RunSummary:
                     summary.release = {"release_id": md["release_id"].value, "path": md["path"].value}
             elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
                 ev = event.event_specific_data
+                if "seconds" in ev.metadata:
+                    summary.validation_seconds += float(ev.metadata["seconds"].value)
                 label = f"{ev.asset_key.to_user_string()}:{ev.check_name}"
                 if not ev.passed and ev.description:
                     label += f" — {ev.description}"
@@ -140,7 +149,10 @@ class RunSummary:
             lines.append(f"  release: {self.release['release_id']} (published/latest now points to it)")
         else:
             lines.append("  release: none published in this run; published/latest is unchanged")
-        lines.append(f"  time: {self.seconds:.1f} s")
+        share = self.validation_seconds / self.seconds * 100 if self.seconds else 0.0
+        lines.append(f"  time: {self.seconds:.1f} s, of which validation {self.validation_seconds:.1f} s ({share:.0f} %)")
+        if self.report:
+            lines.append(f"  validation report: {self.report}")
         if self.failures:
             lines.append("  FAILED:")
             for failure in self.failures:

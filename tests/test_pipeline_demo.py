@@ -64,3 +64,10 @@ def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
+
+
+def test_every_check_passes_on_the_demo(demo_run):
+    import re
+
+    match = re.search(r"checks: (\d+) passed, 0 failed, 0 warnings", demo_run["first"])
+    assert match and int(match.group(1)) >= 20, demo_run["first"]

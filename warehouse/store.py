@@ -37,6 +37,11 @@ def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     return pq.read_table(path, columns=columns).to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
+def as_stored(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The frame exactly as it would read back from the store (catalog types and order)."""
+    return conform(frame, get_table(table)).to_pandas(types_mapper=_PANDAS_TYPES.get)
+
+
 class ParquetStore:
     """Internal tables of one data directory."""
 

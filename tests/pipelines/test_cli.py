@@ -107,3 +107,30 @@ def test_sql_without_release_explains(runner, data_dir):
 def test_docs_check(runner):
     result = runner.invoke(main, ["docs", "--check"])
     assert result.exit_code == 0, result.output
+
+
+def test_run_summary_reports_validation_share_and_report(runner, data_dir):
+    result = runner.invoke(main, ["run", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"time: ([\d.]+) s, of which validation ([\d.]+) s \((\d+) %\)", result.output)
+    assert match and float(match.group(2)) > 0
+    report = re.search(r"validation report: (\S+)", result.output).group(1)
+    text = open(report, encoding="utf-8").read()
+    assert "Prüfbericht" in text and "population_district_sum" in text and "matches_catalog" in text
+
+
+def test_validate_one_delivery(runner, demo_config):
+    from sources.demo.generate import DEFAULT_OUT
+
+    from ..conftest import PROJECT_ROOT
+
+    ok = runner.invoke(main, ["validate", "--source", "westnetz_electricity",
+                              str(DEFAULT_OUT / "strom" / "Netzabsatz_Strom_2015.csv")])
+    assert ok.exit_code == 0, ok.output
+    assert "OK: the file would be accepted" in ok.output and "rows outside the region: 1" in ok.output
+    bad = runner.invoke(main, ["validate", "--source", "westnetz_electricity",
+                               str(PROJECT_ROOT / "tests" / "corpus" / "non_numeric" / "Netzabsatz_Strom_2021.csv")])
+    assert bad.exit_code == 1
+    assert "row 11, column 'Energiemenge': '402.114.OOO' is not a number" in bad.output
+    unknown = runner.invoke(main, ["validate", "--source", "nope", str(DEFAULT_OUT / "README.md")])
+    assert unknown.exit_code == 2 and "no source 'nope'" in unknown.output

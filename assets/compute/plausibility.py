@@ -1,0 +1,36 @@
+"""Frames for the domain checks the catalog cannot express: year-on-year jumps, municipalities summing to the
+delivered district value, completeness of the municipality × year grid. Each returns the rows a GX expectation then
+judges, with lineage columns kept for the sample a person sees."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def year_on_year(frame: pd.DataFrame, series_keys: Sequence[str], value_column: str) -> pd.DataFrame:
+    """Consecutive-year ratios per series (value / previous year's value), where both years have a value > 0."""
+    keep = [*series_keys, "year", value_column, *[c for c in ("delivery_id", "source_row") if c in frame]]
+    work = frame[keep].dropna(subset=[value_column]).sort_values([*series_keys, "year"])
+    work = work[work[value_column] > 0]
+    previous = work.groupby(list(series_keys), sort=False, dropna=False)[[value_column, "year"]].shift(1)
+    work = work.assign(previous_value=previous[value_column], previous_year=previous["year"])
+    work = work[work["previous_year"] == work["year"] - 1]
+    return work.assign(ratio=work[value_column] / work["previous_value"]).reset_index(drop=True)
+
+
+def district_sum_difference(rows: pd.DataFrame, municipality_keys: Sequence[str], district_ags: str,
+                            value_column: str) -> pd.DataFrame:
+    """Per year where the district value was delivered: delivered, sum of municipalities, difference in %."""
+    district = rows[rows["ags"] == district_ags].set_index("year")[value_column].dropna()
+    municipal = rows[rows["ags"].isin(municipality_keys)].groupby("year")[value_column].sum(min_count=1)
+    out = pd.DataFrame({"delivered_district": district, "sum_of_municipalities": municipal}).dropna()
+    out["difference_pct"] = (out["sum_of_municipalities"] - out["delivered_district"]) / out["delivered_district"] * 100
+    return out.reset_index().rename(columns={"index": "year"})
+
+
+def ratio_bounds(factor: float) -> tuple[float, float]:
+    """Allowed range of a year-on-year ratio for a maximum factor (1.5: from 0.667 to 1.5)."""
+    return float(np.round(1 / factor, 6)), float(factor)

@@ -1,0 +1,88 @@
+"""Every generated expectation catches a planted defect and passes on clean data; failures name rows by lineage."""
+
+import pandas as pd
+import pytest
+
+from assets.compute.plausibility import district_sum_difference, ratio_bounds, year_on_year
+from warehouse.store import as_stored
+from warehouse.validation import ERROR, Check, catalog_check, gx, run_check
+
+
+def _raw_population() -> pd.DataFrame:
+    return as_stored(pd.DataFrame({
+        "delivery_id": ["pop:1", "pop:1", "pop:1"], "source_row": [2, 3, 4],
+        "ags": ["05974004", "05974016", "05974000"], "year": [2021, 2021, 2021],
+        "population": [10203.0, 16043.0, 26246.0], "quality_mark": ["e", "e", "e"],
+        "value_status": ["reported"] * 3, "provisional": [False] * 3,
+    }), "raw_genesis__population")  # fmt: skip
+
+
+def test_catalog_suite_passes_on_clean_data():
+    outcome = run_check(catalog_check("raw_genesis__population"), _raw_population())
+    assert outcome.passed, outcome.summary()
+    assert outcome.severity == ERROR and outcome.rows == 3
+
+
+@pytest.mark.parametrize(
+    "plant, expectation, column",
+    [
+        (lambda f: f.drop(columns=["quality_mark"]), "expect_table_columns_to_match_ordered_list", None),
+        (lambda f: f.assign(population=f["population"].astype(str)), "expect_column_values_to_be_of_type",
+         "population"),
+        (lambda f: f.assign(source_row=pd.array([2, None, 4], dtype="Int64")), "expect_column_values_to_not_be_null",
+         "source_row"),
+        (lambda f: f.assign(value_status=["reported", "guessed", "reported"]), "expect_column_values_to_be_in_set",
+         "value_status"),
+        (lambda f: f.assign(population=[10203.0, -1.0, 26246.0]), "expect_column_values_to_be_between",
+         "population"),
+        (lambda f: f.assign(ags=["05974004", "5974016", "05974000"]), "expect_column_values_to_match_regex", "ags"),
+        (lambda f: f.assign(source_row=pd.array([2, 2, 4], dtype="Int64")),
+         "expect_compound_columns_to_be_unique", "delivery_id, source_row"),
+    ],
+)
+def test_each_generated_expectation_catches_its_defect(plant, expectation, column):
+    outcome = run_check(catalog_check("raw_genesis__population"), plant(_raw_population()))
+    assert not outcome.passed
+    assert any(f.expectation == expectation and f.column == column for f in outcome.failures), outcome.summary()
+
+
+def test_single_column_key_uniqueness_and_sample_with_lineage():
+    frame = as_stored(pd.DataFrame({"ags": ["05974000", "05974004"], "name": ["K", "G"],
+                                    "kind": ["district", "municipality"], "area_ha": [2.0, 1.0]}), "municipalities")
+    frame.loc[1, "ags"] = "05974000"
+    outcome = run_check(catalog_check("municipalities"), frame)
+    assert any(f.expectation == "expect_column_values_to_be_unique" for f in outcome.failures)
+    bad = _raw_population().assign(population=[10203.0, -5.0, 26246.0])
+    (failure,) = run_check(catalog_check("raw_genesis__population"), bad).failures
+    assert failure.sample == [{"delivery_id": "pop:1", "source_row": 3, "population": -5.0}]
+    assert failure.unexpected_count == 1
+
+
+def _expect_between(column, low, high):
+    return lambda: [gx().expectations.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)]
+
+
+def test_year_on_year_flags_a_jump_and_passes_a_smooth_series():
+    series = pd.DataFrame({"ags": ["a"] * 4, "year": [2019, 2020, 2021, 2022], "v": [100.0, 104.0, 320.0, 330.0],
+                           "delivery_id": ["d"] * 4, "source_row": [1, 2, 3, 4]})
+    frame = year_on_year(series, ["ags"], "v")
+    assert list(frame["year"]) == [2020, 2021, 2022]
+    low, high = ratio_bounds(1.5)
+    check = Check("yoy", "", _expect_between("ratio", low, high), sample_columns=("ags", "year", "source_row"))
+    outcome = run_check(check, frame)
+    assert not outcome.passed and outcome.failures[0].sample[0]["year"] == 2021
+    assert run_check(check, year_on_year(series[series["year"] < 2021], ["ags"], "v")).passed
+
+
+def test_year_on_year_skips_gaps_and_missing_values():
+    series = pd.DataFrame({"ags": ["a"] * 4, "year": [2018, 2019, 2021, 2022], "v": [100.0, None, 300.0, 310.0]})
+    assert list(year_on_year(series, ["ags"], "v")["year"]) == [2022]
+
+
+def test_district_sum_flags_a_difference():
+    rows = pd.DataFrame({"ags": ["m1", "m2", "D", "m1", "m2", "D"], "year": [2020, 2020, 2020, 2021, 2021, 2021],
+                         "population": [10.0, 20.0, 30.0, 10.0, 20.0, 33.0]})
+    frame = district_sum_difference(rows, ["m1", "m2"], "D", "population")
+    assert list(frame["difference_pct"].round(2)) == [0.0, -9.09]
+    outcome = run_check(Check("sum", "", _expect_between("difference_pct", -0.1, 0.1)), frame)
+    assert not outcome.passed and outcome.failures[0].unexpected_count == 1
