@@ -20,7 +20,13 @@ from dagster import (
 )
 
 from assets.compute.deliveries import rows_in_use
-from assets.compute.plausibility import district_sum_difference, ratio_bounds, year_on_year
+from assets.compute.plausibility import (
+    absent_required_cells,
+    district_sum_difference,
+    per_inhabitant,
+    ratio_bounds,
+    year_on_year,
+)
 from pipelines.resources import Settings
 from warehouse.files import atomic_write_text
 from warehouse.validation import ERROR, WARN, Check, Outcome, catalog_check, gx, run_check
@@ -113,5 +119,45 @@ def population_checks() -> list[AssetChecksDefinition]:
                 column="difference_pct", min_value=-s.config().validation.district_sum_tolerance_pct,
                 max_value=s.config().validation.district_sum_tolerance_pct)],
             sample_columns=("year", "delivered_district", "sum_of_municipalities"),
+        ),
+    ]
+
+
+def _grid_series(settings: Settings) -> pd.DataFrame:
+    inputs = settings.store().read("core_energy__inputs")
+    return inputs[inputs["input_kind"] == "grid"]
+
+
+def balance_checks() -> list[AssetChecksDefinition]:
+    def between(column: str, low: float, high: float) -> list:
+        return [gx().expectations.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)]
+
+    return [
+        _domain_check(
+            "core_energy__inputs", "inputs_complete", WARN,
+            "Every required municipality × year × sector × carrier cell (balance.required_cells) has an input; "
+            "absent cells are published as missing and make totals incomplete",
+            lambda s: absent_required_cells(s.store().read("core_energy__inputs"), s.config().municipality_keys(),
+                                            s.config().district.years.range, s.config().balance.required_cells),
+            lambda s: [gx().expectations.ExpectColumnValuesToBeInSet(column="delivered", value_set=[True])],
+            sample_columns=("ags", "year", "sector", "carrier"),
+        ),
+        _domain_check(
+            "core_energy__inputs", "grid_year_on_year", WARN,
+            "No grid value (municipality, carrier, customer group) jumps beyond the configured factor from one year "
+            "to the next",
+            lambda s: year_on_year(_grid_series(s), ["ags", "carrier", "detail"], "input_mwh"),
+            lambda s: between("ratio", *ratio_bounds(s.config().validation.yoy_max_factor)),
+            sample_columns=("ags", "carrier", "detail", "year", "delivery_id", "source_row"),
+        ),
+        _domain_check(
+            "final_energy", "electricity_per_inhabitant_plausible", ERROR,
+            "Electricity per inhabitant of every municipality is within validation.electricity_kwh_per_inhabitant "
+            "(a value outside points to a unit error: kWh for MWh)",
+            lambda s: per_inhabitant(s.store().read("final_energy"), s.store().read("population"), "electricity",
+                                     s.config().municipality_keys()),
+            lambda s: between("kwh_per_inhabitant", s.config().validation.electricity_kwh_per_inhabitant.min,
+                              s.config().validation.electricity_kwh_per_inhabitant.max),
+            sample_columns=("ags", "year", "final_energy_mwh", "population"),
         ),
     ]

@@ -15,6 +15,13 @@ def _inputs_for_manifest(settings: Settings) -> dict:
     if store.exists("deliveries"):
         frame = store.read("deliveries", ["delivery_id", "source_id", "file_name", "sha256", "status"])
         inputs["deliveries"] = frame.to_dict("records")
+    if store.exists("emission_factors"):
+        factors = store.read("emission_factors", ["factor_set", "delivery_id"])
+        files = frame[frame["delivery_id"].isin(set(factors["delivery_id"].dropna()))]
+        inputs["factor_set"] = {
+            "id": settings.config().balance.factor_set,
+            "files": files[["delivery_id", "file_name", "sha256"]].to_dict("records"),
+        }
     return inputs
 
 

@@ -134,6 +134,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> 
             run_config={"loggers": {"console": {}}},
         )
     summary = RunSummary.from_result(result, time.perf_counter() - started)
+    summary.figures = _published_comparison(cfg, data_path)
     run_dir = data_path / "validation" / result.run_id
     if run_dir.is_dir():
         from warehouse.validation_report import render
@@ -143,6 +144,34 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> 
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+def _published_comparison(cfg, data_path: Path) -> list[str]:
+    """Lines comparing the balance with the district's published figures (when both exist)."""
+    if not cfg.district.published_figures:
+        return []
+    import pandas as pd
+
+    from assets.compute.figures import compare
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    needed = ("balance_summary", "final_energy", "population")
+    if not all(store.exists(t) for t in needed):
+        return []
+    published = pd.read_csv(cfg.resolve(cfg.district.published_figures), dtype={"ags": str})
+    table = compare(published, {t: store.read(t) for t in needed})
+    names = dict(zip(*[cfg.municipalities()[c] for c in ("ags", "name")], strict=True))
+    lines = []
+    for r in table.itertuples(index=False):
+        computed = "not in the balance yet" if pd.isna(r.computed) else f"{r.computed:,.2f}"
+        deviation = "" if pd.isna(r.deviation_pct) else f" ({r.deviation_pct:+.0f} %)"
+        lines.append(f"{r.figure} {names.get(r.ags, r.ags)} {r.year}: {computed} vs published {r.published:,.2f} "
+                     f"{r.unit}{deviation} [{r.method}]")
+    if lines and cfg.data_origin == "synthetic_demo":
+        lines.append("note: synthetic demo data; the BISKO balance lacks transport, heating oil, coal and renewable "
+                     "heat until the modelled inputs are added, so totals are expected to be below published ones")
+    return lines
 
 
 def _step_count(defs, keys) -> int:

@@ -54,6 +54,7 @@ class District(_Strict):
     ags: str = Field(pattern=AGS_PATTERN)
     municipalities: Path
     years: Years
+    published_figures: Path | None = None  # CSV of published figures to compare the balance with (run summary)
 
 
 class ExpectedDelivery(_Strict):
@@ -107,11 +108,22 @@ class ValidationSettings(_Strict):
     severity: dict[str, Literal["warn", "error"]] = Field(default_factory=dict)
 
 
+class BalanceSettings(_Strict):
+    factor_set: str | None = None
+    interpolate: list[str] = Field(default_factory=list)
+    carry_forward: list[str] = Field(default_factory=list)
+    heat_pump_spf: float = Field(3.2, gt=1)
+    gas_hi_per_hs: float = Field(0.903, gt=0.5, le=1)
+    facility_reclassified_from: str = "commerce"
+    required_cells: dict[str, list[str]] = Field(default_factory=dict)
+
+
 class DistrictConfig(_Strict):
     district: District
     data_origin: Literal["synthetic_demo", "partner_deliveries"]
     sources: list[Source] = Field(default_factory=list)
     validation: ValidationSettings = ValidationSettings()
+    balance: BalanceSettings = BalanceSettings()
     path: Path = Path(".")  # the file it was loaded from (set by load_config)
 
     @model_validator(mode="after")

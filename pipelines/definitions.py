@@ -15,7 +15,8 @@ from dagster import AssetSelection, AssetsDefinition, Definitions, LoggerDefinit
 from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
 
 from assets import core, region
-from assets.checks import build_catalog_checks, population_checks
+from assets.balance import BALANCE_ASSETS
+from assets.checks import balance_checks, build_catalog_checks, population_checks
 from assets.landing import landed_deliveries
 from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
@@ -36,6 +37,7 @@ def _table_assets(source_ids: list[str]) -> list[AssetsDefinition]:
         *RAW_ASSETS,
         core.build_deliveries_asset(source_ids),
         core.population,
+        *BALANCE_ASSETS,
     ]
 
 
@@ -55,7 +57,7 @@ def build_defs(
     written = [key.path[-1] for a in table_assets for key in a.keys if key.path[-1] in catalog]
     published = [t for t in written if catalog[t].published]
     assets = [*table_assets, build_release_asset(published)]
-    checks = [*build_catalog_checks(written), *population_checks()]
+    checks = [*build_catalog_checks(written), *population_checks(), *balance_checks()]
     main_job = define_asset_job(MAIN_JOB, selection=AssetSelection.all(), description="Everything, landing to release.")
     return Definitions(
         assets=assets,

@@ -102,6 +102,7 @@ class RunSummary:
     seconds: float = 0.0
     validation_seconds: float = 0.0
     report: str | None = None
+    figures: list[str] = field(default_factory=list)
 
     @classmethod
     def from_result(cls, result, seconds: float) -> RunSummary:
@@ -159,6 +160,9 @@ class RunSummary:
                 first, *rest = failure.splitlines()
                 lines.append(f"    {first}")
                 lines += [f"      {r}" for r in rest[:8]]
+        if self.figures:
+            lines.append("  compared with published figures:")
+            lines += [f"    {f}" for f in self.figures]
         lines.append("")
         lines.append("Where to look:")
         lines.append(f"  release:   {data_dir}/published/latest/  (manifest.json, *.parquet, klimamonitor.duckdb)")

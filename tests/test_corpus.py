@@ -14,12 +14,13 @@ import yaml
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.config import DEFAULT_CONFIG
 from sources import errors
 from sources.formats import read_delivery
 from sources.parsers.common import Delivery
 from sources.region import Region
 from warehouse.release import latest_release
+
+from .configs import write_config
 
 CORPUS = Path(__file__).parent / "corpus"
 PRESETS = yaml.safe_load((CORPUS / "sources.yaml").read_text(encoding="utf-8"))
@@ -68,17 +69,9 @@ def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
     shutil.copy(CORPUS / preset["baseline"], drop)
-    config = {
-        "district": {"id": "corpus", "name": "Kreis Soest (corpus test)", "ags": "05974000",
-                     "municipalities": str(DEFAULT_CONFIG.parent / "kreis_soest" / "municipalities.csv"),
-                     "years": {"first": 2020, "last": 2021}},
-        "data_origin": "partner_deliveries",
-        "sources": [{"id": "corpus_src", "partner": preset["partner"], "connector": "file_drop",
-                     "location": str(drop), "format": preset["format"], "options": preset["options"],
-                     "mappings": preset.get("mappings", {})}],
-    }  # fmt: skip
-    cfg = tmp_path / "district.yaml"
-    cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    cfg = write_config(tmp_path / "district.yaml", [
+        {"id": "corpus_src", "partner": preset["partner"], "connector": "file_drop", "location": str(drop),
+         "format": preset["format"], "options": preset["options"], "mappings": preset.get("mappings", {})}])
     data = tmp_path / "data"
     runner = CliRunner()
     first = runner.invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])

@@ -1,12 +1,12 @@
 """Severity is data: a plausibility finding warns and is published with the data; configured as an error, the same
 finding blocks the release."""
 
-import yaml
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.config import DEFAULT_CONFIG
 from warehouse.release import latest_release
+
+from .configs import write_config
 
 HEADER = ("statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;"
           "1_variable_attribute_code;1_variable_attribute_label;value_variable_code;value_variable_label;value;"
@@ -23,18 +23,9 @@ def _setup(tmp_path, severity=None):
     keys = [f"05974{n:03d}" for n in range(4, 57, 4)]
     rows = "".join(_row("GEMEIN", k, 1000) for k in keys) + _row("KREISE", "05974", 15000)  # sum is 14,000
     (drop / "pop_2021.csv").write_text(HEADER + rows, encoding="utf-8")
-    config = {
-        "district": {"id": "t", "name": "Testkreis", "ags": "05974000",
-                     "municipalities": str(DEFAULT_CONFIG.parent / "kreis_soest" / "municipalities.csv"),
-                     "years": {"first": 2021, "last": 2021}},
-        "data_origin": "partner_deliveries",
-        "sources": [{"id": "pop", "partner": "IT.NRW", "connector": "file_drop", "location": str(drop),
-                     "format": "genesis_population"}],
-        "validation": {"severity": severity or {}},
-    }  # fmt: skip
-    path = tmp_path / "district.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
+    return write_config(tmp_path / "district.yaml", [
+        {"id": "pop", "partner": "IT.NRW", "connector": "file_drop", "location": str(drop),
+         "format": "genesis_population"}], years=(2021, 2021), validation={"severity": severity or {}})
 
 
 def test_plausibility_warning_is_published_with_the_data(tmp_path):

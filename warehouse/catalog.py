@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.1.0"
+CONTRACT_VERSION = "1.2.0"
 CONTRACT_NOTES = (
     "1.0.0: CONTRACT.md as written. "
-    "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys."
+    "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
+    "1.2.0: additive; `balance_summary` (per place, year and sector: totals, per inhabitant, weighted data quality); "
+    "`final_energy.data_quality_score`; `emission_factors.delivery_id/source_row` (the delivered row behind a factor)."
 )
 
 # Logical types: arrow type, Frictionless type.
@@ -101,15 +103,17 @@ def build_table(
     *,
     published: bool = False,
     sort_by: Iterable[str] = (),
+    required: Iterable[str] = (),
 ) -> Table:
-    """A table from field names; key columns become required."""
+    """A table from field names; key columns and those named in `required` must not be null."""
     primary_key = tuple(primary_key)
+    required = set(required) | set(primary_key)
     cols = []
     for col in columns:
         if col not in fields:
             raise KeyError(f"table {name!r}: column {col!r} is not defined in warehouse/fields.py")
         f = fields[col]
-        cols.append(f.with_(required=True) if col in primary_key else f)
+        cols.append(f.with_(required=True) if col in required else f)
     missing_key = set(primary_key) - {c.name for c in cols}
     if missing_key:
         raise KeyError(f"table {name!r}: primary key columns {sorted(missing_key)} are not among its columns")

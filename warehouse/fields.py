@@ -78,6 +78,29 @@ _FIELD_LIST = [
           "null for other carriers", allowed=("Hs", "Hi")),
     Field("final_energy_mwh", "number", "Final energy (gas at net calorific value)", unit="MWh", minimum=0),
     Field("consumers", "integer", "Number of consumers (meters) behind the value, where delivered", minimum=0),
+    Field("input_kind", "string", "What the balance input is: grid (metered by the grid operator), "
+          "reported_balance (tidy delivery), facility (the district's own buildings), facility_reclassification (the "
+          "same consumption taken out of the sector the grid operator counted it in), ambient_heat (heat pumps), absent "
+          "(a required cell without delivery)"),
+    Field("detail", "string", "Which part of the input: customer group, building id, ..."),
+    Field("input_mwh", "number", "Contribution of the input to its cell (gas at net calorific value); negative only "
+          "for reclassifications", unit="MWh"),
+    Field("data_quality_score", "number", "Final-energy-weighted data quality: A = 1, B = 0.5, C = 0.25, D = 0",
+          minimum=0, maximum=1),
+    Field("view", "string", "Which balance: bisko (the conformant balance) or a separately labelled non-BISKO view",
+          allowed=("bisko", "local_mix", "weather_corrected", "ets_production")),
+    Field("bisko_conformant", "boolean", "False where a factor behind the value was derived by a non-BISKO rule "
+          "(interpolation, carry-forward) or the view is not the BISKO balance"),
+    Field("emissions_t_co2e", "number", "Greenhouse-gas emissions in CO2 equivalents incl. upstream chains",
+          unit="t CO2e", minimum=0),
+    Field("balance_scope", "string", "total, or one BISKO sector", allowed=("total", "households", "commerce",
+                                                                           "industry", "municipal", "transport")),
+    Field("t_co2e_per_inhabitant", "number", "Emissions per inhabitant (population of the same year)",
+          unit="t CO2e/person", minimum=0),
+    Field("mwh_per_inhabitant", "number", "Final energy per inhabitant (population of the same year)",
+          unit="MWh/person", minimum=0),
+    Field("days_covered", "integer", "Days of the year covered by meter readings (the shortest of the building's "
+          "meters)", unit="days", minimum=0),
     # --- facility database
     Field("building_id", "string", "Building identifier in the district's facility database"),
     Field("building_name", "string", "Building name in the facility database"),

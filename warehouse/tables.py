@@ -26,6 +26,33 @@ _TABLE_LIST: list[Table] = [
     _t("population", "core", "Inhabitants per municipality and year (31 December); district rows are the sum of "
        "the municipalities", ["ags", "year", "population", "value_status", "complete", "delivery_id"],
        ["ags", "year"], published=True),
+    _t("emission_factors", "balance", "The emission factor set of the balance: one factor per carrier, sector scope "
+       "and year, each citing its source and stating how it was derived",
+       ["factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation", "bisko_rule",
+        "delivery_id", "source_row"], ["factor_set", "carrier", "sector_scope", "year"], published=True),
+    _t("final_energy", "balance", "Final energy per municipality, year, BISKO sector and carrier (gas at net "
+       "calorific value); district rows are the sums of the municipalities",
+       ["ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality", "data_quality_score", "value_status",
+        "complete", "provisional"], ["ags", "year", "sector", "carrier"], published=True),
+    _t("emissions", "balance", "Emissions per municipality, year, sector and carrier and balance view; the bisko "
+       "view uses the federal electricity mix of the year",
+       ["ags", "year", "sector", "carrier", "view", "final_energy_mwh", "g_co2e_per_kwh", "emissions_t_co2e",
+        "factor_set", "bisko_conformant", "complete"], ["ags", "year", "sector", "carrier", "view"], published=True),
+    _t("balance_summary", "balance", "The BISKO balance per place and year, in total and per sector: final energy, "
+       "emissions, per inhabitant, final-energy-weighted data quality",
+       ["ags", "year", "balance_scope", "final_energy_mwh", "emissions_t_co2e", "population",
+        "t_co2e_per_inhabitant", "mwh_per_inhabitant", "data_quality_score", "data_quality", "complete",
+        "bisko_conformant"], ["ags", "year", "balance_scope"], published=True),
+    # --- core inputs of the balance
+    _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
+       "from cumulative meter readings (gas at net calorific value)",
+       ["building_id", "ags", "year", "carrier", "final_energy_mwh", "days_covered", "complete", "delivery_id"],
+       ["building_id", "carrier", "year"]),
+    _t("core_energy__inputs", "core", "Every input of the final-energy balance in one shape, with its delivery and "
+       "row: grid sheets, tidy deliveries, the district's buildings, ambient heat",
+       ["input_kind", "ags", "year", "sector", "carrier", "detail", "input_mwh", "value_status", "data_quality",
+        "provisional", "delivery_id", "source_row"], ["input_kind", "ags", "year", "sector", "carrier", "detail"],
+       required=["data_quality", "value_status"]),
     # --- landing
     _t("raw_landing__deliveries", "raw", "The landing register: every delivery archived in DATA_DIR/landing, as "
        "received (facts only; statuses are derived in `deliveries`)",
@@ -47,7 +74,7 @@ _TABLE_LIST: list[Table] = [
        [*LINEAGE, "factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation",
         "bisko_rule"], [*LINEAGE]),
     _t("raw_facility__buildings", "raw", "Buildings of the district's facility database (snapshot pulls)",
-       [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2"], [*LINEAGE]),
+       [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE]),
     _t("raw_facility__meter_readings", "raw", "Meter readings of the district's facility database (snapshot pulls): "
        "cumulative counters or consumptions, with meter exchanges",
        [*LINEAGE, "meter_id", "building_id", "carrier", "reading_date", "reading_value", "reading_unit",

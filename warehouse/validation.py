@@ -80,7 +80,8 @@ class Outcome:
     def summary(self) -> str:
         if self.passed:
             return f"{self.check}: passed ({self.rows} rows)"
-        parts = [f"{f.expectation}{f' on {f.column}' if f.column else ''}: {f.detail}" for f in self.failures]
+        parts = [f"{f.expectation}{f' on {f.column}' if f.column else ''}: {f.detail}"
+                 + (f"; first row {f.sample[0]}" if f.sample else "") for f in self.failures]
         return f"{self.check}: " + "; ".join(parts)
 
     def to_dict(self) -> dict:

@@ -34,3 +34,23 @@ def district_sum_difference(rows: pd.DataFrame, municipality_keys: Sequence[str]
 def ratio_bounds(factor: float) -> tuple[float, float]:
     """Allowed range of a year-on-year ratio for a maximum factor (1.5: from 0.667 to 1.5)."""
     return float(np.round(1 / factor, 6)), float(factor)
+
+
+def absent_required_cells(inputs: pd.DataFrame, municipality_keys: Sequence[str], years: Sequence[int],
+                          required_cells: dict[str, Sequence[str]]) -> pd.DataFrame:
+    """Every required municipality × year × sector × carrier cell, with `delivered` False where no input exists."""
+    keys = ["ags", "year", "sector", "carrier"]
+    required = pd.DataFrame([(a, y, s, c) for c, sectors in required_cells.items() for s in sectors
+                             for a in municipality_keys for y in years], columns=keys)
+    present = inputs[inputs["input_kind"] != "facility_reclassification"][keys].drop_duplicates().assign(delivered=True)
+    out = required.merge(present, on=keys, how="left")
+    return out.assign(delivered=out["delivered"].fillna(False).astype(bool))
+
+
+def per_inhabitant(final_energy: pd.DataFrame, population: pd.DataFrame, carrier: str,
+                   municipality_keys: Sequence[str]) -> pd.DataFrame:
+    """kWh of one carrier per inhabitant, per municipality and year (where both are known)."""
+    energy = final_energy[(final_energy["carrier"] == carrier) & final_energy["ags"].isin(municipality_keys)]
+    totals = energy.groupby(["ags", "year"])["final_energy_mwh"].sum(min_count=1).reset_index()
+    out = totals.merge(population[["ags", "year", "population"]], on=["ags", "year"], how="inner").dropna()
+    return out.assign(kwh_per_inhabitant=out["final_energy_mwh"] * 1000 / out["population"])

@@ -43,9 +43,9 @@ def totals(frame: pd.DataFrame, group_by: Iterable[str], value_column: str, stat
            complete_column: str | None = None) -> pd.DataFrame:
     """Group totals with min-count semantics: columns group_by + value + status + complete.
 
-    The total is null with status `missing` when no cell has a value; otherwise it is the sum of the cells that have
-    one, status `reported`, and `complete` is False unless every cell is complete (and, if given, every cell's own
-    `complete_column` is True). A partial sum is thus published flagged, never as if it were whole.
+    The total is null when no cell has a value; otherwise it is the sum of the cells that have one, and `complete`
+    is False unless every cell is complete (and, if given, every cell's own `complete_column` is True). A partial
+    sum is thus published flagged, never as if it were whole. The status follows `combined_status`.
     """
     group_by = list(group_by)
     work = frame.assign(
@@ -60,6 +60,16 @@ def totals(frame: pd.DataFrame, group_by: Iterable[str], value_column: str, stat
         _all_complete=("_complete", "all"),
     ).reset_index()
     out[value_column] = out["_value"].astype("float64")
-    out[status_column] = out["_any"].map({True: "reported", False: "missing"})
-    out["complete"] = out["_all_complete"] & out["_any"]
+    statuses = grouped[status_column].agg(lambda s: combined_status(set(s)))
+    out[status_column] = statuses.to_numpy()
+    out["complete"] = out["_all_complete"] & (out["_any"] | (out[status_column] == "not_applicable"))
     return out[[*group_by, value_column, status_column, "complete"]]
+
+
+def combined_status(statuses: set[str]) -> str:
+    """Status of a total: reported if any cell was reported, else estimated if any was, else confidential if any
+    was, else not_applicable if all were, else missing."""
+    for status in ("reported", "estimated", "confidential"):
+        if status in statuses:
+            return status
+    return "not_applicable" if statuses == {"not_applicable"} else "missing"

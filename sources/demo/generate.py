@@ -310,14 +310,14 @@ def write_heat(demo: Demo, values: dict, out: Path) -> None:
 
 
 BUILDINGS = [
-    ("KS-001", "Kreishaus Soest", "Verwaltung", 18500.0, "district_heat"),
-    ("KS-002", "Berufskolleg Lippstadt", "Schule", 21400.0, "natural_gas"),
-    ("KS-003", "Hubertus-Schwartz-Berufskolleg Soest", "Schule", 16800.0, "district_heat"),
-    ("KS-004", "Börde-Berufskolleg Soest", "Schule", 14100.0, "natural_gas"),
-    ("KS-005", "Förderschule Lippstadt", "Schule", 5200.0, "natural_gas"),
-    ("KS-006", "Kreisstraßenmeisterei Warstein", "Betriebshof", 3900.0, "natural_gas"),
-    ("KS-007", "Rettungswache Lippstadt", "Rettungsdienst", 1800.0, "natural_gas"),
-    ("KS-008", "Kreisarchiv Soest", "Archiv", 2600.0, "natural_gas"),
+    ("KS-001", "Kreishaus Soest", "Verwaltung", 18500.0, "05974040", "district_heat"),
+    ("KS-002", "Berufskolleg Lippstadt", "Schule", 21400.0, "05974028", "natural_gas"),
+    ("KS-003", "Hubertus-Schwartz-Berufskolleg Soest", "Schule", 16800.0, "05974040", "district_heat"),
+    ("KS-004", "Börde-Berufskolleg Soest", "Schule", 14100.0, "05974040", "natural_gas"),
+    ("KS-005", "Förderschule Lippstadt", "Schule", 5200.0, "05974028", "natural_gas"),
+    ("KS-006", "Kreisstraßenmeisterei Warstein", "Betriebshof", 3900.0, "05974044", "natural_gas"),
+    ("KS-007", "Rettungswache Lippstadt", "Rettungsdienst", 1800.0, "05974028", "natural_gas"),
+    ("KS-008", "Kreisarchiv Soest", "Archiv", 2600.0, "05974040", "natural_gas"),
 ]
 
 
@@ -330,17 +330,18 @@ def write_facility_db(demo: Demo, rng: random.Random, out: Path) -> None:
     con = sqlite3.connect(path)
     con.executescript(
         """
-        CREATE TABLE gebaeude (id TEXT PRIMARY KEY, bezeichnung TEXT NOT NULL, nutzung TEXT, bgf_m2 REAL);
+        CREATE TABLE gebaeude (id TEXT PRIMARY KEY, bezeichnung TEXT NOT NULL, nutzung TEXT, bgf_m2 REAL,
+                               gemeindeschluessel TEXT NOT NULL);
         CREATE TABLE zaehlerstaende (
             zaehler_id TEXT NOT NULL, gebaeude_id TEXT NOT NULL REFERENCES gebaeude(id), energietraeger TEXT NOT NULL,
             ablesedatum TEXT NOT NULL, stand REAL NOT NULL, einheit TEXT NOT NULL, art TEXT NOT NULL,
             zaehlerwechsel INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (zaehler_id, ablesedatum));
         """
     )
-    con.executemany("INSERT INTO gebaeude VALUES (?, ?, ?, ?)", [b[:4] for b in BUILDINGS])
+    con.executemany("INSERT INTO gebaeude VALUES (?, ?, ?, ?, ?)", [b[:5] for b in BUILDINGS])
     readings = []
     first, last = demo.years[0], demo.years[-1]
-    for bid, _name, _use, area, heat in BUILDINGS:
+    for bid, _name, _use, area, _ags, heat in BUILDINGS:
         for carrier, per_m2 in (("electricity", 38.0), (heat, 120.0)):
             meter = f"{bid}-{'E' if carrier == 'electricity' else 'W'}"
             counter = round(rng.uniform(10_000, 900_000), 1)

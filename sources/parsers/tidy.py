@@ -51,7 +51,7 @@ EMISSION_FACTORS = TidyFormat(
 )  # fmt: skip
 BUILDINGS = TidyFormat(
     (Column("building_id", "text"), Column("building_name", "text"), Column("building_use", "text", required=False),
-     Column("gross_floor_area_m2", "number", required=False)),
+     Column("gross_floor_area_m2", "number", required=False), Column("ags", "ags")),
     key=("building_id",),
 )  # fmt: skip
 METER_READINGS = TidyFormat(

@@ -39,8 +39,8 @@ def test_emission_factors_with_and_without_year():
 
 
 def test_facility_snapshots():
-    buildings = ("building_id,building_name,building_use,gross_floor_area_m2\n"
-                 "KS-001,Kreishaus Soest,Verwaltung,18500.0\nKS-002,Berufskolleg,Schule,\n")
+    buildings = ("building_id,building_name,building_use,gross_floor_area_m2,ags\n"
+                 "KS-001,Kreishaus Soest,Verwaltung,18500.0,05974016\nKS-002,Berufskolleg,Schule,,05974004\n")
     b = parse_buildings(delivery(buildings, "buildings.csv"), {}, {}, REGION).rows
     assert list(b["building_id"]) == ["KS-001", "KS-002"] and pd.isna(b.loc[1, "gross_floor_area_m2"])
     readings = ("meter_id,building_id,carrier,reading_date,reading_value,reading_unit,reading_kind,meter_exchange\n"

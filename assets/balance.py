@@ -1,0 +1,101 @@
+"""Balance layer: the district's buildings' consumption, all balance inputs in one shape, the factor set, final
+energy, emissions and the per-inhabitant summary. Thin wrappers around assets/compute/."""
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, Output, asset
+
+from assets.compute.balance import (
+    ambient_heat_inputs,
+    balance_summary as summarise,
+    emissions_table,
+    facility_inputs,
+    final_energy_table,
+    grid_inputs,
+    tidy_inputs,
+    INPUT_COLUMNS,
+)
+from assets.compute.deliveries import rows_in_use
+from assets.compute.factors import FactorError, compile_factor_set
+from assets.compute.meters import yearly_consumption
+from pipelines.resources import Settings
+
+
+@asset(group_name="core", description="Consumption of the district's own buildings per carrier and year from the "
+       "facility database's cumulative meter readings (meter exchanges honoured, gaps reported, gas at Hi).")
+def core_facility__consumption(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
+                               raw_facility__meter_readings: pd.DataFrame,
+                               raw_facility__buildings: pd.DataFrame) -> Output[pd.DataFrame]:
+    cfg = settings.config()
+    readings = rows_in_use(raw_facility__meter_readings, deliveries, ["meter_id", "reading_date"])
+    buildings = rows_in_use(raw_facility__buildings, deliveries, ["building_id"])
+    yearly, findings = yearly_consumption(readings, cfg.district.years.range)
+    for finding in findings[:20]:
+        context.log.warning(f"meter {finding.meter_id}, reading {finding.reading_date}: {finding.problem}")
+    gas = yearly["carrier"] == "natural_gas"
+    mwh = yearly["kwh"] / 1000 * gas.map({True: cfg.balance.gas_hi_per_hs, False: 1.0})
+    frame = yearly.assign(final_energy_mwh=mwh).merge(buildings[["building_id", "ags"]], on="building_id", how="left")
+    unknown = frame[frame["ags"].isna()]["building_id"].unique()
+    if len(unknown):
+        raise ValueError(f"meter readings of buildings not in the buildings table: {sorted(unknown)[:10]}")
+    return Output(frame[["building_id", "ags", "year", "carrier", "final_energy_mwh", "days_covered", "complete",
+                         "delivery_id"]],
+                  metadata={"meter findings": len(findings),
+                            "findings": MetadataValue.md("\n".join(f"- {f.meter_id} {f.reading_date}: {f.problem}"
+                                                                   for f in findings[:50]) or "none")})
+
+
+@asset(group_name="core", description="Every input of the final-energy balance in one shape: grid sheets (sector by "
+       "customer-group mapping, gas Hs→Hi), tidy final-energy deliveries, the district's own buildings (moved from "
+       "commerce to municipal), ambient heat of heat pumps.")
+def core_energy__inputs(settings: Settings, deliveries: pd.DataFrame, raw_grid__energy: pd.DataFrame,
+                        raw_tidy__final_energy: pd.DataFrame, core_facility__consumption: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    group_maps = {s.id: s.mappings.get("customer_groups", {}) for s in cfg.sources}
+    grid = grid_inputs(rows_in_use(raw_grid__energy, deliveries, ["ags", "year", "carrier", "customer_group"]),
+                       group_maps, cfg.balance.gas_hi_per_hs)
+    parts = [
+        grid,
+        ambient_heat_inputs(grid, cfg.balance.heat_pump_spf),
+        tidy_inputs(rows_in_use(raw_tidy__final_energy, deliveries, ["ags", "year", "sector", "carrier"])),
+        facility_inputs(core_facility__consumption, cfg.balance.facility_reclassified_from),
+    ]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True)[INPUT_COLUMNS] if parts else pd.DataFrame(columns=INPUT_COLUMNS)
+
+
+@asset(group_name="balance", description="The configured emission factor set, compiled for every year of the "
+       "balance; derivations stated, interpolation only for the carriers the configuration names.")
+def emission_factors(settings: Settings, deliveries: pd.DataFrame,
+                     raw_factors__emission_factors: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    if not cfg.balance.factor_set:
+        raise FactorError("balance.factor_set is not configured: name the factor set the balance uses")
+    rows = rows_in_use(raw_factors__emission_factors, deliveries, ["factor_set", "carrier", "sector_scope", "year"])
+    return compile_factor_set(rows, cfg.balance.factor_set, cfg.district.years.range,
+                              interpolate=cfg.balance.interpolate, carry_forward=cfg.balance.carry_forward,
+                              heat_pump_spf=cfg.balance.heat_pump_spf)
+
+
+@asset(group_name="balance", description="Final energy per municipality, year, sector and carrier; required cells "
+       "without a delivery are missing (never 0); district rows are min-count sums, flagged incomplete.")
+def final_energy(settings: Settings, core_energy__inputs: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.district.ags,
+                              cfg.district.years.range, cfg.balance.required_cells)
+
+
+@asset(group_name="balance", description="BISKO emissions (t CO2e) per cell with the configured factor set; a "
+       "missing factor is an error naming carrier, sector and year.")
+def emissions(settings: Settings, final_energy: pd.DataFrame, emission_factors: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    return emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+
+
+@asset(group_name="balance", description="The balance per place and year, in total and per sector, per inhabitant "
+       "(population of the same year), with final-energy-weighted data quality.")
+def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    return summarise(final_energy, emissions, population)
+
+
+BALANCE_ASSETS = [core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
+                  balance_summary]

@@ -1,0 +1,188 @@
+"""The BISKO balance: balance inputs in one shape → final energy per municipality, year, sector and carrier →
+emissions with the factor set → per-inhabitant summary. Pure functions; rules in docs/methodology.md.
+
+Every input row (grid sheets, tidy final-energy deliveries, the district's own buildings, derived ambient heat,
+and the modelled inputs later issues add) has the same columns, `INPUT_COLUMNS`, and keeps its delivery and row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from assets.compute.factors import lookup
+from assets.compute.totals import HAS_VALUE, totals
+from sources.parsers.grid import customer_group_sector
+
+INPUT_COLUMNS = ["input_kind", "ags", "year", "sector", "carrier", "detail", "input_mwh", "value_status",
+                 "data_quality", "provisional", "delivery_id", "source_row"]  # fmt: skip
+GRADE_WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.25, "D": 0.0}
+
+
+class BalanceError(ValueError):
+    """The balance cannot be computed from these inputs; the message says which cell."""
+
+
+def grade_of(score: float | None) -> str | None:
+    """The grade whose weight is nearest to a weighted score (ties go to the better grade)."""
+    if score is None or pd.isna(score):
+        return None
+    return min(GRADE_WEIGHTS, key=lambda g: (abs(GRADE_WEIGHTS[g] - score), -GRADE_WEIGHTS[g]))
+
+
+def grid_inputs(rows: pd.DataFrame, group_maps: Mapping[str, Mapping[str, Any]], gas_hi_per_hs: float) -> pd.DataFrame:
+    """Grid rows in use → inputs (grade A). Gas in Hs is converted to Hi; heat-pump groups are marked in `detail`."""
+    if rows.empty:
+        return pd.DataFrame(columns=INPUT_COLUMNS)
+    source = rows["delivery_id"].str.split(":").str[0]
+    sectors, heat_pump = [], []
+    for src, group in zip(source, rows["customer_group"], strict=True):
+        mapping = group_maps.get(src, {})
+        sector = customer_group_sector(mapping, group)
+        if sector is None:
+            raise BalanceError(f"source {src!r}: customer group {group!r} is not mapped to a sector "
+                               "(mappings.customer_groups)")
+        entry = mapping.get(group)
+        sectors.append(sector)
+        heat_pump.append(bool(isinstance(entry, Mapping) and entry.get("heat_pump")))
+    factor = np.where(rows["calorific_basis"].fillna("") == "Hs", gas_hi_per_hs, 1.0)
+    return pd.DataFrame({
+        "input_kind": "grid", "ags": rows["ags"], "year": rows["year"], "sector": sectors, "carrier": rows["carrier"],
+        "detail": [f"{g} (heat pumps)" if hp else g for g, hp in zip(rows["customer_group"], heat_pump, strict=True)],
+        "input_mwh": rows["delivered_mwh"] * factor, "value_status": rows["value_status"], "data_quality": "A",
+        "provisional": rows["provisional"].fillna(False).astype(bool), "delivery_id": rows["delivery_id"],
+        "source_row": rows["source_row"],
+    })[INPUT_COLUMNS]  # fmt: skip
+
+
+def ambient_heat_inputs(grid: pd.DataFrame, spf: float) -> pd.DataFrame:
+    """Heat-pump electricity counts once, as electricity; the ambient heat it lifts, electricity × (SPF − 1), is
+    added as carrier `ambient_heat` in the same sector (estimated, grade of the metered electricity)."""
+    pumps = grid[(grid["carrier"] == "electricity") & grid["detail"].str.endswith("(heat pumps)")]
+    status = pumps["value_status"].where(~pumps["value_status"].isin(HAS_VALUE), "estimated")
+    return pumps.assign(input_kind="ambient_heat", carrier="ambient_heat", input_mwh=pumps["input_mwh"] * (spf - 1),
+                        value_status=status)[INPUT_COLUMNS]
+
+
+def tidy_inputs(rows: pd.DataFrame) -> pd.DataFrame:
+    """Final energy delivered as a tidy table (balances made elsewhere), with the grade the delivery states."""
+    return rows.assign(input_kind="reported_balance", detail="reported balance", input_mwh=rows["final_energy_mwh"],
+                       provisional=False)[INPUT_COLUMNS]
+
+
+def facility_inputs(consumption: pd.DataFrame, reclassified_from: str) -> pd.DataFrame:
+    """The district's own buildings: their consumption is municipal; the grid operator counted it in
+    `reclassified_from` (commerce), so the same amount is taken out there — nothing is counted twice."""
+    if consumption.empty:
+        return pd.DataFrame(columns=INPUT_COLUMNS)
+    base = pd.DataFrame({
+        "ags": consumption["ags"], "year": consumption["year"], "carrier": consumption["carrier"],
+        "value_status": np.where(consumption["final_energy_mwh"].notna(), "reported", "missing"),
+        "data_quality": "A", "provisional": False, "delivery_id": consumption["delivery_id"], "source_row": None,
+    })  # fmt: skip
+    complete = consumption["complete"].astype(bool).to_numpy()
+    base.loc[~complete & (base["value_status"] == "reported"), "value_status"] = "estimated"
+    own = base.assign(input_kind="facility", sector="municipal", detail=consumption["building_id"],
+                      input_mwh=consumption["final_energy_mwh"])
+    moved = base.assign(input_kind="facility_reclassification", sector=reclassified_from,
+                        detail="minus " + consumption["building_id"], input_mwh=-consumption["final_energy_mwh"])
+    return pd.concat([own, moved], ignore_index=True)[INPUT_COLUMNS]
+
+
+def _weighted_score(frame: pd.DataFrame, group_by: list[str], energy: str, score: str) -> pd.Series:
+    values, scores = frame[energy].astype("float64"), frame[score].astype("float64")
+    weights = values.abs().where(scores.notna() & values.notna())
+    work = frame.assign(_w=weights, _ws=weights * scores)
+    grouped = work.groupby(group_by, dropna=False, sort=True)
+    total = grouped["_w"].sum(min_count=1)
+    return (grouped["_ws"].sum(min_count=1) / total.where(total > 0)).rename("data_quality_score")
+
+
+def final_energy_table(inputs: pd.DataFrame, municipality_keys: Sequence[str], district_ags: str,
+                       years: Sequence[int], required_cells: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """The final-energy matrix, municipalities and district, on the grid of required cells."""
+    keys = ["ags", "year", "sector", "carrier"]
+    municipal = inputs[inputs["ags"].isin(municipality_keys)]
+    required = pd.DataFrame(
+        [(a, y, s, c) for c, sectors in required_cells.items() for s in sectors for a in municipality_keys
+         for y in years], columns=keys,
+    )  # fmt: skip
+    present = municipal[keys].drop_duplicates()
+    absent = required.merge(present, on=keys, how="left", indicator=True)
+    absent = absent[absent["_merge"] == "left_only"].drop(columns="_merge")
+    filler = absent.assign(input_kind="absent", detail="no delivery", input_mwh=np.nan, value_status="missing",
+                           data_quality=None, provisional=False, delivery_id=None, source_row=None)
+    cells = pd.concat([municipal, filler[INPUT_COLUMNS]], ignore_index=True) if len(filler) else municipal.copy()
+    # A reclassification corrects a delivered value; where the cell has no delivered value it has nothing to correct
+    # (the cell stays missing rather than becoming a negative partial sum).
+    base = cells[(cells["input_kind"] != "facility_reclassification") & cells["input_mwh"].notna()]
+    has_base = cells[keys].merge(base[keys].drop_duplicates().assign(_base=True), on=keys, how="left")["_base"]
+    cells = cells[(cells["input_kind"] != "facility_reclassification") | has_base.fillna(False).to_numpy()]
+    cells["_score"] = cells["data_quality"].map(GRADE_WEIGHTS).astype("float64")
+    rows = totals(cells, keys, "input_mwh").rename(columns={"input_mwh": "final_energy_mwh"})
+    rows = rows.merge(_weighted_score(cells, keys, "input_mwh", "_score").reset_index(), on=keys, how="left")
+    rows = rows.merge(cells.groupby(keys)["provisional"].any().reset_index(), on=keys, how="left")
+    rows["data_quality"] = rows["data_quality_score"].map(grade_of)
+    district = totals(rows, ["year", "sector", "carrier"], "final_energy_mwh", complete_column="complete")
+    district = district.merge(_weighted_score(rows, ["year", "sector", "carrier"], "final_energy_mwh",
+                                              "data_quality_score").reset_index(), on=["year", "sector", "carrier"])
+    district = district.merge(rows.groupby(["year", "sector", "carrier"])["provisional"].any().reset_index(),
+                              on=["year", "sector", "carrier"])
+    district = district.assign(ags=district_ags, data_quality=district["data_quality_score"].map(grade_of))
+    out = pd.concat([rows, district], ignore_index=True)
+    return out[["ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality", "data_quality_score",
+                "value_status", "complete", "provisional"]]
+
+
+def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_set: str,
+                    district_ags: str) -> pd.DataFrame:
+    """BISKO emissions per municipality cell with the set's factor; district rows are sums."""
+    municipal = final_energy[final_energy["ags"] != district_ags]
+    cells = lookup(factors, municipal[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]])
+    cells["emissions_t_co2e"] = cells["final_energy_mwh"] * cells["g_co2e_per_kwh"] / 1000
+    cells["bisko_conformant"] = cells["bisko_conformant"].fillna(True).astype(bool)
+    group = ["year", "sector", "carrier"]
+    district = cells.groupby(group, sort=True).agg(
+        final_energy_mwh=("final_energy_mwh", lambda s: s.sum(min_count=1)),
+        emissions_t_co2e=("emissions_t_co2e", lambda s: s.sum(min_count=1)),
+        g_co2e_per_kwh=("g_co2e_per_kwh", "first"),
+        bisko_conformant=("bisko_conformant", "all"),
+        complete=("complete", "all"),
+    ).reset_index().assign(ags=district_ags)
+    out = pd.concat([cells, district], ignore_index=True).assign(view="bisko", factor_set=factor_set)
+    return out[["ags", "year", "sector", "carrier", "view", "final_energy_mwh", "g_co2e_per_kwh", "emissions_t_co2e",
+                "factor_set", "bisko_conformant", "complete"]]
+
+
+def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Per place and year, in total and per sector: final energy, emissions, per inhabitant, data quality."""
+    bisko = emissions[emissions["view"] == "bisko"]
+    joined = final_energy.merge(bisko[["ags", "year", "sector", "carrier", "emissions_t_co2e", "bisko_conformant"]],
+                                on=["ags", "year", "sector", "carrier"], how="left")
+    frames = []
+    for scope, part in [("total", joined), *[(s, g) for s, g in joined.groupby("sector")]]:
+        keys = ["ags", "year"]
+        grouped = part.groupby(keys, sort=True)
+        summary = grouped.agg(
+            final_energy_mwh=("final_energy_mwh", lambda s: s.sum(min_count=1)),
+            emissions_t_co2e=("emissions_t_co2e", lambda s: s.sum(min_count=1)),
+            complete=("complete", "all"),
+            bisko_conformant=("bisko_conformant", lambda s: bool(s.fillna(True).all())),
+        ).reset_index()
+        summary = summary.merge(_weighted_score(part, keys, "final_energy_mwh", "data_quality_score").reset_index(),
+                                on=keys, how="left")
+        frames.append(summary.assign(balance_scope=scope))
+    out = pd.concat(frames, ignore_index=True)
+    pop = population[["ags", "year", "population", "complete"]].rename(columns={"complete": "_pop_complete"})
+    out = out.merge(pop, on=["ags", "year"], how="left")
+    out["t_co2e_per_inhabitant"] = out["emissions_t_co2e"] / out["population"]
+    out["mwh_per_inhabitant"] = out["final_energy_mwh"] / out["population"]
+    out["complete"] = out["complete"] & out["_pop_complete"].fillna(False).astype(bool)
+    out["data_quality"] = out["data_quality_score"].map(grade_of)
+    return out[["ags", "year", "balance_scope", "final_energy_mwh", "emissions_t_co2e", "population",
+                "t_co2e_per_inhabitant", "mwh_per_inhabitant", "data_quality_score", "data_quality", "complete",
+                "bisko_conformant"]]
+

@@ -1,0 +1,128 @@
+"""Emission factor sets: from the delivered rows of one set to a factor for every carrier, sector scope and year the
+balance needs, with every derivation stated.
+
+- A factor published for a year is taken as it is (derivation null).
+- A factor published without a year is valid for every year: expanded, derivation says so (conformant).
+- Missing years are filled only for carriers the configuration names: `interpolate` (linear between the published
+  years around it) or `carry_forward` (after the last published year). Both are flagged non-conformant.
+- Ambient heat of heat pumps = federal electricity mix ÷ SPF (a BISKO rule; non-conformant if the electricity factor
+  of that year was itself interpolated or carried forward).
+- Nothing else is filled: a factor still missing when the balance needs it is an error naming carrier and year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+COLUMNS = ["factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation", "bisko_rule",
+           "delivery_id", "source_row"]  # fmt: skip
+YEARLESS = "published without a year: valid for every year"
+
+
+class FactorError(ValueError):
+    """The factor set cannot serve the balance (unknown set, missing factor)."""
+
+
+def conformant(derivation, bisko_rule) -> bool:
+    """A factor taken as published, or derived by a BISKO rule."""
+    return derivation is None or (isinstance(derivation, float) and pd.isna(derivation)) or bool(bisko_rule)
+
+
+def compile_factor_set(rows: pd.DataFrame, factor_set: str, years: Sequence[int], *,
+                       interpolate: Iterable[str] = (), carry_forward: Iterable[str] = (),
+                       heat_pump_spf: float = 3.2) -> pd.DataFrame:
+    """`rows`: delivered factor rows (raw_factors__emission_factors in use). Returns the emission_factors table."""
+    chosen = rows[rows["factor_set"] == factor_set]
+    if chosen.empty:
+        known = sorted(rows["factor_set"].dropna().unique())
+        raise FactorError(f"factor set {factor_set!r} was not delivered; delivered sets: {known}")
+    interpolate, carry_forward = set(interpolate), set(carry_forward)
+    out: dict[tuple, dict] = {}
+    yearly = chosen[chosen["year"].notna()]
+    for r in yearly.itertuples(index=False):
+        out[(r.carrier, r.sector_scope, int(r.year))] = _row(r, int(r.year), r.derivation, bool(r.bisko_rule))
+    for r in chosen[chosen["year"].isna()].itertuples(index=False):
+        for year in years:
+            out.setdefault((r.carrier, r.sector_scope, year), _row(r, year, YEARLESS, True))
+    for (carrier, scope), group in yearly.groupby(["carrier", "sector_scope"]):
+        published = group.assign(year=group["year"].astype(int)).set_index("year").sort_index()
+        for year in years:
+            if (carrier, scope, year) in out:
+                continue
+            before = published[published.index < year]
+            after = published[published.index > year]
+            if carrier in interpolate and not before.empty and not after.empty:
+                y0, y1 = int(before.index[-1]), int(after.index[0])
+                v0, v1 = float(before.iloc[-1]["g_co2e_per_kwh"]), float(after.iloc[0]["g_co2e_per_kwh"])
+                value = v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+                out[(carrier, scope, year)] = {
+                    "factor_set": factor_set, "carrier": carrier, "sector_scope": scope, "year": year,
+                    "g_co2e_per_kwh": round(value, 3),
+                    "source": f"{before.iloc[-1]['source']} | {after.iloc[0]['source']}",
+                    "derivation": f"linear interpolation between {y0} ({v0:g}) and {y1} ({v1:g})",
+                    "bisko_rule": False, "delivery_id": None, "source_row": None,
+                }  # fmt: skip
+            elif carrier in carry_forward and not before.empty and after.empty:
+                y0 = int(before.index[-1])
+                out[(carrier, scope, year)] = {
+                    "factor_set": factor_set, "carrier": carrier, "sector_scope": scope, "year": year,
+                    "g_co2e_per_kwh": float(before.iloc[-1]["g_co2e_per_kwh"]), "source": before.iloc[-1]["source"],
+                    "derivation": f"carried forward from {y0}", "bisko_rule": False, "delivery_id": None,
+                    "source_row": None,
+                }  # fmt: skip
+    for year in years:
+        electricity = out.get(("electricity", "all", year))
+        if electricity is None or ("ambient_heat", "all", year) in out:
+            continue
+        inherited = "" if conformant(electricity["derivation"], electricity["bisko_rule"]) else (
+            f"; the electricity factor was derived: {electricity['derivation']}")
+        out[("ambient_heat", "all", year)] = {
+            "factor_set": factor_set, "carrier": "ambient_heat", "sector_scope": "all", "year": year,
+            "g_co2e_per_kwh": round(electricity["g_co2e_per_kwh"] / heat_pump_spf, 3),
+            "source": electricity["source"],
+            "derivation": f"BISKO rule: federal electricity mix of {year} ÷ {heat_pump_spf:g} (heat-pump SPF)"
+            + inherited,
+            "bisko_rule": not inherited, "delivery_id": electricity["delivery_id"],
+            "source_row": electricity["source_row"],
+        }  # fmt: skip
+    frame = pd.DataFrame(list(out.values()), columns=COLUMNS)
+    frame = frame[frame["year"].isin(list(years))]
+    return frame.sort_values(["carrier", "sector_scope", "year"]).reset_index(drop=True)
+
+
+def _row(r, year: int, derivation, bisko_rule: bool) -> dict:
+    derivation = None if derivation is None or (isinstance(derivation, float) and pd.isna(derivation)) else derivation
+    return {
+        "factor_set": r.factor_set, "carrier": r.carrier, "sector_scope": r.sector_scope, "year": year,
+        "g_co2e_per_kwh": float(r.g_co2e_per_kwh), "source": r.source, "derivation": derivation,
+        "bisko_rule": bool(bisko_rule), "delivery_id": r.delivery_id, "source_row": int(r.source_row),
+    }  # fmt: skip
+
+
+def lookup(factors: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """The factor for each (carrier, sector, year) cell: the sector's own row, else the set's `all` row.
+
+    Returns cells with g_co2e_per_kwh, sector_scope, bisko_conformant; raises FactorError naming carrier, sector
+    and year for every cell with energy but no factor.
+    """
+    f = factors.assign(conformant=[conformant(d, b) for d, b in zip(factors["derivation"], factors["bisko_rule"],
+                                                                     strict=True)])
+    keep = ["carrier", "year", "g_co2e_per_kwh", "sector_scope", "conformant"]
+    specific = f[f["sector_scope"] != "all"][keep].rename(columns={"sector_scope": "sector"})
+    general = f[f["sector_scope"] == "all"][["carrier", "year", "g_co2e_per_kwh", "conformant"]]
+    merged = cells.merge(specific.assign(_scope=specific["sector"]), on=["carrier", "sector", "year"], how="left")
+    fallback = merged["g_co2e_per_kwh"].isna()
+    general_values = merged.loc[fallback, ["carrier", "year"]].merge(general, on=["carrier", "year"], how="left")
+    merged.loc[fallback, "g_co2e_per_kwh"] = general_values["g_co2e_per_kwh"].to_numpy()
+    merged.loc[fallback, "conformant"] = general_values["conformant"].to_numpy()
+    merged.loc[fallback, "_scope"] = "all"
+    needed = merged["g_co2e_per_kwh"].isna() & merged["final_energy_mwh"].notna()
+    if needed.any():
+        missing = merged.loc[needed, ["carrier", "sector", "year"]].drop_duplicates().sort_values(["carrier", "year"])
+        listed = "; ".join(f"{r.carrier} ({r.sector}) {int(r.year)}" for r in missing.head(20).itertuples())
+        raise FactorError(f"no emission factor for {len(missing)} carrier/sector/year cell(s) with energy: {listed}"
+                          " — add them to the factor set, or name the carrier under balance.interpolate / "
+                          "balance.carry_forward")
+    return merged.rename(columns={"_scope": "sector_scope", "conformant": "bisko_conformant"})

@@ -1,0 +1,100 @@
+"""Meter readings of the district's buildings → consumption per building, carrier and year.
+
+- Cumulative counters: consumption between two readings is the difference. At a reading flagged as a meter exchange
+  the new counter started at 0 right after the previous reading, so the consumption is the reading itself.
+- A counter that goes down without an exchange flag is not guessed at: the interval is reported as a finding and
+  its consumption is missing.
+- An interval spanning a year boundary is split in proportion to its days.
+- A year is complete only if readings cover it from 1 January to 31 December; otherwise its value is the
+  consumption of the covered days and `complete = false`. Gaps are reported, never filled silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+UNIT_TO_KWH = {"kWh": 1.0, "MWh": 1000.0}
+
+
+@dataclass(frozen=True)
+class MeterFinding:
+    meter_id: str
+    reading_date: dt.date
+    problem: str
+
+
+def _split_by_year(start: dt.date, end: dt.date, kwh: float) -> list[tuple[int, float, int]]:
+    """(year, kWh, days) pieces of an interval [start, end)."""
+    days = (end - start).days
+    pieces = []
+    cursor = start
+    while cursor < end:
+        boundary = min(end, dt.date(cursor.year + 1, 1, 1))
+        span = (boundary - cursor).days
+        pieces.append((cursor.year, kwh * span / days, span))
+        cursor = boundary
+    return pieces
+
+
+def interval_consumption(readings: pd.DataFrame) -> tuple[pd.DataFrame, list[MeterFinding]]:
+    """Per meter: intervals between consecutive readings with their consumption in kWh (as delivered units)."""
+    rows, findings = [], []
+    for meter_id, group in readings.sort_values(["meter_id", "reading_date"]).groupby("meter_id", sort=True):
+        previous = None
+        for r in group.itertuples(index=False):
+            if r.reading_unit not in UNIT_TO_KWH:
+                findings.append(MeterFinding(meter_id, r.reading_date, f"unit {r.reading_unit!r} cannot be converted "
+                                             "to kWh (m3 needs a calorific value)"))
+                previous = None
+                continue
+            value = float(r.reading_value) * UNIT_TO_KWH[r.reading_unit]
+            if previous is not None:
+                if r.reading_kind == "consumption":
+                    kwh = value
+                elif bool(r.meter_exchange):
+                    kwh = value
+                else:
+                    kwh = value - previous[1]
+                    if kwh < 0:
+                        findings.append(MeterFinding(meter_id, r.reading_date, f"the counter went down from "
+                                                     f"{previous[1]:g} to {value:g} kWh without a meter exchange"))
+                        kwh = None
+                rows.append({"meter_id": meter_id, "building_id": r.building_id, "carrier": r.carrier,
+                             "start": previous[0], "end": r.reading_date, "kwh": kwh,
+                             "delivery_id": r.delivery_id, "source_row": r.source_row})
+            previous = (r.reading_date, value)
+    return pd.DataFrame(rows, columns=["meter_id", "building_id", "carrier", "start", "end", "kwh", "delivery_id",
+                                       "source_row"]), findings
+
+
+def yearly_consumption(readings: pd.DataFrame, years: list[int]) -> tuple[pd.DataFrame, list[MeterFinding]]:
+    """Consumption per building, carrier and year (kWh as metered), with coverage and completeness."""
+    intervals, findings = interval_consumption(readings)
+    pieces = []
+    for r in intervals.itertuples(index=False):
+        for year, kwh, days in _split_by_year(r.start, r.end, 0.0 if r.kwh is None else r.kwh):
+            pieces.append({"meter_id": r.meter_id, "building_id": r.building_id, "carrier": r.carrier, "year": year,
+                           "kwh": None if r.kwh is None else kwh, "days": days, "delivery_id": r.delivery_id})
+    frame = pd.DataFrame(pieces, columns=["meter_id", "building_id", "carrier", "year", "kwh", "days", "delivery_id"])
+    frame = frame[frame["year"].isin(years)]
+    per_meter = frame.groupby(["meter_id", "building_id", "carrier", "year"], sort=True).agg(
+        kwh=("kwh", lambda s: s.sum(min_count=1)),
+        days_covered=("days", "sum"),
+        any_missing=("kwh", lambda s: s.isna().any()),
+        delivery_id=("delivery_id", "last"),
+    ).reset_index()
+    year_days = per_meter["year"].map(lambda y: (dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days)
+    per_meter["complete"] = (per_meter["days_covered"] >= year_days) & ~per_meter["any_missing"]
+    for r in per_meter[per_meter["days_covered"] < year_days].itertuples(index=False):
+        findings.append(MeterFinding(r.meter_id, dt.date(int(r.year), 1, 1),
+                                     f"readings cover {int(r.days_covered)} of the days of {int(r.year)}"))
+    out = per_meter.groupby(["building_id", "carrier", "year"], sort=True).agg(
+        kwh=("kwh", lambda s: s.sum(min_count=1)),
+        days_covered=("days_covered", "min"),
+        complete=("complete", "all"),
+        delivery_id=("delivery_id", "last"),
+    ).reset_index()
+    return out, findings
