@@ -71,3 +71,25 @@ def test_every_check_passes_on_the_demo(demo_run):
 
     match = re.search(r"checks: (\d+) passed, 0 failed, 0 warnings", demo_run["first"])
     assert match and int(match.group(1)) >= 20, demo_run["first"]
+
+
+def test_summary_compares_with_published_figures(demo_run):
+    out = demo_run["first"]
+    assert "co2_per_capita Kreis Soest 2007:" in out and "vs published 10.00 t CO2e/person" in out
+    assert "electricity_per_capita Erwitte, Stadt 2007:" in out
+    assert "synthetic demo data" in out
+
+
+def test_balance_tables_in_the_release(demo_run):
+    release = demo_run["release_2"]
+    summary = pd.read_parquet(release / "balance_summary.parquet")
+    district = summary[(summary["ags"] == "05974000") & (summary["balance_scope"] == "total")].set_index("year")
+    assert not district.loc[2009, "complete"]  # district heat Soest commerce 2009 is missing in the demo
+    assert not district.loc[2015, "complete"]  # Welver industry electricity 2015 is confidential
+    assert district.loc[2007, "complete"] and district.loc[2007, "bisko_conformant"]
+    assert not district.loc[2012, "bisko_conformant"]  # interpolated electricity factor
+    emissions = pd.read_parquet(release / "emissions.parquet")
+    assert set(emissions["view"]) == {"bisko"} and (emissions["factor_set"] == "lca_compiled_2026").all()
+    final = pd.read_parquet(release / "final_energy.parquet")
+    municipal = final[(final["sector"] == "municipal") & (final["ags"] == "05974040") & (final["year"] == 2020)]
+    assert (municipal["carrier"] == "district_heat").any()  # the Kreishaus moved from commerce to municipal

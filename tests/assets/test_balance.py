@@ -1,0 +1,200 @@
+"""Small balances computed by hand, cell by cell, from inputs and factors stated here."""
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from assets.compute.balance import (
+    ambient_heat_inputs,
+    balance_summary,
+    emissions_table,
+    facility_inputs,
+    final_energy_table,
+    grade_of,
+    grid_inputs,
+)
+from assets.compute.factors import FactorError, compile_factor_set
+from assets.compute.meters import yearly_consumption
+
+M1, M2, D = "05974004", "05974008", "05974000"
+GROUPS = {"grid_e": {"SLP Haushalt": "households", "Wärmepumpe": {"sector": "households", "heat_pump": True},
+                     "SLP Gewerbe": "commerce"},
+          "grid_g": {"SLP Haushalt": "households"},
+          "grid_h": {"Gewerbe": "commerce"}}  # fmt: skip
+
+
+def _grid(rows):
+    return pd.DataFrame([{"delivery_id": f"{src}:abc", "source_row": i + 8, "ags": ags, "year": 2020, "carrier": carrier,
+                          "customer_group": group, "consumers": 10, "delivered_mwh": mwh,
+                          "calorific_basis": "Hs" if carrier == "natural_gas" else None,
+                          "value_status": status, "provisional": False}
+                         for i, (src, ags, carrier, group, mwh, status) in enumerate(rows)])  # fmt: skip
+
+
+def _factors(electricity_2020=400.0, extra=()):
+    rows = [("electricity", "all", 2019, 420.0), ("electricity", "all", 2021, 380.0),
+            ("natural_gas", "households", None, 251.0), ("natural_gas", "all", None, 250.0),
+            ("district_heat", "all", None, 260.0), *extra]
+    if electricity_2020 is not None:
+        rows.append(("electricity", "all", 2020, electricity_2020))
+    frame = pd.DataFrame([{"factor_set": "t", "carrier": c, "sector_scope": s, "year": y, "g_co2e_per_kwh": v,
+                           "source": "test", "derivation": None, "bisko_rule": False, "delivery_id": "f:1",
+                           "source_row": i + 2} for i, (c, s, y, v) in enumerate(rows)])  # fmt: skip
+    return frame
+
+
+def _balance(grid_rows, *, facility=None, required=None, factors=None, years=(2020,)):
+    grid = grid_inputs(_grid(grid_rows), GROUPS, gas_hi_per_hs=0.903)
+    parts = [grid, ambient_heat_inputs(grid, spf=3.2)]
+    if facility is not None:
+        parts.append(facility_inputs(facility, "commerce"))
+    inputs = pd.concat(parts, ignore_index=True)
+    fe = final_energy_table(inputs, [M1, M2], D, list(years), required or {})
+    compiled = compile_factor_set(factors if factors is not None else _factors(), "t", list(years),
+                                  interpolate=["electricity"])
+    return fe, emissions_table(fe, compiled, "t", D), compiled
+
+
+def _cell(frame, ags, sector, carrier, column):
+    row = frame[(frame["ags"] == ags) & (frame["sector"] == sector) & (frame["carrier"] == carrier)]
+    assert len(row) == 1, (ags, sector, carrier)
+    return row.iloc[0][column]
+
+
+def test_heat_pumps_counted_once_as_electricity_plus_ambient_heat():
+    fe, em, factors = _balance([("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported"),
+                                ("grid_e", M1, "electricity", "Wärmepumpe", 10.0, "reported")])
+    assert _cell(fe, M1, "households", "electricity", "final_energy_mwh") == pytest.approx(110.0)
+    assert _cell(fe, M1, "households", "ambient_heat", "final_energy_mwh") == pytest.approx(10.0 * 2.2)
+    assert _cell(fe, M1, "households", "ambient_heat", "value_status") == "estimated"
+    assert _cell(em, M1, "households", "electricity", "emissions_t_co2e") == pytest.approx(110 * 400 / 1000)
+    assert _cell(em, M1, "households", "ambient_heat", "g_co2e_per_kwh") == pytest.approx(400 / 3.2)
+    assert _cell(em, M1, "households", "ambient_heat", "emissions_t_co2e") == pytest.approx(22 * 125 / 1000)
+    ambient = factors[(factors["carrier"] == "ambient_heat") & (factors["year"] == 2020)].iloc[0]
+    assert ambient["bisko_rule"] and "÷ 3.2" in ambient["derivation"]
+
+
+def test_gas_gross_to_net_and_sector_specific_factor():
+    fe, em, _ = _balance([("grid_g", M1, "natural_gas", "SLP Haushalt", 1000.0, "reported")])
+    assert _cell(fe, M1, "households", "natural_gas", "final_energy_mwh") == pytest.approx(903.0)
+    assert _cell(em, M1, "households", "natural_gas", "g_co2e_per_kwh") == 251.0
+    assert _cell(em, M1, "households", "natural_gas", "emissions_t_co2e") == pytest.approx(903 * 251 / 1000)
+    assert _cell(em, M1, "households", "natural_gas", "bisko_conformant")  # a yearless factor, taken as published
+
+
+def test_district_heat_default_factor():
+    fe, em, factors = _balance([("grid_h", M2, "district_heat", "Gewerbe", 50.0, "reported")])
+    assert _cell(em, M2, "commerce", "district_heat", "emissions_t_co2e") == pytest.approx(50 * 260 / 1000)
+    row = factors[(factors["carrier"] == "district_heat") & (factors["year"] == 2020)].iloc[0]
+    assert row["derivation"] == "published without a year: valid for every year"
+
+
+def test_the_districts_buildings_move_from_commerce_to_municipal():
+    facility = pd.DataFrame({"building_id": ["KS-1"], "ags": [M1], "year": [2020], "carrier": ["electricity"],
+                             "final_energy_mwh": [120.0], "days_covered": [366], "complete": [True],
+                             "delivery_id": ["fdb:1"]})
+    fe, em, _ = _balance([("grid_e", M1, "electricity", "SLP Gewerbe", 500.0, "reported")], facility=facility)
+    assert _cell(fe, M1, "commerce", "electricity", "final_energy_mwh") == pytest.approx(380.0)
+    assert _cell(fe, M1, "municipal", "electricity", "final_energy_mwh") == pytest.approx(120.0)
+    total = fe[(fe["ags"] == M1) & (fe["carrier"] == "electricity")]["final_energy_mwh"].sum()
+    assert total == pytest.approx(500.0)  # nothing counted twice
+
+
+def test_missing_factor_is_an_error_naming_carrier_and_year():
+    with pytest.raises(FactorError, match=r"natural_gas \(households\) 2020"):
+        _balance([("grid_g", M1, "natural_gas", "SLP Haushalt", 1000.0, "reported")],
+                 factors=_factors()[lambda f: f["carrier"] != "natural_gas"])
+
+
+def test_interpolated_factor_makes_emissions_non_conformant():
+    fe, em, factors = _balance([("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported")],
+                               factors=_factors(electricity_2020=None))
+    row = factors[(factors["carrier"] == "electricity") & (factors["year"] == 2020)].iloc[0]
+    assert row["g_co2e_per_kwh"] == pytest.approx(400.0)  # halfway between 420 (2019) and 380 (2021)
+    assert "linear interpolation between 2019 (420) and 2021 (380)" == row["derivation"] and not row["bisko_rule"]
+    assert not _cell(em, M1, "households", "electricity", "bisko_conformant")
+    assert not _cell(em, D, "households", "electricity", "bisko_conformant")
+    ambient = factors[(factors["carrier"] == "ambient_heat") & (factors["year"] == 2020)].iloc[0]
+    assert not ambient["bisko_rule"] and "interpolation" in ambient["derivation"]
+
+
+def test_missing_year_without_interpolation_is_not_filled():
+    compiled = compile_factor_set(_factors(electricity_2020=None), "t", [2020])
+    assert compiled[(compiled["carrier"] == "electricity")].empty
+
+
+def test_incomplete_input_flags_the_cell_and_totals_without_shrinking_silently():
+    fe, em, _ = _balance([("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported"),
+                          ("grid_e", M1, "electricity", "SLP Gewerbe", None, "confidential"),
+                          ("grid_e", M2, "electricity", "SLP Haushalt", 50.0, "reported")])
+    assert _cell(fe, M1, "commerce", "electricity", "value_status") == "confidential"
+    assert math.isnan(_cell(fe, M1, "commerce", "electricity", "final_energy_mwh"))  # not 0
+    assert not _cell(fe, M1, "commerce", "electricity", "complete")
+    assert not _cell(fe, D, "commerce", "electricity", "complete")
+    assert _cell(fe, D, "households", "electricity", "complete")
+    assert _cell(fe, D, "households", "electricity", "final_energy_mwh") == pytest.approx(150.0)
+
+
+def test_a_missing_required_cell_flags_municipality_and_district_totals():
+    population = pd.DataFrame({"ags": [M1, M2, D], "year": [2020] * 3, "population": [10.0, 5.0, 15.0],
+                               "value_status": ["reported"] * 3, "complete": [True] * 3, "delivery_id": [None] * 3})
+    rows = [("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported"),
+            ("grid_e", M1, "electricity", "SLP Gewerbe", 40.0, "reported"),
+            ("grid_e", M2, "electricity", "SLP Haushalt", 50.0, "reported")]  # M2 commerce electricity not delivered
+    fe, em, _ = _balance(rows, required={"electricity": ["households", "commerce"]})
+    assert _cell(fe, M2, "commerce", "electricity", "value_status") == "missing"
+    assert math.isnan(_cell(fe, M2, "commerce", "electricity", "final_energy_mwh"))
+    summary = balance_summary(fe, em, population).set_index(["ags", "balance_scope"])
+    assert not summary.loc[(M2, "total"), "complete"] and not summary.loc[(D, "total"), "complete"]
+    assert summary.loc[(M1, "total"), "complete"]
+    assert summary.loc[(D, "total"), "final_energy_mwh"] == pytest.approx(190.0)
+    assert summary.loc[(D, "total"), "emissions_t_co2e"] == pytest.approx(190 * 0.4)
+    assert summary.loc[(D, "total"), "t_co2e_per_inhabitant"] == pytest.approx(190 * 0.4 / 15)
+
+
+def test_data_quality_is_final_energy_weighted():
+    assert grade_of(1.0) == "A" and grade_of(0.8) == "A" and grade_of(0.7) == "B" and grade_of(0.1) == "D"
+    inputs = pd.DataFrame([
+        {"input_kind": "grid", "ags": M1, "year": 2020, "sector": "households", "carrier": "electricity",
+         "detail": "a", "input_mwh": 300.0, "value_status": "reported", "data_quality": "A", "provisional": False,
+         "delivery_id": "x", "source_row": 1},
+        {"input_kind": "reported_balance", "ags": M1, "year": 2020, "sector": "households", "carrier": "electricity",
+         "detail": "b", "input_mwh": 100.0, "value_status": "reported", "data_quality": "C", "provisional": False,
+         "delivery_id": "y", "source_row": 1},
+    ])  # fmt: skip
+    fe = final_energy_table(inputs, [M1], D, [2020], {})
+    assert _cell(fe, M1, "households", "electricity", "data_quality_score") == pytest.approx((300 + 25) / 400)
+    assert _cell(fe, M1, "households", "electricity", "data_quality") == "A"
+
+
+def test_meter_counters_exchange_and_year_split():
+    readings = pd.DataFrame([
+        ("W", "KS-1", "natural_gas", dt.date(2019, 12, 1), 1000.0, False),
+        ("W", "KS-1", "natural_gas", dt.date(2020, 1, 1), 1310.0, False),   # December 2019: 310 kWh
+        ("W", "KS-1", "natural_gas", dt.date(2020, 7, 1), 2000.0, False),   # 690 kWh
+        ("W", "KS-1", "natural_gas", dt.date(2020, 10, 1), 150.0, True),    # exchange: the new counter shows 150
+        ("W", "KS-1", "natural_gas", dt.date(2021, 2, 1), 612.0, False),    # 462 kWh: Oct-Dec 2020 + January 2021
+    ], columns=["meter_id", "building_id", "carrier", "reading_date", "reading_value", "meter_exchange"])
+    readings = readings.assign(reading_unit="kWh", reading_kind="counter", delivery_id="fdb:1", source_row=range(5))
+    yearly, findings = yearly_consumption(readings, [2019, 2020, 2021])
+    by_year = yearly.set_index("year")
+    oct_to_dec = 462 * 92 / 123  # 92 of the interval's 123 days fall in 2020
+    assert by_year.loc[2020, "kwh"] == pytest.approx(690 + 150 + oct_to_dec)
+    assert by_year.loc[2020, "complete"]
+    assert by_year.loc[2021, "kwh"] == pytest.approx(462 * 31 / 123) and not by_year.loc[2021, "complete"]
+    assert not by_year.loc[2019, "complete"]  # only December is covered
+    assert any("cover 31 of the days of 2021" in f.problem for f in findings)
+
+
+def test_a_counter_going_down_without_exchange_is_a_finding_not_a_guess():
+    readings = pd.DataFrame([("E", "KS-1", "electricity", dt.date(2020, 1, 1), 500.0, False),
+                             ("E", "KS-1", "electricity", dt.date(2020, 6, 1), 100.0, False),
+                             ("E", "KS-1", "electricity", dt.date(2021, 1, 1), 400.0, False)],
+                            columns=["meter_id", "building_id", "carrier", "reading_date", "reading_value",
+                                     "meter_exchange"])
+    readings = readings.assign(reading_unit="kWh", reading_kind="counter", delivery_id="fdb:1", source_row=range(3))
+    yearly, findings = yearly_consumption(readings, [2020])
+    assert any("went down from 500 to 100" in f.problem for f in findings)
+    assert not yearly.iloc[0]["complete"]
