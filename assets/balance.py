@@ -84,11 +84,13 @@ def final_energy(settings: Settings, core_energy__inputs: pd.DataFrame) -> pd.Da
                               cfg.district.years.range, cfg.balance.required_cells)
 
 
-@asset(group_name="balance", description="BISKO emissions (t CO2e) per cell with the configured factor set; a "
-       "missing factor is an error naming carrier, sector and year.")
-def emissions(settings: Settings, final_energy: pd.DataFrame, emission_factors: pd.DataFrame) -> pd.DataFrame:
+@asset(group_name="balance", description="BISKO emissions (t CO2e) per cell with the configured factor set (district "
+       "heat with the plant's own factor where delivered); a missing factor is an error naming carrier, sector, year.")
+def emissions(settings: Settings, deliveries: pd.DataFrame, final_energy: pd.DataFrame,
+              emission_factors: pd.DataFrame, raw_tidy__district_heat_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+    plant = rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"])
+    return emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
 
 
 @asset(group_name="balance", description="The balance per place and year, in total and per sector, per inhabitant "

@@ -16,7 +16,7 @@ from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWar
 
 from assets import core, region
 from assets.balance import BALANCE_ASSETS
-from assets.checks import balance_checks, build_catalog_checks, population_checks
+from assets.checks import build_catalog_checks, build_domain_checks
 from assets.landing import landed_deliveries
 from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
@@ -57,7 +57,7 @@ def build_defs(
     written = [key.path[-1] for a in table_assets for key in a.keys if key.path[-1] in catalog]
     published = [t for t in written if catalog[t].published]
     assets = [*table_assets, build_release_asset(published)]
-    checks = [*build_catalog_checks(written), *population_checks(), *balance_checks()]
+    checks = [*build_catalog_checks(written), *build_domain_checks(set(written))]
     main_job = define_asset_job(MAIN_JOB, selection=AssetSelection.all(), description="Everything, landing to release.")
     return Definitions(
         assets=assets,

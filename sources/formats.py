@@ -12,7 +12,13 @@ from sources.errors import DeliveryError
 from sources.parsers.common import Delivery, ParseResult
 from sources.parsers.genesis import parse_genesis_population
 from sources.parsers.grid import parse_grid_sheet
-from sources.parsers.tidy import parse_buildings, parse_emission_factors, parse_final_energy, parse_meter_readings
+from sources.parsers.tidy import (
+    parse_buildings,
+    parse_district_heat_factors,
+    parse_emission_factors,
+    parse_final_energy,
+    parse_meter_readings,
+)
 from sources.region import Region
 
 Parser = Callable[[Delivery, Mapping[str, Any], Mapping[str, Any], Region], ParseResult]
@@ -30,6 +36,7 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "genesis_population": (RawTarget("raw_genesis__population", parse_genesis_population),),
     "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
     "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
+    "district_heat_factors": (RawTarget("raw_tidy__district_heat_factors", parse_district_heat_factors),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
         RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings"),

@@ -29,6 +29,29 @@ def demo_config() -> Path:
     return DEFAULT_CONFIG
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The main job run twice on the demo (the second run sees the same deliveries): outputs and releases."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from warehouse.release import latest_release
+
+    root = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(root / "home"))
+        (root / "home").mkdir()
+        (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        data = root / "data"
+        first = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
+        assert first.exit_code == 0, first.output
+        release_1 = latest_release(data)
+        second = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
+        assert second.exit_code == 0, second.output
+        return {"data": data, "first": first.output, "second": second.output, "release_1": release_1,
+                "release_2": latest_release(data)}
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))

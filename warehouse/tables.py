@@ -73,6 +73,9 @@ _TABLE_LIST: list[Table] = [
        "and year (year empty: published without a year)",
        [*LINEAGE, "factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation",
         "bisko_rule"], [*LINEAGE]),
+    _t("raw_tidy__district_heat_factors", "raw", "Emission factors of district heat from plant data (exergetic "
+       "allocation for CHP) per municipality and year, as delivered by the heat supplier",
+       [*LINEAGE, "ags", "year", "g_co2e_per_kwh", "source"], [*LINEAGE]),
     _t("raw_facility__buildings", "raw", "Buildings of the district's facility database (snapshot pulls)",
        [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE]),
     _t("raw_facility__meter_readings", "raw", "Meter readings of the district's facility database (snapshot pulls): "

@@ -137,21 +137,32 @@ def final_energy_table(inputs: pd.DataFrame, municipality_keys: Sequence[str], d
                 "value_status", "complete", "provisional"]]
 
 
-def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_set: str,
-                    district_ags: str) -> pd.DataFrame:
-    """BISKO emissions per municipality cell with the set's factor; district rows are sums."""
+def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_set: str, district_ags: str,
+                    plant_factors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """BISKO emissions per municipality cell with the set's factor; district heat with the plant's own factor where
+    the supplier delivered one for that municipality and year (BISKO rule 6); district rows are sums."""
     municipal = final_energy[final_energy["ags"] != district_ags]
-    cells = lookup(factors, municipal[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]])
+    cells = municipal[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]]
+    if plant_factors is not None and not plant_factors.empty:
+        plant = plant_factors[["ags", "year", "g_co2e_per_kwh"]].rename(columns={"g_co2e_per_kwh": "_plant"})
+        cells = cells.merge(plant.assign(carrier="district_heat"), on=["ags", "year", "carrier"], how="left")
+        with_plant = cells[cells["_plant"].notna()].assign(g_co2e_per_kwh=lambda f: f["_plant"],
+                                                           sector_scope="all", bisko_conformant=True)
+        cells = pd.concat([lookup(factors, cells[cells["_plant"].isna()].drop(columns="_plant")),
+                           with_plant.drop(columns="_plant")], ignore_index=True)
+    else:
+        cells = lookup(factors, cells)
     cells["emissions_t_co2e"] = cells["final_energy_mwh"] * cells["g_co2e_per_kwh"] / 1000
     cells["bisko_conformant"] = cells["bisko_conformant"].fillna(True).astype(bool)
     group = ["year", "sector", "carrier"]
     district = cells.groupby(group, sort=True).agg(
         final_energy_mwh=("final_energy_mwh", lambda s: s.sum(min_count=1)),
         emissions_t_co2e=("emissions_t_co2e", lambda s: s.sum(min_count=1)),
-        g_co2e_per_kwh=("g_co2e_per_kwh", "first"),
         bisko_conformant=("bisko_conformant", "all"),
         complete=("complete", "all"),
     ).reset_index().assign(ags=district_ags)
+    energy = district["final_energy_mwh"]
+    district["g_co2e_per_kwh"] = (district["emissions_t_co2e"] * 1000 / energy).where(energy > 0)
     out = pd.concat([cells, district], ignore_index=True).assign(view="bisko", factor_set=factor_set)
     return out[["ags", "year", "sector", "carrier", "view", "final_energy_mwh", "g_co2e_per_kwh", "emissions_t_co2e",
                 "factor_set", "bisko_conformant", "complete"]]

@@ -309,6 +309,19 @@ def write_heat(demo: Demo, values: dict, out: Path) -> None:
         (folder / f"Waermeabsatz_{y}.csv").write_bytes(data)
 
 
+def write_heat_factors(demo: Demo, out: Path) -> None:
+    """Stadtwerke Lippstadt's own district-heat factor (gas CHP, exergetic allocation) from 2016; Soest has none."""
+    folder = out / "fernwaerme_faktoren"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [["ags", "year", "g_co2e_per_kwh", "source"]]
+    for y in [y for y in demo.years if y >= 2016]:
+        rows.append(["05974028", str(y), f"{205 - 3 * (y - 2016)}",
+                     "Stadtwerke Lippstadt, Fernwärme-Emissionsfaktor (Carnot-Methode), synthetic demo value"])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (folder / "Fernwaerme_Emissionsfaktoren_Lippstadt.csv").write_bytes(buf.getvalue().encode("utf-8"))
+
+
 BUILDINGS = [
     ("KS-001", "Kreishaus Soest", "Verwaltung", 18500.0, "05974040", "district_heat"),
     ("KS-002", "Berufskolleg Lippstadt", "Schule", 21400.0, "05974028", "natural_gas"),
@@ -372,6 +385,7 @@ def generate(out: Path = DEFAULT_OUT) -> list[Path]:
     write_electricity(demo, electricity_by_group(demo, rng), out)
     write_gas(demo, gas_by_group(demo, rng), out)
     write_heat(demo, heat_by_group(demo, rng), out)
+    write_heat_factors(demo, out)
     write_facility_db(demo, rng, out)
     (out / "README.md").write_text(
         "# Synthetic demo deliveries: Kreis Soest\n\n"

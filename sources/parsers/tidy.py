@@ -49,6 +49,10 @@ EMISSION_FACTORS = TidyFormat(
      Column("bisko_rule", "bool", required=False)),
     key=("factor_set", "carrier", "sector_scope", "year"),
 )  # fmt: skip
+DISTRICT_HEAT_FACTORS = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("g_co2e_per_kwh", "number"), Column("source", "text")),
+    key=("ags", "year"),
+)  # fmt: skip
 BUILDINGS = TidyFormat(
     (Column("building_id", "text"), Column("building_name", "text"), Column("building_use", "text", required=False),
      Column("gross_floor_area_m2", "number", required=False), Column("ags", "ags")),
@@ -147,6 +151,10 @@ def parse_final_energy(delivery: Delivery, options, mappings, region: Region) ->
 
 def parse_emission_factors(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
     return parse_tidy(EMISSION_FACTORS, delivery, options, region)
+
+
+def parse_district_heat_factors(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(DISTRICT_HEAT_FACTORS, delivery, options, region)
 
 
 def parse_buildings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:

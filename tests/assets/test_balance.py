@@ -198,3 +198,16 @@ def test_a_counter_going_down_without_exchange_is_a_finding_not_a_guess():
     yearly, findings = yearly_consumption(readings, [2020])
     assert any("went down from 500 to 100" in f.problem for f in findings)
     assert not yearly.iloc[0]["complete"]
+
+
+def test_district_heat_uses_plant_data_where_delivered():
+    fe, _, factors = _balance([("grid_h", M1, "district_heat", "Gewerbe", 40.0, "reported"),
+                               ("grid_h", M2, "district_heat", "Gewerbe", 60.0, "reported")])
+    plant = pd.DataFrame({"ags": [M1], "year": [2020], "g_co2e_per_kwh": [180.0], "source": ["plant data"]})
+    em = emissions_table(fe, factors, "t", D, plant)
+    assert _cell(em, M1, "commerce", "district_heat", "g_co2e_per_kwh") == 180.0
+    assert _cell(em, M1, "commerce", "district_heat", "bisko_conformant")
+    assert _cell(em, M2, "commerce", "district_heat", "g_co2e_per_kwh") == 260.0  # the default where no plant data
+    district = (40 * 180 + 60 * 260) / 1000
+    assert _cell(em, D, "commerce", "district_heat", "emissions_t_co2e") == pytest.approx(district)
+    assert _cell(em, D, "commerce", "district_heat", "g_co2e_per_kwh") == pytest.approx(district * 1000 / 100)

@@ -1,0 +1,120 @@
+"""The domain checks the catalog cannot express, as data: which asset, which rule, default severity, how to build
+the frame the rule judges (from the store and the configuration) and which GX expectations judge it.
+
+`assets/checks.py` turns each into a Dagster asset check; tests run each on planted defects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from assets.compute.deliveries import rows_in_use
+from assets.compute.plausibility import (
+    absent_required_cells,
+    district_sum_difference,
+    per_inhabitant,
+    ratio_bounds,
+    year_on_year,
+)
+from pipelines.config import DistrictConfig
+from warehouse.store import ParquetStore
+from warehouse.validation import ERROR, WARN, Check, Outcome, gx, run_check
+
+
+@dataclass(frozen=True)
+class DomainCheck:
+    asset: str
+    name: str
+    severity: str
+    description: str
+    frame: Callable[[ParquetStore, DistrictConfig], pd.DataFrame]
+    expectations: Callable[[DistrictConfig], list]
+    sample_columns: tuple[str, ...] = ("ags", "year", "delivery_id", "source_row")
+
+
+def run_domain_check(check: DomainCheck, store: ParquetStore, cfg: DistrictConfig) -> Outcome:
+    severity = cfg.validation.severity.get(check.name, check.severity)
+    gx_check = Check(check.name, check.description, lambda: check.expectations(cfg), severity, check.sample_columns)
+    return run_check(gx_check, check.frame(store, cfg))
+
+
+def _between(column: str, low: float, high: float) -> list:
+    return [gx().expectations.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)]
+
+
+def _in_set(column: str, values: list) -> list:
+    return [gx().expectations.ExpectColumnValuesToBeInSet(column=column, value_set=values)]
+
+
+def _municipal_population(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
+    frame = store.read("population")
+    return frame[frame["ags"] != cfg.district.ags]
+
+
+def _population_rows(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
+    return rows_in_use(store.read("raw_genesis__population"), store.read("deliveries"), ["ags", "year"])
+
+
+def _grid_series(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
+    inputs = store.read("core_energy__inputs")
+    return inputs[inputs["input_kind"] == "grid"]
+
+
+def _yoy_bounds(cfg: DistrictConfig) -> tuple[float, float]:
+    return ratio_bounds(cfg.validation.yoy_max_factor)
+
+
+DOMAIN_CHECKS: list[DomainCheck] = [
+    DomainCheck(
+        "population", "population_complete", WARN,
+        "Every municipality has a population value for every year (missing or confidential cells make the district "
+        "total incomplete)",
+        _municipal_population,
+        lambda cfg: _in_set("value_status", ["reported", "estimated", "not_applicable"]),
+    ),
+    DomainCheck(
+        "population", "population_year_on_year", WARN,
+        "No municipality's population jumps beyond the configured factor from one year to the next",
+        lambda store, cfg: year_on_year(_municipal_population(store, cfg), ["ags"], "population"),
+        lambda cfg: _between("ratio", *_yoy_bounds(cfg)),
+    ),
+    DomainCheck(
+        "population", "population_district_sum", WARN,
+        "Where the statistics office delivers the district value too, the municipalities sum to it",
+        lambda store, cfg: district_sum_difference(_population_rows(store, cfg), cfg.municipality_keys(),
+                                                   cfg.district.ags, "population"),
+        lambda cfg: _between("difference_pct", -cfg.validation.district_sum_tolerance_pct,
+                             cfg.validation.district_sum_tolerance_pct),
+        ("year", "delivered_district", "sum_of_municipalities"),
+    ),
+    DomainCheck(
+        "core_energy__inputs", "inputs_complete", WARN,
+        "Every required municipality × year × sector × carrier cell (balance.required_cells) has an input; absent "
+        "cells are published as missing and make totals incomplete",
+        lambda store, cfg: absent_required_cells(store.read("core_energy__inputs"), cfg.municipality_keys(),
+                                                 cfg.district.years.range, cfg.balance.required_cells),
+        lambda cfg: _in_set("delivered", [True]),
+        ("ags", "year", "sector", "carrier"),
+    ),
+    DomainCheck(
+        "core_energy__inputs", "grid_year_on_year", WARN,
+        "No grid value (municipality, carrier, customer group) jumps beyond the configured factor from one year to "
+        "the next",
+        lambda store, cfg: year_on_year(_grid_series(store, cfg), ["ags", "carrier", "detail"], "input_mwh"),
+        lambda cfg: _between("ratio", *_yoy_bounds(cfg)),
+        ("ags", "carrier", "detail", "year", "delivery_id", "source_row"),
+    ),
+    DomainCheck(
+        "final_energy", "electricity_per_inhabitant_plausible", ERROR,
+        "Electricity per inhabitant of every municipality is within validation.electricity_kwh_per_inhabitant (a "
+        "value outside points to a unit error: kWh for MWh)",
+        lambda store, cfg: per_inhabitant(store.read("final_energy"), store.read("population"), "electricity",
+                                          cfg.municipality_keys()),
+        lambda cfg: _between("kwh_per_inhabitant", cfg.validation.electricity_kwh_per_inhabitant.min,
+                             cfg.validation.electricity_kwh_per_inhabitant.max),
+        ("ags", "year", "final_energy_mwh", "population"),
+    ),
+]  # fmt: skip
