@@ -16,6 +16,8 @@ from assets.compute.balance import (
 )
 from assets.compute.deliveries import rows_in_use
 from assets.compute.factors import FactorError, compile_factor_set
+from assets.compute.generation import generation_table
+from assets.compute.modelled import heating_fuel_inputs, transport_inputs
 from assets.compute.meters import yearly_consumption
 from pipelines.resources import Settings
 
@@ -46,10 +48,15 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
 
 @asset(group_name="core", description="Every input of the final-energy balance in one shape: grid sheets (sector by "
        "customer-group mapping, gas Hs→Hi), tidy final-energy deliveries, the district's own buildings (moved from "
-       "commerce to municipal), ambient heat of heat pumps.")
+       "commerce to municipal), ambient heat of heat pumps, non-grid heating fuels (chimney sweeps), transport.")
 def core_energy__inputs(settings: Settings, deliveries: pd.DataFrame, raw_grid__energy: pd.DataFrame,
-                        raw_tidy__final_energy: pd.DataFrame, core_facility__consumption: pd.DataFrame) -> pd.DataFrame:
+                        raw_tidy__final_energy: pd.DataFrame, core_facility__consumption: pd.DataFrame,
+                        raw_chimney__heating_systems: pd.DataFrame,
+                        raw_transport__vehicle_km: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
+    years = cfg.district.years.range
+    heating = rows_in_use(raw_chimney__heating_systems, deliveries, ["ags", "year", "fuel", "power_class"])
+    vehicle_km = rows_in_use(raw_transport__vehicle_km, deliveries, ["ags", "year", "road_type", "vehicle_class"])
     group_maps = {s.id: s.mappings.get("customer_groups", {}) for s in cfg.sources}
     grid = grid_inputs(rows_in_use(raw_grid__energy, deliveries, ["ags", "year", "carrier", "customer_group"]),
                        group_maps, cfg.balance.gas_hi_per_hs)
@@ -58,8 +65,10 @@ def core_energy__inputs(settings: Settings, deliveries: pd.DataFrame, raw_grid__
         ambient_heat_inputs(grid, cfg.balance.heat_pump_spf),
         tidy_inputs(rows_in_use(raw_tidy__final_energy, deliveries, ["ags", "year", "sector", "carrier"])),
         facility_inputs(core_facility__consumption, cfg.balance.facility_reclassified_from),
+        heating_fuel_inputs(heating, years, cfg.modelled.heating) if cfg.modelled.heating else None,
+        transport_inputs(vehicle_km, cfg.modelled.transport) if cfg.modelled.transport else None,
     ]
-    parts = [p for p in parts if not p.empty]
+    parts = [p for p in parts if p is not None and not p.empty]
     return pd.concat(parts, ignore_index=True)[INPUT_COLUMNS] if parts else pd.DataFrame(columns=INPUT_COLUMNS)
 
 
@@ -99,5 +108,16 @@ def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, populat
     return summarise(final_energy, emissions, population)
 
 
-BALANCE_ASSETS = [core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
+@asset(group_name="balance", description="Installed gross capacity at year end (Marktstammdatenregister) and "
+       "generation (EEG feed-in where delivered, else capacity × full-load hours) per municipality, year, technology.")
+def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mastr__units: pd.DataFrame,
+                           raw_eeg__feed_in: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    units = rows_in_use(raw_mastr__units, deliveries, ["unit_id"])
+    feed_in = rows_in_use(raw_eeg__feed_in, deliveries, ["eeg_id", "year"])
+    return generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
+                            cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
+
+
+BALANCE_ASSETS = [electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
                   balance_summary]

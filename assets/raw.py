@@ -20,7 +20,8 @@ from warehouse.tables import REJECTED_COLUMNS, rejected_table_name
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"source_id": f.source_id, "delivery_id": f.delivery_id, "source_row": f.source_row, "column": f.column,
-          "raw_value": f.raw_value, "reason": f.reason, "finding_kind": f.kind} for f in findings],
+          "raw_value": f.raw_value, "reason": f.reason, "finding_kind": f.kind, "rows_affected": f.rows_affected}
+         for f in findings],
         columns=REJECTED_COLUMNS,
     )  # fmt: skip
 
@@ -49,8 +50,8 @@ def build_raw_asset(table: str) -> AssetsDefinition:
                         continue
                 except DeliveryError:
                     continue  # a file no parser takes; reported by `deliveries`
-                data = (settings.data_path / entry.landed_path).read_bytes()
-                delivery = Delivery(entry.delivery_id, source.id, entry.file_name, data)
+                delivery = Delivery(entry.delivery_id, source.id, entry.file_name,
+                                    path=settings.data_path / entry.landed_path)
                 try:
                     _, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
                 except DeliveryError as exc:

@@ -159,6 +159,7 @@ def _published_comparison(cfg, data_path: Path) -> list[str]:
     needed = ("balance_summary", "final_energy", "population")
     if not all(store.exists(t) for t in needed):
         return []
+    needed += tuple(t for t in ("electricity_generation",) if store.exists(t))
     published = pd.read_csv(cfg.resolve(cfg.district.published_figures), dtype={"ags": str})
     table = compare(published, {t: store.read(t) for t in needed})
     names = dict(zip(*[cfg.municipalities()[c] for c in ("ags", "name")], strict=True))
@@ -169,8 +170,8 @@ def _published_comparison(cfg, data_path: Path) -> list[str]:
         lines.append(f"{r.figure} {names.get(r.ags, r.ags)} {r.year}: {computed} vs published {r.published:,.2f} "
                      f"{r.unit}{deviation} [{r.method}]")
     if lines and cfg.data_origin == "synthetic_demo":
-        lines.append("note: synthetic demo data; the BISKO balance lacks transport, heating oil, coal and renewable "
-                     "heat until the modelled inputs are added, so totals are expected to be below published ones")
+        lines.append("note: synthetic demo data calibrated to these published figures; pre-2019 figures come from "
+                     "other tools (ECORegion) and are not fully comparable with BISKO")
     return lines
 
 

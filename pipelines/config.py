@@ -118,12 +118,22 @@ class BalanceSettings(_Strict):
     required_cells: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class ModelledSettings(_Strict):
+    """Key figures of the modelled inputs (docs/methodology.md); empty means the input is not modelled."""
+
+    full_load_hours: dict[str, float] = Field(default_factory=dict)  # technology -> hours a year (estimates)
+    mastr_complete_from: int = 2019  # earlier years: capacity may miss units decommissioned before MaStR began
+    heating: dict[str, Any] = Field(default_factory=dict)  # fuels, mwh_per_system, sector_by_power_class, ...
+    transport: dict[str, Any] = Field(default_factory=dict)  # kwh_per_vkm, fuel_shares, biodiesel_blend
+
+
 class DistrictConfig(_Strict):
     district: District
     data_origin: Literal["synthetic_demo", "partner_deliveries"]
     sources: list[Source] = Field(default_factory=list)
     validation: ValidationSettings = ValidationSettings()
     balance: BalanceSettings = BalanceSettings()
+    modelled: ModelledSettings = ModelledSettings()
     path: Path = Path(".")  # the file it was loaded from (set by load_config)
 
     @model_validator(mode="after")

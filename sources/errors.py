@@ -65,6 +65,7 @@ class Finding:
     problem: str
     expected: str | None = None
     kind: str = "rejected"  # rejected | filtered
+    rows_affected: int = 1  # a summary finding may stand for many rows (e.g. units outside the region)
 
     @property
     def reason(self) -> str:

@@ -12,12 +12,16 @@ from sources.errors import DeliveryError
 from sources.parsers.common import Delivery, ParseResult
 from sources.parsers.genesis import parse_genesis_population
 from sources.parsers.grid import parse_grid_sheet
+from sources.parsers.mastr import parse_mastr_csv, parse_mastr_xml
 from sources.parsers.tidy import (
     parse_buildings,
     parse_district_heat_factors,
+    parse_eeg_feed_in,
     parse_emission_factors,
     parse_final_energy,
+    parse_heating_systems,
     parse_meter_readings,
+    parse_vehicle_km,
 )
 from sources.region import Region
 
@@ -37,6 +41,11 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
     "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
     "district_heat_factors": (RawTarget("raw_tidy__district_heat_factors", parse_district_heat_factors),),
+    "mastr_csv": (RawTarget("raw_mastr__units", parse_mastr_csv),),
+    "mastr_xml": (RawTarget("raw_mastr__units", parse_mastr_xml),),
+    "eeg_feed_in": (RawTarget("raw_eeg__feed_in", parse_eeg_feed_in),),
+    "chimney_sweep": (RawTarget("raw_chimney__heating_systems", parse_heating_systems),),
+    "vehicle_km": (RawTarget("raw_transport__vehicle_km", parse_vehicle_km),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
         RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings"),

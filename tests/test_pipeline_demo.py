@@ -27,7 +27,8 @@ def test_deliveries_table(demo_run):
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 61  # 2 population, 19 electricity, 18 gas, 18 heat, 1 heat factors, 1 factor set, 2 facility
+    assert len(deliveries) == 70  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
+    # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1
 
 
 def test_population_table(demo_run):
@@ -40,7 +41,7 @@ def test_population_table(demo_run):
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 61
+    assert len(register) == 70
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
@@ -66,9 +67,13 @@ def test_balance_tables_in_the_release(demo_run):
     district = summary[(summary["ags"] == "05974000") & (summary["balance_scope"] == "total")].set_index("year")
     assert not district.loc[2009, "complete"]  # district heat Soest commerce 2009 is missing in the demo
     assert not district.loc[2015, "complete"]  # Welver industry electricity 2015 is confidential
-    assert district.loc[2007, "complete"] and district.loc[2007, "bisko_conformant"]
-    assert not district.loc[2012, "bisko_conformant"]  # interpolated electricity factor
+    assert district.loc[2007, "complete"]
     emissions = pd.read_parquet(release / "emissions.parquet")
+    cells = emissions[(emissions["ags"] == "05974000") & (emissions["sector"] != "transport")]
+    conformant = cells.groupby("year")["bisko_conformant"].all()
+    assert conformant[2007] and not conformant[2012]  # the 2012 electricity factor is interpolated
+    diesel = emissions[(emissions["carrier"] == "diesel")]
+    assert not diesel["bisko_conformant"].any()  # the demo's diesel factor lacks the upstream chain (stated)
     assert set(emissions["view"]) == {"bisko"} and (emissions["factor_set"] == "lca_compiled_2026").all()
     final = pd.read_parquet(release / "final_energy.parquet")
     municipal = final[(final["sector"] == "municipal") & (final["ags"] == "05974040") & (final["year"] == 2020)]

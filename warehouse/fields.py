@@ -65,6 +65,8 @@ _FIELD_LIST = [
     Field("reason", "string", "Why the row was rejected, in words a partner can act on"),
     Field("finding_kind", "string", "rejected: not taken in, the delivery must be fixed; filtered: left out on purpose "
           "(e.g. a valid key outside the region)", allowed=("rejected", "filtered")),
+    Field("rows_affected", "integer", "How many delivered rows the finding stands for (1, or more for a summary "
+          "such as units outside the region)", minimum=1),
     Field("data_origin", "string", "synthetic_demo for the bundled demo data, partner_deliveries otherwise",
           allowed=("synthetic_demo", "partner_deliveries")),
     # --- energy
@@ -101,6 +103,32 @@ _FIELD_LIST = [
           unit="MWh/person", minimum=0),
     Field("days_covered", "integer", "Days of the year covered by meter readings (the shortest of the building's "
           "meters)", unit="days", minimum=0),
+    # --- renewables (Marktstammdatenregister, EEG)
+    Field("unit_id", "string", "MaStR number of the unit (EinheitMastrNummer, SEE...)"),
+    Field("technology", "string", "Generation technology", allowed=TECHNOLOGIES),
+    Field("unit_status", "string", "Operating status in the Marktstammdatenregister",
+          allowed=("operating", "planned", "temporarily_closed", "closed")),
+    Field("gross_kw", "number", "Gross capacity of the unit (Bruttoleistung)", unit="kW", minimum=0),
+    Field("net_kw", "number", "Net rated capacity of the unit (Nettonennleistung)", unit="kW", minimum=0),
+    Field("commissioned_on", "date", "Commissioning date (Inbetriebnahmedatum)"),
+    Field("decommissioned_on", "date", "Date of final decommissioning (Datum der endgültigen Stilllegung)"),
+    Field("eeg_id", "string", "MaStR number of the EEG plant the unit belongs to (EegMastrNummer); links EEG feed-in"),
+    Field("feed_in_mwh", "number", "Electricity fed in under the EEG in the year", unit="MWh", minimum=0),
+    Field("installed_kw", "number", "Installed gross capacity at year end (MaStR Bruttoleistung of units in operation "
+          "or temporarily closed on 31 December)", unit="kW", minimum=0),
+    Field("generation_mwh", "number", "Electricity generated in the year: EEG feed-in where delivered, else capacity "
+          "× full-load hours", unit="MWh", minimum=0),
+    Field("method", "string", "metered: all from EEG feed-in; estimated: at least partly capacity × full-load hours",
+          allowed=("metered", "estimated")),
+    # --- heating fuels and transport
+    Field("fuel", "string", "Fuel as named in the chimney-sweep survey (mapped to a carrier by configuration)"),
+    Field("power_class", "string", "Power class of the heating systems as named in the survey"),
+    Field("systems", "number", "Number of heating systems", unit="count", minimum=0),
+    Field("road_type", "string", "Road type (BISKO transport)", allowed=("motorway", "rural", "urban")),
+    Field("vehicle_class", "string", "Vehicle class (BISKO transport)",
+          allowed=("car", "motorcycle", "light_commercial", "heavy_goods", "bus", "coach")),
+    Field("vehicle_km_million", "number", "Vehicle-kilometres driven in the territory", unit="million vkm",
+          minimum=0),
     # --- facility database
     Field("building_id", "string", "Building identifier in the district's facility database"),
     Field("building_name", "string", "Building name in the facility database"),

@@ -43,6 +43,10 @@ _TABLE_LIST: list[Table] = [
        ["ags", "year", "balance_scope", "final_energy_mwh", "emissions_t_co2e", "population",
         "t_co2e_per_inhabitant", "mwh_per_inhabitant", "data_quality_score", "data_quality", "complete",
         "bisko_conformant"], ["ags", "year", "balance_scope"], published=True),
+    _t("electricity_generation", "balance", "Electricity generation per municipality, year and technology: installed "
+       "gross capacity at year end (MaStR) and generation (EEG feed-in where delivered, else capacity × full-load "
+       "hours)", ["ags", "year", "technology", "installed_kw", "generation_mwh", "method", "data_quality"],
+       ["ags", "year", "technology"], published=True),
     # --- core inputs of the balance
     _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
        "from cumulative meter readings (gas at net calorific value)",
@@ -76,6 +80,18 @@ _TABLE_LIST: list[Table] = [
     _t("raw_tidy__district_heat_factors", "raw", "Emission factors of district heat from plant data (exergetic "
        "allocation for CHP) per municipality and year, as delivered by the heat supplier",
        [*LINEAGE, "ags", "year", "g_co2e_per_kwh", "source"], [*LINEAGE]),
+    _t("raw_mastr__units", "raw", "Generation units of the Marktstammdatenregister inside the region (web CSV or "
+       "bulk XML export), with gross capacity, dates and status",
+       [*LINEAGE, "unit_id", "ags", "technology", "unit_status", "gross_kw", "net_kw", "commissioned_on",
+        "decommissioned_on", "eeg_id"], [*LINEAGE]),
+    _t("raw_eeg__feed_in", "raw", "Yearly EEG feed-in per EEG plant (transmission operators' settlement data)",
+       [*LINEAGE, "eeg_id", "year", "feed_in_mwh", "value_status"], [*LINEAGE]),
+    _t("raw_chimney__heating_systems", "raw", "Chimney-sweep survey: heating systems per municipality, survey year, "
+       "fuel and power class", [*LINEAGE, "ags", "year", "fuel", "power_class", "systems", "value_status"],
+       [*LINEAGE]),
+    _t("raw_transport__vehicle_km", "raw", "Vehicle-kilometres per municipality, year, road type and vehicle class "
+       "(BISKO transport defaults or traffic counts)",
+       [*LINEAGE, "ags", "year", "road_type", "vehicle_class", "vehicle_km_million", "value_status"], [*LINEAGE]),
     _t("raw_facility__buildings", "raw", "Buildings of the district's facility database (snapshot pulls)",
        [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE]),
     _t("raw_facility__meter_readings", "raw", "Meter readings of the district's facility database (snapshot pulls): "
@@ -84,7 +100,8 @@ _TABLE_LIST: list[Table] = [
         "reading_kind", "meter_exchange"], [*LINEAGE]),
 ]  # fmt: skip
 
-REJECTED_COLUMNS = ["source_id", "delivery_id", "source_row", "column", "raw_value", "reason", "finding_kind"]
+REJECTED_COLUMNS = ["source_id", "delivery_id", "source_row", "column", "raw_value", "reason", "finding_kind",
+                    "rows_affected"]
 
 
 def rejected_table_name(raw_table: str) -> str:

@@ -45,7 +45,9 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             entry = info[delivery_id]
             entry["table"] = entry["table"] or table
             entry["rejected"] += list(rows.loc[rows["finding_kind"] == "rejected", "reason"])
-            entry["filtered"] += int((rows["finding_kind"] == "filtered").sum())
+            filtered = rows["finding_kind"] == "filtered"
+            counts = rows["rows_affected"] if "rows_affected" in rows else pd.Series(1, index=rows.index)
+            entry["filtered"] += int(counts[filtered].fillna(1).sum())
 
     reg = register.sort_values(["received_at", "delivery_id"]).reset_index(drop=True)
     status, superseded_by, reasons = {}, {}, {}

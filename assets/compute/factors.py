@@ -44,8 +44,11 @@ def compile_factor_set(rows: pd.DataFrame, factor_set: str, years: Sequence[int]
     for r in yearly.itertuples(index=False):
         out[(r.carrier, r.sector_scope, int(r.year))] = _row(r, int(r.year), r.derivation, bool(r.bisko_rule))
     for r in chosen[chosen["year"].isna()].itertuples(index=False):
-        for year in years:
-            out.setdefault((r.carrier, r.sector_scope, year), _row(r, year, YEARLESS, True))
+        stated = None if r.derivation is None or (isinstance(r.derivation, float) and pd.isna(r.derivation)) else \
+            r.derivation
+        derivation = YEARLESS + (f"; {stated}" if stated else "")
+        for year in years:  # a caveat the set states (e.g. a different scope) keeps the row non-conformant
+            out.setdefault((r.carrier, r.sector_scope, year), _row(r, year, derivation, bool(r.bisko_rule) or not stated))
     for (carrier, scope), group in yearly.groupby(["carrier", "sector_scope"]):
         published = group.assign(year=group["year"].astype(int)).set_index("year").sort_index()
         for year in years:

@@ -38,6 +38,21 @@ def _share(t: Tables, ags: str, year: int, sector: str) -> float | None:
     return None if part is None or not total else part / total * 100
 
 
+def _renewable_mwh(t: Tables, ags: str, year: int, technology: str | None = None) -> float | None:
+    g = t.get("electricity_generation")
+    if g is None:
+        return None
+    rows = g[(g["ags"] == ags) & (g["year"] == year) & g["technology"].isin(
+        [technology] if technology else ["solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable"])]
+    total = rows["generation_mwh"].sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
+def _renewable_share(t: Tables, ags: str, year: int) -> float | None:
+    generated, consumed = _renewable_mwh(t, ags, year), _electricity_mwh(t, ags, year)
+    return None if generated is None or not consumed else generated / consumed * 100
+
+
 COMPUTE: dict[str, tuple[str, Callable[[Tables, str, int], float | None]]] = {
     "co2_per_capita": ("t CO2e/person (BISKO balance so far)",
                        lambda t, a, y: _summary(t, a, y, "total", "t_co2e_per_inhabitant")),
@@ -47,6 +62,9 @@ COMPUTE: dict[str, tuple[str, Callable[[Tables, str, int], float | None]]] = {
     "household_electricity_per_capita": (
         "kWh/person", lambda t, a, y: _per_capita_kwh(_electricity_mwh(t, a, y, "households"), t, a, y)),
     "electricity_consumption": ("GWh/a", lambda t, a, y: (v / 1000) if (v := _electricity_mwh(t, a, y)) else None),
+    "renewable_share_of_electricity_consumption": ("%", _renewable_share),
+    "renewable_electricity_generation": ("GWh/a", lambda t, a, y: (v / 1000) if (v := _renewable_mwh(t, a, y)) else None),
+    "wind_generation": ("GWh/a", lambda t, a, y: (v / 1000) if (v := _renewable_mwh(t, a, y, "wind_onshore")) else None),
     "final_energy_share_transport": ("%", lambda t, a, y: _share(t, a, y, "transport")),
     "final_energy_share_households": ("%", lambda t, a, y: _share(t, a, y, "households")),
     "final_energy_share_industry": ("%", lambda t, a, y: _share(t, a, y, "industry")),

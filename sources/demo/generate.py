@@ -10,7 +10,10 @@ writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the 
   footnotes, a confidential mark, a dash for a missing value, a provisional 2023 sheet superseded by a corrected
   one);
 - facility.sqlite  the district's facility database: buildings and monthly cumulative meter readings with a meter
-  exchange.
+  exchange;
+- mastr/, eeg/  Marktstammdatenregister web export (capacities at the 2021 and 2024 cut-offs exactly as published)
+  and EEG feed-in of wind, biomass and hydro units;
+- schornsteinfeger/, verkehr/  chimney-sweep surveys every three years and vehicle-kilometres.
 
 The numbers are synthetic, calibrated to published figures (kreis_soest_calibration.yaml): population exact for
 2021; 2007 electricity per inhabitant as published for the district and five municipalities. Same code, same
@@ -322,6 +325,146 @@ def write_heat_factors(demo: Demo, out: Path) -> None:
     (folder / "Fernwaerme_Emissionsfaktoren_Lippstadt.csv").write_bytes(buf.getvalue().encode("utf-8"))
 
 
+TECH_NAMES = {"solar_pv": "Solare Strahlungsenergie", "wind_onshore": "Wind", "biomass": "Biomasse", "hydro": "Wasser"}
+TECH_COLUMNS = {"solar_pv": "pv_kw", "wind_onshore": "wind_onshore_kw", "biomass": "biomass_kw", "hydro": "hydro_kw"}
+UNIT_SIZE_KW = {"solar_pv": 900.0, "wind_onshore": 2300.0, "biomass": 600.0, "hydro": 400.0}
+FULL_LOAD_HOURS = {"solar_pv": 880.0, "wind_onshore": 1700.0, "biomass": 6500.0, "hydro": 3800.0}
+
+
+def _split(total: float, n: int, rng: random.Random) -> list[float]:
+    """n positive parts (3 decimals) that add up exactly to total."""
+    if n <= 0 or total <= 0:
+        return []
+    weights = [rng.uniform(0.5, 1.5) for _ in range(n)]
+    parts = [round(total * w / sum(weights), 3) for w in weights]
+    parts[-1] = round(total - sum(parts[:-1]), 3)
+    return parts
+
+
+def mastr_units(demo: Demo, rng: random.Random) -> list[dict]:
+    """Units whose capacities at the 2021 and 2024 cut-offs equal the published figures exactly."""
+    cal = demo.calibration["renewable_capacity_kw"]
+    reference = list(csv.DictReader(open(HERE / cal["file"], encoding="utf-8")))
+    capacity = {(r["ags"], r["cutoff"][:4]): r for r in reference}
+    units, serial = [], 0
+    for ags in demo.keys:
+        for tech, column in TECH_COLUMNS.items():
+            c2021, c2024 = float(capacity[(ags, "2021")][column]), float(capacity[(ags, "2024")][column])
+            closed = max(0.0, c2021 - c2024)  # capacity decommissioned 2022-2024
+            if closed:
+                closed += min(c2021 - closed, UNIT_SIZE_KW[tech] * 0.3)
+            older = round(c2021 - closed, 3)
+            newer = round(c2024 - older, 3)
+            early = cal["share_installed_2007"][tech]
+            groups = [(older, 2021, False), (closed, 2021, True), (newer, 2024, False)]
+            for total, last_year, decommissioned in groups:
+                n = max(1, round(total / UNIT_SIZE_KW[tech])) if total > 0 else 0
+                for part in _split(total, n, rng):
+                    serial += 1
+                    if last_year == 2021:
+                        year = rng.randint(1995, 2007) if rng.random() < early else rng.randint(2008, 2021)
+                    else:
+                        year = rng.randint(2022, 2024)
+                    commissioned = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+                    end = None
+                    if decommissioned:
+                        end = dt.date(rng.randint(2022, 2024), rng.randint(1, 12), rng.randint(1, 28))
+                    if last_year == 2024 and year == 2024:
+                        commissioned = dt.date(2024, rng.randint(1, 11), rng.randint(1, 28))
+                    units.append({"unit_id": f"SEE9{serial:08d}", "eeg_id": f"EEG9{serial:08d}", "ags": ags,
+                                  "technology": tech, "gross_kw": part, "commissioned": commissioned, "end": end})
+    return units
+
+
+def write_mastr(demo: Demo, units: list[dict], rng: random.Random, out: Path) -> None:
+    header = ["MaStR-Nr. der Einheit", "Anzeige-Name der Einheit", "Betriebs-Status", "Energieträger",
+              "Bruttoleistung der Einheit", "Nettonennleistung der Einheit", "Inbetriebnahmedatum der Einheit",
+              "Datum der endgültigen Stilllegung", "Gemeindeschlüssel", "Ort", "MaStR-Nr. der EEG-Anlage"]
+    rows = [header]
+    for u in units:
+        status = "Endgültig stillgelegt" if u["end"] else "In Betrieb"
+        rows.append([u["unit_id"], f"{TECH_NAMES[u['technology']]} {u['unit_id'][-4:]}", status,
+                     TECH_NAMES[u["technology"]], german(u["gross_kw"], 3), german(u["gross_kw"] * 0.97, 3),
+                     u["commissioned"].strftime("%d.%m.%Y"), u["end"].strftime("%d.%m.%Y") if u["end"] else "",
+                     u["ags"], NAMES[u["ags"]], u["eeg_id"]])
+    rows.append(["SEE800000001", "Windpark Arnsberg", "In Betrieb", "Wind", german(4200, 3), german(4000, 3),
+                 "01.06.2016", "", NEIGHBOUR[0], NEIGHBOUR[1], "EEG800000001"])  # outside the region
+    rows.append(["SEE800000002", "Batteriespeicher Soest", "In Betrieb", "Speicher", german(500, 3), german(500, 3),
+                 "01.03.2021", "", "05974040", NAMES["05974040"], ""])  # storage: not generation
+    rows.append(["SEE800000003", "Solarpark Geseke (geplant)", "In Planung", "Solare Strahlungsenergie",
+                 german(9800, 3), german(9500, 3), "", "", "05974020", NAMES["05974020"], ""])  # planned
+    folder = out / "mastr"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Stromerzeugungseinheiten_Kreis_Soest.csv").write_bytes(b"\xef\xbb\xbf" + _csv_text(rows, "\n").encode("utf-8"))
+
+
+def write_eeg(demo: Demo, units: list[dict], rng: random.Random, out: Path) -> None:
+    """Yearly EEG feed-in (kWh) for wind, biomass and hydro units; solar units have none (estimated later)."""
+    wind_year = {y: 1.0 + 0.12 * ((y * 4271) % 9 - 4) / 4 for y in demo.years}
+    rows = [["EegMastrNummer", "Jahr", "Einspeisemenge_kWh"]]
+    for u in units:
+        if u["technology"] == "solar_pv":
+            continue
+        for y in demo.years:
+            start = max(u["commissioned"], dt.date(y, 1, 1))
+            stop = min(u["end"] or dt.date(y + 1, 1, 1), dt.date(y + 1, 1, 1))
+            if start >= stop:
+                continue
+            share = (stop - start).days / (dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days
+            factor = wind_year[y] if u["technology"] == "wind_onshore" else rng.uniform(0.95, 1.05)
+            kwh = u["gross_kw"] * FULL_LOAD_HOURS[u["technology"]] * share * factor
+            rows.append([u["eeg_id"], str(y), german(round(kwh))])
+    folder = out / "eeg"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "EEG_Jahresabrechnung_Einspeisung_2007-2024.csv").write_bytes(_csv_text(rows, "\n").encode("utf-8"))
+
+
+HEATING = {  # fuel, power class, systems per 1,000 inhabitants in 2007, yearly change
+    ("Heizöl", "11-25 kW"): (68.0, -0.022), ("Heizöl", "25-50 kW"): (38.0, -0.022),
+    ("Heizöl", "50-100 kW"): (8.0, -0.02), ("Heizöl", "über 100 kW"): (2.4, -0.02),
+    ("Flüssiggas", "11-25 kW"): (9.0, -0.01), ("Kohle", "11-25 kW"): (2.5, -0.06),
+    ("Holz", "4-11 kW"): (95.0, 0.015), ("Holz", "11-25 kW"): (9.0, 0.04),
+}  # fmt: skip
+SURVEY_YEARS = (2007, 2010, 2013, 2016, 2019, 2022)
+
+
+def write_chimney(demo: Demo, rng: random.Random, out: Path) -> None:
+    rural = {"05974024": 1.3, "05974036": 1.35, "05974032": 1.2, "05974048": 1.25, "05974004": 1.2,
+             "05974028": 0.8, "05974040": 0.85}
+    folder = out / "schornsteinfeger"
+    folder.mkdir(parents=True, exist_ok=True)
+    for y in SURVEY_YEARS:
+        rows = [["Gemeindeschlüssel", "Erhebungsjahr", "Brennstoff", "Leistungsklasse", "Anzahl"]]
+        for ags in demo.keys:
+            for (fuel, power_class), (per_1000, change) in HEATING.items():
+                count = demo.population[(ags, y)] / 1000 * per_1000 * rural.get(ags, 1.0) * (1 + change) ** (y - 2007)
+                rows.append([ags, str(y), fuel, power_class, german(round(count * rng.uniform(0.97, 1.03)))])
+        (folder / f"Feuerstaetten_Erhebung_{y}.csv").write_bytes(_csv_text(rows, "\r\n").encode("cp1252"))
+
+
+VKM_PER_PERSON = {"car": 9100.0, "motorcycle": 130.0, "light_commercial": 980.0, "heavy_goods": 1080.0,
+                  "bus": 54.0, "coach": 14.0}  # vehicle-km per inhabitant and year, all road types
+ROAD_SPLIT = {"motorway": 0.32, "rural": 0.40, "urban": 0.28}
+MOTORWAY = {"05974052": 2.2, "05974040": 1.9, "05974016": 1.8, "05974020": 1.7, "05974056": 1.3}  # A44 / A445
+
+
+def write_vehicle_km(demo: Demo, rng: random.Random, out: Path) -> None:
+    rows = [["ags", "year", "road_type", "vehicle_class", "vehicle_km_million"]]
+    for ags in demo.keys:
+        for y in demo.years:
+            trend = 1 + 0.004 * (y - 2007) - (0.09 if y in (2020, 2021) else 0)  # pandemic dip
+            for vclass, per_person in VKM_PER_PERSON.items():
+                for road, share in ROAD_SPLIT.items():
+                    weight = share * (MOTORWAY.get(ags, 0.6) if road == "motorway" else 1.0)
+                    vkm = demo.population[(ags, y)] * per_person * weight * trend * rng.uniform(0.98, 1.02) / 1e6
+                    rows.append([ags, str(y), road, vclass, f"{vkm:.4f}"])
+    folder = out / "verkehr"
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (folder / "Fahrleistungen_2007-2024.csv").write_bytes(buf.getvalue().encode("utf-8"))
+
+
 BUILDINGS = [
     ("KS-001", "Kreishaus Soest", "Verwaltung", 18500.0, "05974040", "district_heat"),
     ("KS-002", "Berufskolleg Lippstadt", "Schule", 21400.0, "05974028", "natural_gas"),
@@ -386,6 +529,11 @@ def generate(out: Path = DEFAULT_OUT) -> list[Path]:
     write_gas(demo, gas_by_group(demo, rng), out)
     write_heat(demo, heat_by_group(demo, rng), out)
     write_heat_factors(demo, out)
+    units = mastr_units(demo, rng)
+    write_mastr(demo, units, rng, out)
+    write_eeg(demo, units, rng, out)
+    write_chimney(demo, rng, out)
+    write_vehicle_km(demo, rng, out)
     write_facility_db(demo, rng, out)
     (out / "README.md").write_text(
         "# Synthetic demo deliveries: Kreis Soest\n\n"

@@ -5,10 +5,12 @@ may hold marks instead of numbers (confidential, no value) — which become a st
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -23,12 +25,19 @@ _FOOTNOTE = re.compile(r"^(\d+\)|\*+\)?|Fußnote|Fussnote|Quelle|Hinweis|Anmerku
 
 @dataclass(frozen=True)
 class Delivery:
-    """A landed delivery as a parser sees it."""
+    """A landed delivery as a parser sees it: its bytes, or the path of the archived file (read or streamed)."""
 
     delivery_id: str
     source_id: str
     file_name: str
-    data: bytes
+    data: bytes | None = None
+    path: Path | None = None
+
+    def content(self) -> bytes:
+        return self.data if self.data is not None else Path(self.path).read_bytes()
+
+    def open(self) -> BinaryIO:
+        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
 
 
 @dataclass
@@ -44,6 +53,12 @@ class Cell:
     finding: Finding | None = None
 
 
+def finding_for(delivery: Delivery, row: int | None, column: str | None, raw: str | None, problem: str,
+                expected: str | None = None, kind: str = "rejected", rows_affected: int = 1) -> Finding:
+    d = delivery
+    return Finding(d.source_id, d.file_name, d.delivery_id, row, column, raw, problem, expected, kind, rows_affected)
+
+
 class RowReader:
     """A delimited table inside a delivery: header block, header row, data rows, footnotes."""
 
@@ -55,7 +70,7 @@ class RowReader:
         self.decimal = options.get("decimal", ",")
         self.confidential_marks = tuple(options.get("confidential_marks", DEFAULT_CONFIDENTIAL_MARKS))
         self.missing_marks = tuple(options.get("missing_marks", DEFAULT_MISSING_MARKS))
-        text = decode(delivery.data, self.encoding, delivery.source_id, delivery.file_name)
+        text = decode(delivery.content(), self.encoding, delivery.source_id, delivery.file_name)
         self.lines = split_lines(text, self.separator, delivery.source_id, delivery.file_name)
         header_index = find_header(self.lines, required, delivery.source_id, delivery.file_name, self.separator)
         self.header_block = self.lines[:header_index]
@@ -128,8 +143,7 @@ class RowReader:
 
     def finding(self, row: int | None, column: str | None, raw: str | None, problem: str,
                 expected: str | None = None, kind: str = "rejected") -> Finding:
-        d = self.delivery
-        return Finding(d.source_id, d.file_name, d.delivery_id, row, column, raw, problem, expected, kind)
+        return finding_for(self.delivery, row, column, raw, problem, expected, kind)
 
     def value(self, line: Line, cells: Mapping[str, str], column: str, *, minimum: float | None = 0.0) -> Cell:
         """A numeric cell: reported value, or a mark that means confidential / missing, or a finding."""

@@ -22,11 +22,17 @@ from warehouse.fields import CARRIERS, DATA_QUALITY, SECTORS
 
 @dataclass(frozen=True)
 class Column:
-    name: str
+    name: str  # the column in the raw table
     kind: str  # ags | year | number | text | choice | bool | date
     required: bool = True
     allowed: tuple[str, ...] = ()
     minimum: float | None = 0.0
+    header: str | None = None  # the column as the partner names it, if different
+    scale: float = 1.0  # numbers: multiply (e.g. kWh → MWh: 0.001)
+
+    @property
+    def label(self) -> str:
+        return self.header or self.name
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,25 @@ DISTRICT_HEAT_FACTORS = TidyFormat(
     (Column("ags", "ags"), Column("year", "year"), Column("g_co2e_per_kwh", "number"), Column("source", "text")),
     key=("ags", "year"),
 )  # fmt: skip
+EEG_FEED_IN = TidyFormat(
+    (Column("eeg_id", "text", header="EegMastrNummer"), Column("year", "year", header="Jahr"),
+     Column("feed_in_mwh", "number", header="Einspeisemenge_kWh", scale=0.001)),
+    key=("eeg_id", "year"), value_column="feed_in_mwh",
+)  # fmt: skip
+HEATING_SYSTEMS = TidyFormat(
+    (Column("ags", "ags", header="Gemeindeschlüssel"), Column("year", "year", header="Erhebungsjahr"),
+     Column("fuel", "text", header="Brennstoff"), Column("power_class", "text", header="Leistungsklasse"),
+     Column("systems", "number", header="Anzahl")),
+    key=("ags", "year", "fuel", "power_class"), value_column="systems",
+)  # fmt: skip
+VEHICLE_KM = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"),
+     Column("road_type", "choice", allowed=("motorway", "rural", "urban")),
+     Column("vehicle_class", "choice", allowed=("car", "motorcycle", "light_commercial", "heavy_goods", "bus",
+                                                "coach")),
+     Column("vehicle_km_million", "number")),
+    key=("ags", "year", "road_type", "vehicle_class"), value_column="vehicle_km_million",
+)  # fmt: skip
 BUILDINGS = TidyFormat(
     (Column("building_id", "text"), Column("building_name", "text"), Column("building_use", "text", required=False),
      Column("gross_floor_area_m2", "number", required=False), Column("ags", "ags")),
@@ -74,28 +99,29 @@ _FALSE = {"false", "0", "no", "nein", "falsch", ""}
 def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col: Column,
           fmt: TidyFormat) -> tuple[Any, Finding | None, str | None]:
     """(value, finding, status) of one cell."""
-    raw = cells.get(col.name.casefold(), "")
+    label = col.label
+    raw = cells.get(label.casefold(), "")
     text = raw.strip()
     if col.kind == "number":
-        value = reader.value(line, cells, col.name, minimum=col.minimum)
+        value = reader.value(line, cells, label, minimum=col.minimum)
         if value.finding:
             return None, value.finding, None
         if value.value is None and col.required and col.name != fmt.value_column:
-            return None, reader.finding(line.number, col.name, raw, "the value is missing", "a number"), None
-        return value.value, None, value.status
+            return None, reader.finding(line.number, label, raw, "the value is missing", "a number"), None
+        return (None if value.value is None else value.value * col.scale), None, value.status
     if not text:
         if col.required:
-            return None, reader.finding(line.number, col.name, raw, "the cell is empty", f"a {col.kind} value"), None
+            return None, reader.finding(line.number, label, raw, "the cell is empty", f"a {col.kind} value"), None
         return (False if col.kind == "bool" else None), None, None
     if col.kind == "ags":
-        key, finding = classify_key(reader, region, line, col.name, text)
+        key, finding = classify_key(reader, region, line, label, text)
         return key, finding, None
     if col.kind == "year":
-        year, finding = parse_year(reader, line, col.name, text)
+        year, finding = parse_year(reader, line, label, text)
         return year, finding, None
     if col.kind == "choice":
         if text not in col.allowed:
-            return None, reader.finding(line.number, col.name, raw, f"{text!r} is not an allowed value",
+            return None, reader.finding(line.number, label, raw, f"{text!r} is not an allowed value",
                                         f"one of {list(col.allowed)}"), None
         return text, None, None
     if col.kind == "bool":
@@ -103,7 +129,7 @@ def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col
             return True, None, None
         if text.casefold() in _FALSE:
             return False, None, None
-        return None, reader.finding(line.number, col.name, raw, f"{text!r} is not true or false", "true or false"), None
+        return None, reader.finding(line.number, label, raw, f"{text!r} is not true or false", "true or false"), None
     if col.kind == "date":
         try:
             return dt.date.fromisoformat(text[:10]), None, None
@@ -111,14 +137,14 @@ def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col
             try:
                 return dt.datetime.strptime(text, "%d.%m.%Y").date(), None, None
             except ValueError:
-                return None, reader.finding(line.number, col.name, raw, f"{text!r} is not a date",
+                return None, reader.finding(line.number, label, raw, f"{text!r} is not a date",
                                             "a date as YYYY-MM-DD or DD.MM.YYYY"), None
     return text, None, None
 
 
 def parse_tidy(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any], region: Region) -> ParseResult:
     opts = {"decimal": ".", "separator": ",", **options}
-    reader = RowReader(delivery, opts, [c.name for c in fmt.columns if c.required], default_separator=opts["separator"])
+    reader = RowReader(delivery, opts, [c.label for c in fmt.columns if c.required], default_separator=opts["separator"])
     records, findings = [], []
     for line, cells in reader.rows(findings):
         record: dict[str, Any] = {"delivery_id": delivery.delivery_id, "source_row": line.number}
@@ -163,3 +189,15 @@ def parse_buildings(delivery: Delivery, options, mappings, region: Region) -> Pa
 
 def parse_meter_readings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
     return parse_tidy(METER_READINGS, delivery, options, region)
+
+
+def parse_eeg_feed_in(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(EEG_FEED_IN, delivery, {"separator": ";", "decimal": ",", **options}, region)
+
+
+def parse_heating_systems(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(HEATING_SYSTEMS, delivery, {"separator": ";", "decimal": ",", **options}, region)
+
+
+def parse_vehicle_km(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    return parse_tidy(VEHICLE_KM, delivery, options, region)
