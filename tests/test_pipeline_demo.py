@@ -4,6 +4,7 @@ the same deliveries changes nothing but the release id."""
 import json
 
 import pandas as pd
+import pytest
 
 from warehouse.release import verify_release
 
@@ -78,3 +79,42 @@ def test_balance_tables_in_the_release(demo_run):
     final = pd.read_parquet(release / "final_energy.parquet")
     municipal = final[(final["sector"] == "municipal") & (final["ags"] == "05974040") & (final["year"] == 2020)]
     assert (municipal["carrier"] == "district_heat").any()  # the Kreishaus moved from commerce to municipal
+
+
+def test_demo_calibration_of_the_modelled_inputs(demo_run):
+    """Ingestion II calibration targets (sources/demo/kreis_soest_calibration.yaml) on the demo's release."""
+    import yaml
+
+    from sources.demo.generate import CALIBRATION, HERE
+
+    cal = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
+    release = demo_run["release_2"]
+    generation = pd.read_parquet(release / "electricity_generation.parquet")
+    reference = pd.read_csv(HERE / cal["renewable_capacity_kw"]["file"], dtype={"ags": str})
+    columns = {"solar_pv": "pv_kw", "wind_onshore": "wind_onshore_kw", "biomass": "biomass_kw", "hydro": "hydro_kw"}
+    for r in reference.itertuples(index=False):
+        year = int(r.cutoff[:4])
+        for technology, column in columns.items():
+            row = generation[(generation["ags"] == r.ags) & (generation["year"] == year)
+                             & (generation["technology"] == technology)]
+            installed = float(row["installed_kw"].iloc[0]) if len(row) else 0.0
+            assert installed == pytest.approx(getattr(r, column), abs=0.002), (r.ags, year, technology)
+
+    final = pd.read_parquet(release / "final_energy.parquet")
+    district = final[final["ags"] == "05974000"]
+    electricity_2007 = district[(district["year"] == 2007) & (district["carrier"] == "electricity")][
+        "final_energy_mwh"].sum()
+    renewable_2007 = generation[(generation["ags"] == "05974000") & (generation["year"] == 2007)][
+        "generation_mwh"].sum()
+    target = cal["renewable_share_2007_pct"]
+    assert renewable_2007 / electricity_2007 * 100 == pytest.approx(target["value"], abs=target["tolerance_points"])
+
+    summary = pd.read_parquet(release / "balance_summary.parquet").set_index(["ags", "year", "balance_scope"])
+    shares = cal["final_energy_shares_2019_pct"]
+    total_2019 = summary.loc[("05974000", 2019, "total"), "final_energy_mwh"]
+    for sector in ("transport", "households", "industry"):
+        share = summary.loc[("05974000", 2019, sector), "final_energy_mwh"] / total_2019 * 100
+        assert share == pytest.approx(shares[sector], abs=shares["tolerance_points"]), sector
+    per_inhabitant = cal["emissions_per_inhabitant_2007_t"]
+    assert summary.loc[("05974000", 2007, "total"), "t_co2e_per_inhabitant"] == pytest.approx(
+        per_inhabitant["value"], rel=per_inhabitant["tolerance_pct"] / 100)

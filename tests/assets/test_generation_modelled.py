@@ -1,0 +1,104 @@
+"""Generation from units and feed-in, non-grid heating fuels and transport, computed by hand from stated inputs."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from assets.compute.generation import generation_table
+from assets.compute.modelled import ModelError, heating_fuel_inputs, transport_inputs
+
+M1, M2, D = "05974004", "05974008", "05974000"
+HOURS = {"solar_pv": 900.0, "wind_onshore": 1800.0}
+
+
+def _units(rows):
+    return pd.DataFrame([{"unit_id": u, "ags": a, "technology": t, "unit_status": s, "gross_kw": kw,
+                          "commissioned_on": c, "decommissioned_on": d, "eeg_id": e}
+                         for u, a, t, s, kw, c, d, e in rows])  # fmt: skip
+
+
+def test_capacity_at_year_end_and_generation():
+    units = _units([
+        ("PV1", M1, "solar_pv", "operating", 1000.0, dt.date(2020, 7, 1), None, None),
+        ("W1", M1, "wind_onshore", "operating", 2000.0, dt.date(2010, 1, 1), None, "E-W1"),
+        ("W2", M1, "wind_onshore", "closed", 600.0, dt.date(2005, 1, 1), dt.date(2020, 4, 1), "E-W2"),
+        ("P", M1, "solar_pv", "planned", 9000.0, None, None, None),
+        ("X", M2, "solar_pv", "closed", 50.0, dt.date(2010, 1, 1), None, None),  # closed, date unknown
+    ])
+    feed_in = pd.DataFrame({"eeg_id": ["E-W1", "E-W2"], "year": [2020, 2020], "feed_in_mwh": [3500.0, 250.0]})
+    table = generation_table(units, feed_in, [M1, M2], D, [2020], HOURS).set_index(["ags", "technology"])
+    pv = table.loc[(M1, "solar_pv")]
+    assert pv["installed_kw"] == 1000.0
+    assert pv["generation_mwh"] == pytest.approx(1000 * 900 * 184 / 366 / 1000)  # 184 of 366 days in 2020
+    assert pv["method"] == "estimated" and pv["data_quality"] == "C"
+    wind = table.loc[(M1, "wind_onshore")]
+    assert wind["installed_kw"] == 2000.0  # W2 was decommissioned before the year end
+    assert wind["generation_mwh"] == 3750.0 and wind["method"] == "metered" and wind["data_quality"] == "A"
+    assert (M2, "solar_pv") not in table.index
+    assert table.loc[(D, "wind_onshore"), "installed_kw"] == 2000.0
+
+
+def test_years_before_the_register_was_complete_are_graded_lower():
+    units = _units([("W1", M1, "wind_onshore", "operating", 2000.0, dt.date(2010, 1, 1), None, "E-W1")])
+    feed_in = pd.DataFrame({"eeg_id": ["E-W1"] * 2, "year": [2015, 2020], "feed_in_mwh": [3400.0, 3500.0]})
+    table = generation_table(units, feed_in, [M1], D, [2015, 2020], HOURS, complete_from=2019)
+    grades = table[table["ags"] == M1].set_index("year")["data_quality"]
+    assert grades[2015] == "B" and grades[2020] == "A"
+
+
+HEATING = {"fuels": {"Heizöl": "heating_oil", "Holz": "solid_biomass"},
+           "mwh_per_system": {"Heizöl": {"11-25 kW": 20.0, "über 100 kW": 180.0}, "Holz": {"4-11 kW": 4.0}},
+           "sector_by_power_class": {"über 100 kW": "commerce"}, "carry_forward_years": 2}  # fmt: skip
+
+
+def _surveys(rows):
+    return pd.DataFrame([{"ags": M1, "year": y, "fuel": f, "power_class": p, "systems": n, "value_status": "reported",
+                          "delivery_id": f"cs:{y}", "source_row": 2} for y, f, p, n in rows])  # fmt: skip
+
+
+def test_heating_fuels_interpolated_between_surveys_and_carried_forward():
+    surveys = _surveys([(2010, "Heizöl", "11-25 kW", 100), (2013, "Heizöl", "11-25 kW", 70),
+                        (2013, "Heizöl", "über 100 kW", 5)])
+    inputs = heating_fuel_inputs(surveys, list(range(2009, 2017)), HEATING)
+    oil = inputs[inputs["sector"] == "households"].set_index("year")
+    assert 2009 not in oil.index  # before the first survey nothing is invented
+    assert oil.loc[2010, "input_mwh"] == 2000.0
+    assert oil.loc[2011, "input_mwh"] == pytest.approx(90 * 20)  # a third of the way from 100 to 70 systems
+    assert "interpolated between surveys 2010 and 2013" in oil.loc[2011, "detail"]
+    assert oil.loc[2015, "input_mwh"] == 1400.0 and "carried forward from survey 2013" in oil.loc[2015, "detail"]
+    assert 2016 not in oil.index  # only two years are carried forward
+    assert (inputs["data_quality"] == "C").all() and (inputs["value_status"] == "estimated").all()
+    commerce = inputs[inputs["sector"] == "commerce"]
+    assert commerce.set_index("year").loc[2013, "input_mwh"] == 900.0
+
+
+def test_unmapped_fuel_is_an_error():
+    with pytest.raises(ModelError, match=r"\['Kohle'\] are not mapped"):
+        heating_fuel_inputs(_surveys([(2010, "Kohle", "11-25 kW", 3)]), [2010], HEATING)
+
+
+TRANSPORT = {"kwh_per_vkm": {"car": {"urban": 0.7}, "heavy_goods": {"motorway": 3.0}},
+             "fuel_shares": {"car": {"petrol": 0.6, "diesel": 0.4}, "heavy_goods": {"diesel": 1.0}},
+             "biodiesel_blend": 0.05}  # fmt: skip
+
+
+def _vkm(rows):
+    return pd.DataFrame([{"ags": M1, "year": 2019, "road_type": r, "vehicle_class": v, "vehicle_km_million": km,
+                          "value_status": "reported", "delivery_id": "vkm:1", "source_row": i + 2}
+                         for i, (r, v, km) in enumerate(rows)])  # fmt: skip
+
+
+def test_transport_energy_by_fuel_with_biodiesel_blend():
+    inputs = transport_inputs(_vkm([("urban", "car", 10.0), ("motorway", "heavy_goods", 2.0)]), TRANSPORT)
+    by_carrier = inputs.groupby("carrier")["input_mwh"].sum()
+    car_mwh, hgv_mwh = 10e6 * 0.7 / 1000, 2e6 * 3.0 / 1000
+    assert by_carrier["petrol"] == pytest.approx(car_mwh * 0.6)
+    assert by_carrier["diesel"] == pytest.approx((car_mwh * 0.4 + hgv_mwh) * 0.95)
+    assert by_carrier["biodiesel"] == pytest.approx((car_mwh * 0.4 + hgv_mwh) * 0.05)
+    assert (inputs["sector"] == "transport").all()
+
+
+def test_transport_needs_factors_for_every_class():
+    with pytest.raises(ModelError, match="no energy per vehicle-km for bus on rural"):
+        transport_inputs(_vkm([("rural", "bus", 1.0)]), TRANSPORT)
