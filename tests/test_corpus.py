@@ -62,26 +62,44 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.integration
-@pytest.mark.parametrize("name", CASES)
-def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path):
-    expected, preset, path = _case(name)
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    shutil.copy(CORPUS / preset["baseline"], drop)
-    cfg = write_config(tmp_path / "district.yaml", [
+_BASELINES: dict[str, Path] = {}
+
+
+def _baseline(preset_name: str, preset: dict, root: Path) -> Path:
+    """A data directory in which the preset's good baseline delivery has been published (built once per preset)."""
+    if preset_name not in _BASELINES:
+        folder = root / f"baseline-{preset_name}"
+        drop = folder / "drop"
+        drop.mkdir(parents=True)
+        shutil.copy(CORPUS / preset["baseline"], drop)
+        cfg = _config(folder, drop, preset)
+        result = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(folder / "data")])
+        assert result.exit_code == 0, result.output
+        _BASELINES[preset_name] = folder
+    return _BASELINES[preset_name]
+
+
+def _config(folder: Path, drop: Path, preset: dict) -> Path:
+    return write_config(folder / "district.yaml", [
         {"id": "corpus_src", "partner": preset["partner"], "connector": "file_drop", "location": str(drop),
          "format": preset["format"], "options": preset["options"], "mappings": preset.get("mappings", {})}])
-    data = tmp_path / "data"
-    runner = CliRunner()
-    first = runner.invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
-    assert first.exit_code == 0, first.output
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", CASES)
+def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory):
+    expected, preset, path = _case(name)
+    baseline = _baseline(expected["source"], preset, tmp_path_factory.getbasetemp())
+    shutil.copytree(baseline, tmp_path / "case", symlinks=True)
+    folder = tmp_path / "case"
+    data = folder / "data"
+    cfg = _config(folder, folder / "drop", preset)
     release = latest_release(data)
     published_before = _snapshot(release)
     landing_before = _snapshot(data / "landing" / "corpus_src")
 
-    shutil.copy(path, drop)
-    second = runner.invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
+    shutil.copy(path, folder / "drop")
+    second = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
     assert second.exit_code == 1, second.output
     assert "corpus_src_deliveries_readable" in second.output
     for fragment in expected["message"]:
