@@ -15,7 +15,9 @@ from assets.compute.balance import (
     INPUT_COLUMNS,
 )
 from assets.compute.deliveries import rows_in_use
+from assets.compute.context import ets_table, renovation_table, with_district
 from assets.compute.factors import FactorError, compile_factor_set
+from assets.compute.views import ets_view, local_mix_view, weather_corrected_view
 from assets.compute.generation import generation_table
 from assets.compute.modelled import heating_fuel_inputs, transport_inputs
 from assets.compute.meters import yearly_consumption
@@ -93,13 +95,26 @@ def final_energy(settings: Settings, core_energy__inputs: pd.DataFrame) -> pd.Da
                               cfg.district.years.range, cfg.balance.required_cells)
 
 
-@asset(group_name="balance", description="BISKO emissions (t CO2e) per cell with the configured factor set (district "
-       "heat with the plant's own factor where delivered); a missing factor is an error naming carrier, sector, year.")
+@asset(group_name="balance", description="Emissions (t CO2e) per cell: the bisko view with the configured factor set "
+       "(district heat with the plant's own factor where delivered; a missing factor is an error naming carrier, "
+       "sector, year) and the non-conformant views local_mix, weather_corrected and ets_production.")
 def emissions(settings: Settings, deliveries: pd.DataFrame, final_energy: pd.DataFrame,
-              emission_factors: pd.DataFrame, raw_tidy__district_heat_factors: pd.DataFrame) -> pd.DataFrame:
+              emission_factors: pd.DataFrame, raw_tidy__district_heat_factors: pd.DataFrame,
+              electricity_generation: pd.DataFrame, raw_dwd__degree_days: pd.DataFrame,
+              ets_installations: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     plant = rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"])
-    return emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
+    bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
+    degree_days = rows_in_use(raw_dwd__degree_days, deliveries, ["station_id", "year", "month"])
+    views = [
+        bisko,
+        local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.district.ags)
+        if cfg.balance.local_mix_factors else None,
+        weather_corrected_view(bisko, degree_days, cfg.balance.weather_station, cfg.balance.space_heating_share,
+                               cfg.district.ags),
+        ets_view(ets_installations, cfg.municipality_keys(), cfg.district.ags),
+    ]
+    return pd.concat([v for v in views if v is not None and not v.empty], ignore_index=True)
 
 
 @asset(group_name="balance", description="The balance per place and year, in total and per sector, per inhabitant "
@@ -119,5 +134,39 @@ def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mas
                             cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
 
 
-BALANCE_ASSETS = [electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
+@asset(group_name="balance", description="Verified EU ETS emissions per installation in the territory, with the "
+       "trading phase of each year (the scope widened in 2013).")
+def ets_installations(deliveries: pd.DataFrame, raw_ets__verified_emissions: pd.DataFrame) -> pd.DataFrame:
+    return ets_table(rows_in_use(raw_ets__verified_emissions, deliveries, ["installation_id", "year"]))
+
+
+@asset(group_name="balance", description="Agricultural emissions per municipality and year (outside BISKO).")
+def agriculture_emissions(settings: Settings, deliveries: pd.DataFrame,
+                          raw_tidy__agriculture: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    rows = rows_in_use(raw_tidy__agriculture, deliveries, ["ags", "year"])
+    return with_district(rows, ["ags", "year"], "emissions_t_co2e", cfg.municipality_keys(),
+                         cfg.district.years.range, cfg.district.ags)
+
+
+@asset(group_name="indicators", description="Energy renovations of pre-1979 buildings with the old-building stock "
+       "(census years interpolated) and the renovation rate, per municipality and year.")
+def renovations(settings: Settings, deliveries: pd.DataFrame, raw_tidy__renovations: pd.DataFrame,
+                raw_tidy__building_stock: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    counts = rows_in_use(raw_tidy__renovations, deliveries, ["ags", "year"])
+    stock = rows_in_use(raw_tidy__building_stock, deliveries, ["ags", "year"])
+    return renovation_table(counts, stock, cfg.municipality_keys(), cfg.district.years.range, cfg.district.ags)
+
+
+@asset(group_name="indicators", description="Registered passenger cars on 1 January by fuel (KBA) per municipality.")
+def vehicle_stock(settings: Settings, deliveries: pd.DataFrame, raw_kba__vehicle_stock: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    rows = rows_in_use(raw_kba__vehicle_stock, deliveries, ["ags", "year", "vehicle_fuel"])
+    fuels = sorted(rows["vehicle_fuel"].dropna().unique())
+    return with_district(rows, ["ags", "year", "vehicle_fuel"], "vehicles", cfg.municipality_keys(),
+                         cfg.district.years.range, cfg.district.ags, {"vehicle_fuel": fuels})
+
+
+BALANCE_ASSETS = [ets_installations, agriculture_emissions, renovations, vehicle_stock, electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
                   balance_summary]

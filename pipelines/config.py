@@ -116,6 +116,9 @@ class BalanceSettings(_Strict):
     gas_hi_per_hs: float = Field(0.903, gt=0.5, le=1)
     facility_reclassified_from: str = "commerce"
     required_cells: dict[str, list[str]] = Field(default_factory=dict)
+    local_mix_factors: dict[str, float] = Field(default_factory=dict)  # technology -> g CO2e/kWh (local_mix view)
+    weather_station: str | None = None  # DWD station of the degree days (weather_corrected view)
+    space_heating_share: float = Field(0.75, ge=0, le=1)
 
 
 class ModelledSettings(_Strict):

@@ -14,7 +14,13 @@ from sources.parsers.genesis import parse_genesis_population
 from sources.parsers.grid import parse_grid_sheet
 from sources.parsers.mastr import parse_mastr_csv, parse_mastr_xml
 from sources.parsers.tidy import (
+    parse_agriculture,
+    parse_building_stock,
     parse_buildings,
+    parse_degree_days,
+    parse_ets,
+    parse_renovations,
+    parse_vehicle_stock,
     parse_district_heat_factors,
     parse_eeg_feed_in,
     parse_emission_factors,
@@ -46,6 +52,12 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "eeg_feed_in": (RawTarget("raw_eeg__feed_in", parse_eeg_feed_in),),
     "chimney_sweep": (RawTarget("raw_chimney__heating_systems", parse_heating_systems),),
     "vehicle_km": (RawTarget("raw_transport__vehicle_km", parse_vehicle_km),),
+    "renovations": (RawTarget("raw_tidy__renovations", parse_renovations),),
+    "building_stock": (RawTarget("raw_tidy__building_stock", parse_building_stock),),
+    "ets": (RawTarget("raw_ets__verified_emissions", parse_ets),),
+    "agriculture": (RawTarget("raw_tidy__agriculture", parse_agriculture),),
+    "vehicle_stock": (RawTarget("raw_kba__vehicle_stock", parse_vehicle_stock),),
+    "degree_days": (RawTarget("raw_dwd__degree_days", parse_degree_days),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
         RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings"),

@@ -28,8 +28,9 @@ def test_deliveries_table(demo_run):
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 70  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
-    # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1
+    assert len(deliveries) == 76  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
+    # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, renovations 1, stock 1, ETS 1,
+    # agriculture 1, vehicles 1, degree days 1, plus nothing else
 
 
 def test_population_table(demo_run):
@@ -42,7 +43,7 @@ def test_population_table(demo_run):
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 70
+    assert len(register) == 76
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
@@ -70,12 +71,20 @@ def test_balance_tables_in_the_release(demo_run):
     assert not district.loc[2015, "complete"]  # Welver industry electricity 2015 is confidential
     assert district.loc[2007, "complete"]
     emissions = pd.read_parquet(release / "emissions.parquet")
-    cells = emissions[(emissions["ags"] == "05974000") & (emissions["sector"] != "transport")]
+    cells = emissions[(emissions["ags"] == "05974000") & (emissions["sector"] != "transport")
+                      & (emissions["view"] == "bisko")]
     conformant = cells.groupby("year")["bisko_conformant"].all()
     assert conformant[2007] and not conformant[2012]  # the 2012 electricity factor is interpolated
     diesel = emissions[(emissions["carrier"] == "diesel")]
     assert not diesel["bisko_conformant"].any()  # the demo's diesel factor lacks the upstream chain (stated)
-    assert set(emissions["view"]) == {"bisko"} and (emissions["factor_set"] == "lca_compiled_2026").all()
+    assert set(emissions["view"]) == {"bisko", "local_mix", "weather_corrected", "ets_production"}
+    assert (emissions.loc[emissions["view"] == "bisko", "factor_set"] == "lca_compiled_2026").all()
+    assert not emissions.loc[emissions["view"] != "bisko", "bisko_conformant"].any()
+    ets = pd.read_parquet(release / "ets_installations.parquet")
+    assert set(ets.loc[ets["year"] == 2012, "ets_phase"]) == {2} and set(ets.loc[ets["year"] == 2013, "ets_phase"]) == {3}
+    for table in ("renovations", "agriculture_emissions", "vehicle_stock"):
+        frame = pd.read_parquet(release / f"{table}.parquet")
+        assert frame["complete"].any() and (frame["ags"] == "05974000").any(), table
     final = pd.read_parquet(release / "final_energy.parquet")
     municipal = final[(final["sector"] == "municipal") & (final["ags"] == "05974040") & (final["year"] == 2020)]
     assert (municipal["carrier"] == "district_heat").any()  # the Kreishaus moved from commerce to municipal

@@ -47,6 +47,20 @@ _TABLE_LIST: list[Table] = [
        "gross capacity at year end (MaStR) and generation (EEG feed-in where delivered, else capacity × full-load "
        "hours)", ["ags", "year", "technology", "installed_kw", "generation_mwh", "method", "data_quality"],
        ["ags", "year", "technology"], published=True),
+    _t("renovations", "indicators", "Energy renovations of pre-1979 buildings per municipality and year with the "
+       "old-building stock (censuses interpolated) and the renovation rate",
+       ["ags", "year", "energy_renovations", "buildings_pre_1979", "stock_method", "renovation_rate_pct",
+        "value_status", "complete"], ["ags", "year"], published=True),
+    _t("ets_installations", "balance", "Verified EU ETS emissions per installation in the territory (process and "
+       "combustion emissions of industry; outside the BISKO balance, shown as the ets_production view)",
+       ["ags", "year", "installation_id", "installation_name", "activity_code", "ets_phase",
+        "verified_emissions_t_co2e", "delivery_id", "source_row"], ["installation_id", "year"], published=True),
+    _t("agriculture_emissions", "balance", "Agricultural emissions per municipality and year (outside BISKO; used "
+       "only by targets whose scope includes agriculture); district rows are sums",
+       ["ags", "year", "emissions_t_co2e", "value_status", "complete"], ["ags", "year"], published=True),
+    _t("vehicle_stock", "indicators", "Registered passenger cars on 1 January by fuel (KBA), per municipality; "
+       "district rows are sums", ["ags", "year", "vehicle_fuel", "vehicles", "value_status", "complete"],
+       ["ags", "year", "vehicle_fuel"], published=True),
     # --- core inputs of the balance
     _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
        "from cumulative meter readings (gas at net calorific value)",
@@ -92,6 +106,20 @@ _TABLE_LIST: list[Table] = [
     _t("raw_transport__vehicle_km", "raw", "Vehicle-kilometres per municipality, year, road type and vehicle class "
        "(BISKO transport defaults or traffic counts)",
        [*LINEAGE, "ags", "year", "road_type", "vehicle_class", "vehicle_km_million", "value_status"], [*LINEAGE]),
+    _t("raw_tidy__renovations", "raw", "Energy renovations of pre-1979 buildings per municipality and year",
+       [*LINEAGE, "ags", "year", "energy_renovations", "value_status"], [*LINEAGE]),
+    _t("raw_tidy__building_stock", "raw", "Residential buildings built before 1979 per municipality (census years)",
+       [*LINEAGE, "ags", "year", "buildings_pre_1979", "value_status"], [*LINEAGE]),
+    _t("raw_ets__verified_emissions", "raw", "EU ETS verified emissions per installation and year, with address "
+       "municipality and activity code",
+       [*LINEAGE, "installation_id", "installation_name", "ags", "activity_code", "year",
+        "verified_emissions_t_co2e", "value_status"], [*LINEAGE]),
+    _t("raw_tidy__agriculture", "raw", "Agricultural emissions per municipality and year as delivered",
+       [*LINEAGE, "ags", "year", "emissions_t_co2e", "value_status"], [*LINEAGE]),
+    _t("raw_kba__vehicle_stock", "raw", "KBA passenger-car stock on 1 January per municipality and fuel",
+       [*LINEAGE, "ags", "year", "vehicle_fuel", "vehicles", "value_status"], [*LINEAGE]),
+    _t("raw_dwd__degree_days", "raw", "DWD monthly heating degree days per station",
+       [*LINEAGE, "station_id", "year", "month", "heating_degree_days", "value_status"], [*LINEAGE]),
     _t("raw_facility__buildings", "raw", "Buildings of the district's facility database (snapshot pulls)",
        [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE]),
     _t("raw_facility__meter_readings", "raw", "Meter readings of the district's facility database (snapshot pulls): "

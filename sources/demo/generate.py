@@ -13,7 +13,9 @@ writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the 
   exchange;
 - mastr/, eeg/  Marktstammdatenregister web export (capacities at the 2021 and 2024 cut-offs exactly as published)
   and EEG feed-in of wind, biomass and hydro units;
-- schornsteinfeger/, verkehr/  chimney-sweep surveys every three years and vehicle-kilometres.
+- schornsteinfeger/, verkehr/  chimney-sweep surveys every three years and vehicle-kilometres;
+- gebaeude/, ets/, landwirtschaft/, kba/, dwd/  renovations and the old-building stock (census 2011, 2022), EU ETS
+  verified emissions of cement and lime works, agriculture, passenger cars by fuel, monthly degree days.
 
 The numbers are synthetic, calibrated to published figures (kreis_soest_calibration.yaml): population exact for
 2021; 2007 electricity per inhabitant as published for the district and five municipalities. Same code, same
@@ -465,6 +467,74 @@ def write_vehicle_km(demo: Demo, rng: random.Random, out: Path) -> None:
     (folder / "Fahrleistungen_2007-2024.csv").write_bytes(buf.getvalue().encode("utf-8"))
 
 
+def _write_csv(path: Path, rows: list[list[str]], separator: str = ",", encoding: str = "utf-8") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=separator, lineterminator="\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+
+
+def write_context(demo: Demo, rng: random.Random, out: Path) -> None:
+    """Renovations and old-building stock, EU ETS cement works, agriculture, passenger cars, degree days."""
+    stock = {k: demo.population[(k, 2021)] * rng.uniform(0.095, 0.125) for k in demo.keys}
+    rows = [["ags", "year", "buildings_pre_1979"]]
+    for year, factor in ((2011, 1.0), (2022, 0.985)):  # Zensus 2011 and 2022
+        rows += [[k, str(year), str(round(stock[k] * factor))] for k in demo.keys]
+    _write_csv(out / "gebaeude" / "Zensus_Gebaeude_vor_1979.csv", rows)
+    rows = [["ags", "year", "energy_renovations"]]
+    for k in demo.keys:
+        for y in demo.years:
+            rate = 0.008 + 0.0004 * (y - 2007)  # renovations per old building and year, slowly rising
+            rows.append([k, str(y), str(round(stock[k] * rate * rng.uniform(0.85, 1.15)))])
+    _write_csv(out / "gebaeude" / "Energetische_Sanierungen_2007-2024.csv", rows)
+
+    works = [("DE000000000001234", "Zementwerk Erwitte (synthetisch)", "05974016", 780_000),
+             ("DE000000000001235", "Zementwerk Geseke Nord (synthetisch)", "05974020", 640_000),
+             ("DE000000000001236", "Zementwerk Geseke Süd (synthetisch)", "05974020", 520_000),
+             ("DE000000000001237", "Kalkwerk Warstein (synthetisch)", "05974044", 90_000)]
+    rows = [["installation_id", "installation_name", "ags", "activity_code", "year", "verified_emissions_t_co2e"]]
+    for iid, name, ags, base in works:
+        for y in [y for y in demo.years if y >= 2008]:
+            scope = 1.0 if y >= 2013 or "Kalk" not in name else 0.0  # lime works covered from phase 3 on
+            if scope:
+                rows.append([iid, name, ags, "29" if "Zement" in name else "30", str(y),
+                             str(round(base * (1 - 0.012 * (y - 2008)) * rng.uniform(0.95, 1.05)))])
+    _write_csv(out / "ets" / "EUTL_verified_emissions_2008-2024.csv", rows)
+
+    areas = {r["ags"]: float(r["area_ha"]) for r in csv.DictReader(
+        open(HERE.parent.parent / "config" / "kreis_soest" / "municipalities.csv", encoding="utf-8"))}
+    rows = [["ags", "year", "emissions_t_co2e"]]
+    for k in demo.keys:
+        for y in demo.years:
+            rows.append([k, str(y), f"{areas[k] * 3.1 * (1 - 0.006 * (y - 2007)) * rng.uniform(0.97, 1.03):.1f}"])
+    _write_csv(out / "landwirtschaft" / "THG_Landwirtschaft_2007-2024.csv", rows)
+
+    rows = [["ags", "year", "vehicle_fuel", "vehicles"]]
+    for k in demo.keys:
+        for y in [y for y in demo.years if y >= 2008]:
+            cars = demo.population[(k, y - 1)] * (0.56 + 0.004 * (y - 2008))
+            bev = 0.0005 if y < 2015 else min(0.045, 0.0005 * 1.75 ** (y - 2014))
+            phev = 0.0 if y < 2015 else min(0.03, 0.0004 * 1.7 ** (y - 2014))
+            diesel = 0.32 - 0.004 * max(0, y - 2016)
+            shares = {"battery_electric": bev, "plug_in_hybrid": phev, "diesel": diesel,
+                      "hybrid": min(0.06, 0.002 * 1.35 ** (y - 2008)), "gas": 0.01}
+            shares["petrol"] = 1 - sum(shares.values())
+            rows += [[k, str(y), fuel, str(round(cars * share))] for fuel, share in shares.items()]
+    _write_csv(out / "kba" / "Pkw_Bestand_nach_Kraftstoff_2008-2024.csv", rows)
+
+    normal = [520, 450, 400, 260, 120, 30, 10, 15, 90, 240, 390, 490]  # Kd per month, a normal year
+    rows = [["Stationsnummer", "Jahr", "Monat", "Gradtagzahl"]]
+    for y in demo.years:
+        warmth = 1 + 0.08 * ((y * 3571) % 7 - 3) / 3 - 0.006 * (y - 2007)
+        rows += [["03031", str(y), str(m), german(normal[m - 1] * warmth * rng.uniform(0.9, 1.1), 1)]
+                 for m in range(1, 13)]
+    path = out / "dwd" / "Gradtage_Monatswerte_03031.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# Deutscher Wetterdienst, Gradtagzahlen nach VDI 3807 (20/15), Monatswerte (synthetic demo)\n"
+    text += "# Station 03031 Lippstadt-Bökenförde\n" + _csv_text(rows, "\n")
+    path.write_bytes(text.encode("utf-8"))
+
+
 BUILDINGS = [
     ("KS-001", "Kreishaus Soest", "Verwaltung", 18500.0, "05974040", "district_heat"),
     ("KS-002", "Berufskolleg Lippstadt", "Schule", 21400.0, "05974028", "natural_gas"),
@@ -534,6 +604,7 @@ def generate(out: Path = DEFAULT_OUT) -> list[Path]:
     write_eeg(demo, units, rng, out)
     write_chimney(demo, rng, out)
     write_vehicle_km(demo, rng, out)
+    write_context(demo, rng, out)
     write_facility_db(demo, rng, out)
     (out / "README.md").write_text(
         "# Synthetic demo deliveries: Kreis Soest\n\n"

@@ -78,6 +78,31 @@ VEHICLE_KM = TidyFormat(
      Column("vehicle_km_million", "number")),
     key=("ags", "year", "road_type", "vehicle_class"), value_column="vehicle_km_million",
 )  # fmt: skip
+RENOVATIONS = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("energy_renovations", "number")),
+    key=("ags", "year"), value_column="energy_renovations")
+BUILDING_STOCK = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("buildings_pre_1979", "number")),
+    key=("ags", "year"), value_column="buildings_pre_1979")
+ETS = TidyFormat(
+    (Column("installation_id", "text"), Column("installation_name", "text"), Column("ags", "ags"),
+     Column("activity_code", "number", minimum=1), Column("year", "year"),
+     Column("verified_emissions_t_co2e", "number")),
+    key=("installation_id", "year"), value_column="verified_emissions_t_co2e")
+AGRICULTURE = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("emissions_t_co2e", "number")),
+    key=("ags", "year"), value_column="emissions_t_co2e")
+VEHICLE_STOCK = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"),
+     Column("vehicle_fuel", "choice", allowed=("petrol", "diesel", "battery_electric", "plug_in_hybrid", "hybrid",
+                                               "gas", "other")),
+     Column("vehicles", "number")),
+    key=("ags", "year", "vehicle_fuel"), value_column="vehicles")
+DEGREE_DAYS = TidyFormat(
+    (Column("station_id", "text", header="Stationsnummer"), Column("year", "year", header="Jahr"),
+     Column("month", "number", header="Monat", minimum=1), Column("heating_degree_days", "number",
+                                                                 header="Gradtagzahl")),
+    key=("station_id", "year", "month"), value_column="heating_degree_days")
 BUILDINGS = TidyFormat(
     (Column("building_id", "text"), Column("building_name", "text"), Column("building_use", "text", required=False),
      Column("gross_floor_area_m2", "number", required=False), Column("ags", "ags")),
@@ -201,3 +226,18 @@ def parse_heating_systems(delivery: Delivery, options, mappings, region: Region)
 
 def parse_vehicle_km(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
     return parse_tidy(VEHICLE_KM, delivery, options, region)
+
+
+def _tidy_parser(fmt: TidyFormat, defaults: dict | None = None):
+    def parse(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+        return parse_tidy(fmt, delivery, {**(defaults or {}), **options}, region)
+
+    return parse
+
+
+parse_renovations = _tidy_parser(RENOVATIONS)
+parse_building_stock = _tidy_parser(BUILDING_STOCK)
+parse_ets = _tidy_parser(ETS)
+parse_agriculture = _tidy_parser(AGRICULTURE)
+parse_vehicle_stock = _tidy_parser(VEHICLE_STOCK)
+parse_degree_days = _tidy_parser(DEGREE_DAYS, {"separator": ";", "decimal": ","})
