@@ -114,7 +114,8 @@ def emissions(settings: Settings, deliveries: pd.DataFrame, final_energy: pd.Dat
                                cfg.district.ags),
         ets_view(ets_installations, cfg.municipality_keys(), cfg.district.ags),
     ]
-    return pd.concat([v for v in views if v is not None and not v.empty], ignore_index=True)
+    present = [v for v in views if v is not None and not v.empty]
+    return pd.concat(present, ignore_index=True) if present else bisko
 
 
 @asset(group_name="balance", description="The balance per place and year, in total and per sector, per inhabitant "

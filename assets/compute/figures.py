@@ -48,6 +48,14 @@ def _renewable_mwh(t: Tables, ags: str, year: int, technology: str | None = None
     return None if pd.isna(total) else float(total)
 
 
+def _installed_kw(t: Tables, ags: str, year: int, technology: str) -> float | None:
+    g = t.get("electricity_generation")
+    if g is None:
+        return None
+    rows = g[(g["ags"] == ags) & (g["year"] == year) & (g["technology"] == technology)]
+    return float(rows["installed_kw"].sum()) if len(rows) else None
+
+
 def _renewable_share(t: Tables, ags: str, year: int) -> float | None:
     generated, consumed = _renewable_mwh(t, ags, year), _electricity_mwh(t, ags, year)
     return None if generated is None or not consumed else generated / consumed * 100
@@ -65,6 +73,8 @@ COMPUTE: dict[str, tuple[str, Callable[[Tables, str, int], float | None]]] = {
     "renewable_share_of_electricity_consumption": ("%", _renewable_share),
     "renewable_electricity_generation": ("GWh/a", lambda t, a, y: (v / 1000) if (v := _renewable_mwh(t, a, y)) else None),
     "wind_generation": ("GWh/a", lambda t, a, y: (v / 1000) if (v := _renewable_mwh(t, a, y, "wind_onshore")) else None),
+    **{f"installed_capacity_{tech}": ("kW", (lambda tech: lambda t, a, y: _installed_kw(t, a, y, tech))(tech))
+       for tech in ("solar_pv", "wind_onshore", "biomass", "hydro")},
     "final_energy_share_transport": ("%", lambda t, a, y: _share(t, a, y, "transport")),
     "final_energy_share_households": ("%", lambda t, a, y: _share(t, a, y, "households")),
     "final_energy_share_industry": ("%", lambda t, a, y: _share(t, a, y, "industry")),
