@@ -87,7 +87,9 @@ def main() -> None:
     help="Only these assets, in Dagster's selection syntax: an asset name ('population'), a group ('group:raw'), "
     "with upstream ('+population') or downstream ('population+'). Default: everything.",
 )
-def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> None:
+@click.option("--no-history", is_flag=True, help="Do not record the run in DATA_DIR/.dagster (faster; the run will not "
+              "appear in the Dagster UI).")
+def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_history: bool) -> None:
     """Materialise the assets in this process, printing a line per asset and a summary.
 
     Reads the deliveries the configuration names, builds the warehouse tables, checks them and publishes a new
@@ -126,7 +128,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None) -> 
     defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(_step_count(probe, keys))})
     job = defs.resolve_job_def(MAIN_JOB)
     started = time.perf_counter()
-    with DagsterInstance.get() as instance:
+    with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,

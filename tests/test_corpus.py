@@ -73,7 +73,7 @@ def _baseline(preset_name: str, preset: dict, root: Path) -> Path:
         drop.mkdir(parents=True)
         shutil.copy(CORPUS / preset["baseline"], drop)
         cfg = _config(folder, drop, preset)
-        result = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(folder / "data")])
+        result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(cfg), "--data-dir", str(folder / "data")])
         assert result.exit_code == 0, result.output
         _BASELINES[preset_name] = folder
     return _BASELINES[preset_name]
@@ -99,7 +99,7 @@ def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_fact
     landing_before = _snapshot(data / "landing" / "corpus_src")
 
     shutil.copy(path, folder / "drop")
-    second = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
+    second = CliRunner().invoke(main, ["run", "--no-history", "--config", str(cfg), "--data-dir", str(data)])
     assert second.exit_code == 1, second.output
     assert "corpus_src_deliveries_readable" in second.output
     for fragment in expected["message"]:

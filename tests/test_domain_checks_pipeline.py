@@ -30,7 +30,7 @@ def _setup(tmp_path, severity=None):
 
 def test_plausibility_warning_is_published_with_the_data(tmp_path):
     cfg = _setup(tmp_path)
-    result = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(tmp_path / "data")])
+    result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(cfg), "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == 0, result.output
     assert "1 warnings" in result.output and "population:population_district_sum" in result.output
     assert "difference_pct" in result.output
@@ -39,7 +39,7 @@ def test_plausibility_warning_is_published_with_the_data(tmp_path):
 
 def test_the_same_finding_configured_as_error_blocks(tmp_path):
     cfg = _setup(tmp_path, {"population_district_sum": "error"})
-    result = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(tmp_path / "data")])
+    result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(cfg), "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == 1, result.output
     assert "population:population_district_sum" in result.output
     assert latest_release(tmp_path / "data") is None
