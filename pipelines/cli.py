@@ -136,7 +136,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
             run_config={"loggers": {"console": {}}},
         )
     summary = RunSummary.from_result(result, time.perf_counter() - started)
-    summary.figures = _published_comparison(cfg, data_path)
+    summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path)
     run_dir = data_path / "validation" / result.run_id
     if run_dir.is_dir():
         from warehouse.validation_report import render
@@ -174,6 +174,30 @@ def _published_comparison(cfg, data_path: Path) -> list[str]:
     if lines and cfg.data_origin == "synthetic_demo":
         lines.append("note: synthetic demo data calibrated to these published figures; pre-2019 figures come from "
                      "other tools (ECORegion) and are not fully comparable with BISKO")
+    return lines
+
+
+def _headline_targets(cfg, data_path: Path) -> list[str]:
+    """The district's results for the first target set, in its target year (or the latest year with data)."""
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    sets = cfg.target_sets()
+    if not sets or not store.exists("indicators"):
+        return []
+    first_set, target_set = next(iter(sets.items()))
+    frame = store.read("indicators")
+    frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
+    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}:"]
+    for t in target_set.targets:
+        rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
+        if rows.empty:
+            lines.append(f"  {t.title_de[:58]:<58} no value")
+            continue
+        row = rows[rows["year"] == t.target_year]
+        row = (row if len(row) else rows[rows["year"] == rows["year"].max()]).iloc[0]
+        lines.append(f"  {t.title_de[:58]:<58} {int(row['year'])}: {row['value']:8.2f} {t.unit:<7} target "
+                     f"{t.comparator} {t.target_value:g}  {row['status']}")
     return lines
 
 

@@ -55,6 +55,7 @@ class District(_Strict):
     municipalities: Path
     years: Years
     published_figures: Path | None = None  # CSV of published figures to compare the balance with (run summary)
+    targets: Path | None = None  # YAML of target sets (docs/indicators.md)
 
 
 class ExpectedDelivery(_Strict):
@@ -130,6 +131,39 @@ class ModelledSettings(_Strict):
     transport: dict[str, Any] = Field(default_factory=dict)  # kwh_per_vkm, fuel_shares, biodiesel_blend
 
 
+class Target(_Strict):
+    indicator_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    indicator: str
+    title_de: str
+    title_en: str
+    scope: Literal["territorial_bisko", "bisko_plus_agriculture", "organisational"]
+    unit: str
+    definition: str
+    base_year: int | None = None
+    target_year: int | None = None
+    comparator: Literal[">=", "<="] | None = None
+    target_value: float | None = None
+    sector: str | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _complete_target(self) -> Target:
+        parts = [self.target_year, self.comparator, self.target_value]
+        if any(p is not None for p in parts) and (None in parts or self.base_year is None):
+            raise ValueError(f"target {self.indicator_id!r}: base_year, target_year, comparator and target_value "
+                             "go together")
+        return self
+
+
+class TargetSet(_Strict):
+    source: str
+    targets: list[Target]
+
+
+class IndicatorSettings(_Strict):
+    trend_years: int = Field(5, ge=2, description="years in the least-squares trend projection")
+
+
 class DistrictConfig(_Strict):
     district: District
     data_origin: Literal["synthetic_demo", "partner_deliveries"]
@@ -137,6 +171,20 @@ class DistrictConfig(_Strict):
     validation: ValidationSettings = ValidationSettings()
     balance: BalanceSettings = BalanceSettings()
     modelled: ModelledSettings = ModelledSettings()
+    indicators: IndicatorSettings = IndicatorSettings()
+
+    def target_sets(self) -> dict[str, TargetSet]:
+        """The configured target sets, validated; {} when the district configures none."""
+        if not self.district.targets:
+            return {}
+        path = self.resolve(self.district.targets)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return {name: TargetSet.model_validate(spec) for name, spec in raw.items()}
+        except FileNotFoundError:
+            raise ConfigError(f"{self.path}: district.targets file not found: {path}") from None
+        except (yaml.YAMLError, ValidationError) as exc:
+            raise ConfigError(f"{path}: invalid targets: {exc}") from None
     path: Path = Path(".")  # the file it was loaded from (set by load_config)
 
     @model_validator(mode="after")

@@ -17,6 +17,7 @@ from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWar
 from assets import core, region
 from assets.balance import BALANCE_ASSETS
 from assets.checks import build_catalog_checks, build_domain_checks
+from assets.indicators import indicators, targets
 from assets.landing import landed_deliveries
 from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
@@ -38,6 +39,8 @@ def _table_assets(source_ids: list[str]) -> list[AssetsDefinition]:
         core.build_deliveries_asset(source_ids),
         core.population,
         *BALANCE_ASSETS,
+        targets,
+        indicators,
     ]
 
 

@@ -98,21 +98,25 @@ def build_table(
     name: str,
     layer: str,
     description: str,
-    columns: Iterable[str],
+    columns: Iterable[str | tuple[str, str]],
     primary_key: Iterable[str] = (),
     *,
     published: bool = False,
     sort_by: Iterable[str] = (),
     required: Iterable[str] = (),
 ) -> Table:
-    """A table from field names; key columns and those named in `required` must not be null."""
+    """A table from field names; key columns and those named in `required` must not be null.
+
+    A column is a field name, or (column name, field name) where the contract gives two fields the same column name
+    (e.g. `status` of deliveries and of indicators)."""
     primary_key = tuple(primary_key)
     required = set(required) | set(primary_key)
     cols = []
-    for col in columns:
-        if col not in fields:
+    for spec in columns:
+        col, key = spec if isinstance(spec, tuple) else (spec, spec)
+        if key not in fields:
             raise KeyError(f"table {name!r}: column {col!r} is not defined in warehouse/fields.py")
-        f = fields[col]
+        f = fields[key] if key == col else fields[key].with_(name=col)
         cols.append(f.with_(required=True) if col in required else f)
     missing_key = set(primary_key) - {c.name for c in cols}
     if missing_key:

@@ -52,8 +52,8 @@ _FIELD_LIST = [
     Field("received_at", "datetime", "When the delivery was first seen by klimamonitor (UTC)"),
     Field("scope_years", "list_integer", "Years the delivery covers"),
     Field("scope_ags", "list_string", "Municipality keys the delivery covers (inside the configured region)"),
-    Field("status", "string", "accepted: in use; superseded: a newer delivery covers the same scope; rejected: "
-          "failed parsing or validation (kept, with the reason)", allowed=DELIVERY_STATUS),
+    Field("delivery_status", "string", "accepted: in use; superseded: a newer delivery covers the same scope; "
+          "rejected: failed parsing or validation (kept, with the reason)", allowed=DELIVERY_STATUS),
     Field("superseded_by", "string", "delivery_id of the delivery that replaced this one"),
     Field("status_reason", "string", "Why a delivery was rejected or superseded, in words"),
     Field("rows_parsed", "integer", "Rows taken into the raw table", minimum=0),
@@ -152,6 +152,33 @@ _FIELD_LIST = [
     Field("station_id", "string", "Weather station (DWD Stationsnummer)"),
     Field("month", "integer", "Calendar month", minimum=1, maximum=12),
     Field("heating_degree_days", "number", "Heating degree days (VDI 3807, 20/15 °C)", unit="Kd", minimum=0),
+    # --- targets and indicators
+    Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ..."),
+    Field("indicator_id", "string", "Identifier of the target / indicator within its set"),
+    Field("indicator", "string", "Which computation measures it (docs/indicators.md)"),
+    Field("title_de", "string", "Title in German, as councillors read it"),
+    Field("title_en", "string", "Title in English"),
+    Field("target_scope", "string", "What the target covers: territorial BISKO balance, BISKO plus agriculture, or "
+          "the district's own organisation", allowed=("territorial_bisko", "bisko_plus_agriculture", "organisational")),
+    Field("base_year", "year", "Base year of the target", minimum=1990, maximum=2100),
+    Field("target_year", "year", "Year by which the target is to be reached", minimum=1990, maximum=2100),
+    Field("comparator", "string", "'>=': the value must reach at least the target; '<=': at most",
+          allowed=(">=", "<=")),
+    Field("target_value", "number", "Target value, in the indicator's unit"),
+    Field("unit", "string", "Unit of the indicator's values"),
+    Field("definition", "string", "How the indicator is computed"),
+    Field("notes", "string", "Interpretation, caveats and discrepancies"),
+    Field("value", "number", "Indicator value in the year (unit in `unit`)"),
+    Field("base_value", "number", "Indicator value in the base year"),
+    Field("gap", "number", "Distance to the target: positive = still to go, negative = beyond the target"),
+    Field("path_value", "number", "Value on the straight path from the base-year value to the target in this year"),
+    Field("projected_value_at_target_year", "number", "Least-squares trend of the recent years (validation/indicators."
+          "trend_years) extended to the target year"),
+    Field("projected_year_reached", "integer", "Year in which the trend reaches the target (this year if already "
+          "reached; null if the trend moves away from it)"),
+    Field("indicator_status", "string", "met / missed (target year reached or past), on_track / off_track (future target "
+          "year), not_assessable (see status_reason), no_target (supporting indicators)",
+          allowed=("met", "missed", "on_track", "off_track", "not_assessable", "no_target")),
     # --- facility database
     Field("building_id", "string", "Building identifier in the district's facility database"),
     Field("building_name", "string", "Building name in the facility database"),

@@ -20,7 +20,7 @@ _TABLE_LIST: list[Table] = [
     _t("deliveries", "core", "Every partner delivery in the landing zone, archived unchanged, with its scope and "
        "whether it is in use",
        ["delivery_id", "source_id", "partner", "file_name", "landed_path", "sha256", "size_bytes", "received_at",
-        "scope_years", "scope_ags", "status", "superseded_by", "status_reason", "provisional", "rows_parsed",
+        "scope_years", "scope_ags", ("status", "delivery_status"), "superseded_by", "status_reason", "provisional", "rows_parsed",
         "rows_rejected", "rows_out_of_region"],
        ["delivery_id"], published=True),
     _t("population", "core", "Inhabitants per municipality and year (31 December); district rows are the sum of "
@@ -61,6 +61,17 @@ _TABLE_LIST: list[Table] = [
     _t("vehicle_stock", "indicators", "Registered passenger cars on 1 January by fuel (KBA), per municipality; "
        "district rows are sums", ["ags", "year", "vehicle_fuel", "vehicles", "value_status", "complete"],
        ["ags", "year", "vehicle_fuel"], published=True),
+    _t("targets", "indicators", "The targets (and supporting indicators) as configured: what is measured, against "
+       "which base year, by when, and where the target comes from",
+       ["target_set", "indicator_id", "indicator", "title_de", "title_en", ("scope", "target_scope"), "base_year",
+        "target_year", "comparator", "target_value", "unit", "source", "definition", "notes"],
+       ["target_set", "indicator_id"], published=True),
+    _t("indicators", "indicators", "Every target's indicator per place and year: value, base and target, gap, "
+       "straight path, trend projection and status with its reason",
+       ["target_set", "indicator_id", "ags", "year", "value", "unit", "base_year", "base_value", "target_year",
+        "target_value", "gap", "path_value", "projected_value_at_target_year", "projected_year_reached",
+        ("status", "indicator_status"), "status_reason", "data_quality", "complete"],
+       ["target_set", "indicator_id", "ags", "year"], published=True),
     # --- core inputs of the balance
     _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
        "from cumulative meter readings (gas at net calorific value)",

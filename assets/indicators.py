@@ -1,0 +1,53 @@
+"""Indicators layer: the configured targets and every target's indicator per place and year."""
+
+import pandas as pd
+from dagster import asset
+
+from assets.compute.deliveries import rows_in_use
+from assets.compute.indicators import SERIES, assess
+from pipelines.config import ConfigError
+from pipelines.resources import Settings
+from warehouse.catalog import get_table
+
+
+@asset(group_name="indicators", description="The configured target sets (titles, base and target year, comparator, "
+       "value, unit, source, definition, notes), supporting indicators included.")
+def targets(settings: Settings) -> pd.DataFrame:
+    rows = []
+    for set_name, target_set in settings.config().target_sets().items():
+        for t in target_set.targets:
+            if t.indicator not in SERIES:
+                raise ConfigError(f"target {set_name}/{t.indicator_id}: unknown indicator {t.indicator!r}; "
+                                  f"known: {sorted(SERIES)}")
+            rows.append({"target_set": set_name, "source": target_set.source,
+                         **t.model_dump(exclude={"sector"})})
+    return pd.DataFrame(rows, columns=get_table("targets").column_names)
+
+
+@asset(group_name="indicators", description="Every target's indicator per municipality and district (organisational "
+       "targets: district only) and year: value, base, target, gap, straight path, trend projection, status.")
+def indicators(settings: Settings, targets: pd.DataFrame, deliveries: pd.DataFrame, balance_summary: pd.DataFrame,
+               final_energy: pd.DataFrame, electricity_generation: pd.DataFrame, renovations: pd.DataFrame,
+               agriculture_emissions: pd.DataFrame, vehicle_stock: pd.DataFrame,
+               core_facility__consumption: pd.DataFrame, emission_factors: pd.DataFrame,
+               raw_facility__buildings: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    tables = {
+        "balance_summary": balance_summary, "final_energy": final_energy,
+        "electricity_generation": electricity_generation, "renovations": renovations,
+        "agriculture_emissions": agriculture_emissions, "vehicle_stock": vehicle_stock,
+        "core_facility__consumption": core_facility__consumption, "emission_factors": emission_factors,
+        "buildings": rows_in_use(raw_facility__buildings, deliveries, ["building_id"]),
+    }  # fmt: skip
+    frames = []
+    for set_name, target_set in cfg.target_sets().items():
+        for target in target_set.targets:
+            spec = target.model_dump()
+            series = SERIES[target.indicator](tables, spec, cfg.district.ags)
+            if target.scope == "organisational":
+                series = series[series["ags"] == cfg.district.ags]
+            rows = assess(series, spec, cfg.indicators.trend_years)
+            if not rows.empty:
+                frames.append(rows.assign(target_set=set_name, indicator_id=target.indicator_id))
+    columns = get_table("indicators").column_names
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
