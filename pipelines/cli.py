@@ -111,7 +111,8 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     all_keys = graph.get_all_asset_keys()
     if select:
         try:
-            keys = AssetSelection.from_string(select).resolve(graph)
+            # a multi-asset runs whole: take its sibling outputs along
+            keys = AssetSelection.from_string(select).required_multi_asset_neighbors().resolve(graph)
         except Exception as exc:  # dagster raises several types for a bad selection string
             click.echo(f"error: --select {select!r} is not a valid selection: {exc}", err=True)
             sys.exit(EXIT_USAGE)

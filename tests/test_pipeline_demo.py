@@ -127,3 +127,51 @@ def test_demo_calibration_of_the_modelled_inputs(demo_run):
     per_inhabitant = cal["emissions_per_inhabitant_2007_t"]
     assert summary.loc[("05974000", 2007, "total"), "t_co2e_per_inhabitant"] == pytest.approx(
         per_inhabitant["value"], rel=per_inhabitant["tolerance_pct"] / 100)
+
+
+def test_every_target_has_a_status_on_the_demo(demo_run):
+    from pipelines.config import load_config
+
+    cfg = load_config()
+    indicators = pd.read_parquet(demo_run["release_2"] / "indicators.parquet")
+    targets = pd.read_parquet(demo_run["release_2"] / "targets.parquet")
+    assessable = {"met", "missed", "on_track", "off_track"}
+    for set_name in ("kreistag_2012", "klimaschutzkonzept_2024"):
+        for t in cfg.target_sets()[set_name].targets:
+            rows = indicators[(indicators["target_set"] == set_name) & (indicators["indicator_id"] == t.indicator_id)]
+            places = [cfg.district.ags] if t.scope == "organisational" else [cfg.district.ags, *cfg.municipality_keys()]
+            assert set(rows["ags"]) == set(places), t.indicator_id
+            latest = rows[rows["year"] == min(t.target_year, 2024)]
+            assert set(latest["status"]) <= assessable, (t.indicator_id, set(latest["status"]))
+    assert len(targets) == len(targets.drop_duplicates(["target_set", "indicator_id"]))
+    assert targets.set_index("indicator_id").loc["old_building_renovation_growth", "notes"].startswith("The wording")
+    out = demo_run["first"]
+    assert "kreistag_2012 (" in out and "15 Prozent weniger CO2-Emissionen bei kreiseigenen" in out
+
+
+def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
+    import shutil
+
+    import yaml
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from pipelines.config import DEFAULT_CONFIG
+
+    shutil.copytree(DEFAULT_CONFIG.parent / "kreis_soest", tmp_path / "kreis_soest")
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("../sources/", f"{DEFAULT_CONFIG.parent.parent}/sources/")
+    (tmp_path / "district.yaml").write_text(text, encoding="utf-8")
+    targets = yaml.safe_load((tmp_path / "kreis_soest" / "targets.yaml").read_text(encoding="utf-8"))
+    targets["supporting"]["targets"].append({
+        "indicator_id": "electric_cars_2030", "indicator": "battery_electric_share", "title_de": "E-Autos 2030",
+        "title_en": "Electric cars 2030", "scope": "territorial_bisko", "unit": "%", "definition": "BEV share",
+        "base_year": 2020, "target_year": 2030, "comparator": ">=", "target_value": 30})
+    (tmp_path / "kreis_soest" / "targets.yaml").write_text(yaml.safe_dump(targets, allow_unicode=True))
+    result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(tmp_path / "district.yaml"),
+                                       "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    from warehouse.store import ParquetStore
+
+    rows = ParquetStore(tmp_path / "data" / "warehouse").read("indicators")
+    added = rows[(rows["indicator_id"] == "electric_cars_2030") & (rows["ags"] == "05974000")].set_index("year")
+    assert added.loc[2024, "status"] in {"on_track", "off_track"} and added.loc[2024, "target_value"] == 30

@@ -45,7 +45,7 @@ def reduction_vs_base(series: pd.DataFrame, base_year: int) -> pd.DataFrame:
     base = series[series["year"] == base_year].set_index("ags")
     out = series.copy()
     base_value = out["ags"].map(base["value"])
-    base_complete = out["ags"].map(base["complete"]).fillna(False).astype(bool)
+    base_complete = out["ags"].map(base["complete"].astype(bool)).astype("boolean").fillna(False).astype(bool)
     out["value"] = (base_value - out["value"]) / base_value * 100
     out["note"] = np.where(base_value.isna(), f"no value for the base year {base_year}",
                            np.where(~base_complete, f"the base year {base_year} is incomplete", None))
@@ -209,7 +209,7 @@ def assess(series: pd.DataFrame, target: Mapping[str, Any], trend_years: int) ->
             row["gap"] = (tv - value) if comparator == ">=" else (value - tv)
             share = min(max((r.year - by) / (ty - by), 0.0), 1.0)
             row["path_value"] = tv if rate else base_value + (tv - base_value) * share
-            recent = known[(known["year"] <= r.year) & (known["year"] > r.year - trend_years)]
+            recent = known[known["year"] <= r.year].tail(trend_years)  # the last N years with data
             fit = _trend(recent["year"].to_numpy(), recent["value"].to_numpy())
             if fit:
                 slope, intercept = fit
