@@ -4,7 +4,7 @@ import pandas as pd
 from dagster import asset
 
 from assets.compute.deliveries import rows_in_use
-from assets.compute.indicators import SERIES, assess
+from assets.compute.indicators import PROCESSING, SERIES, assess
 from pipelines.config import ConfigError
 from pipelines.resources import Settings
 from warehouse.catalog import get_table
@@ -19,7 +19,7 @@ def targets(settings: Settings) -> pd.DataFrame:
             if t.indicator not in SERIES:
                 raise ConfigError(f"target {set_name}/{t.indicator_id}: unknown indicator {t.indicator!r}; "
                                   f"known: {sorted(SERIES)}")
-            rows.append({"target_set": set_name, "source": target_set.source,
+            rows.append({"target_set": set_name, "source": target_set.source, "processing": PROCESSING[t.indicator],
                          **t.model_dump(exclude={"sector"})})
     return pd.DataFrame(rows, columns=get_table("targets").column_names)
 

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.2.0"
+CONTRACT_VERSION = "1.3.0"
 CONTRACT_NOTES = (
     "1.0.0: CONTRACT.md as written. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
     "1.2.0: additive; `balance_summary` (per place, year and sector: totals, per inhabitant, weighted data quality); "
-    "`final_energy.data_quality_score`; `emission_factors.delivery_id/source_row` (the delivered row behind a factor)."
+    "`final_energy.data_quality_score`; `emission_factors.delivery_id/source_row` (the delivered row behind a factor). "
+    "1.3.0: additive; `targets.indicator/definition/notes/processing` (indicator metadata travels with the data); "
+    "published tables `renovations`, `ets_installations`, "
+    "`agriculture_emissions`, `vehicle_stock`."
 )
 
 # Logical types: arrow type, Frictionless type.

@@ -168,6 +168,7 @@ _FIELD_LIST = [
     Field("unit", "string", "Unit of the indicator's values"),
     Field("definition", "string", "How the indicator is computed"),
     Field("notes", "string", "Interpretation, caveats and discrepancies"),
+    Field("processing", "string", "Processing steps: which published tables and which formula produce the values"),
     Field("value", "number", "Indicator value in the year (unit in `unit`)"),
     Field("base_value", "number", "Indicator value in the base year"),
     Field("gap", "number", "Distance to the target: positive = still to go, negative = beyond the target"),

@@ -165,6 +165,25 @@ RATE_INDICATORS = {"renovation_growth", "sector_emissions_annual_change"}
 LAST_PROJECTED_YEAR = 2100
 
 
+PROCESSING = {
+    "emissions_reduction_vs_base": "balance_summary (bisko view) total or sector emissions; (base − year) ÷ base × 100; "
+    "no value when the base year is missing or incomplete",
+    "renewable_electricity_share": "electricity_generation (MaStR capacity, EEG feed-in or full-load hours) of "
+    "renewable technologies ÷ electricity final energy × 100",
+    "renovation_growth": "renovations: (year − previous year) ÷ previous year × 100; undefined after a year with none",
+    "renovation_rate": "renovations ÷ old-building stock (censuses interpolated) × 100",
+    "sector_emissions_annual_change": "balance_summary sector emissions: ((year ÷ base) ^ (1 ÷ years since base) − 1) "
+    "× 100",
+    "sector_emissions_yoy_change": "balance_summary sector emissions: (year ÷ previous year − 1) × 100",
+    "own_properties_reduction_vs_base": "core_facility__consumption × emission_factors (municipal sector) summed per "
+    "year; (base − year) ÷ base × 100",
+    "own_properties_per_m2": "emissions of the district's buildings × 1000 ÷ gross floor area (facility database)",
+    "emissions_per_inhabitant": "balance_summary total emissions ÷ population of the year",
+    "emissions_per_inhabitant_with_agriculture": "(balance_summary total + agriculture_emissions) ÷ population",
+    "battery_electric_share": "vehicle_stock battery_electric ÷ all fuels × 100",
+}
+
+
 def _meets(value: float, target: float, comparator: str) -> bool:
     return value >= target if comparator == ">=" else value <= target
 

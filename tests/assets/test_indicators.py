@@ -87,3 +87,34 @@ def test_renovation_growth_undefined_after_a_year_without_renovations():
 def test_supporting_indicators_have_no_target():
     rows = assess(_series({2020: 1.2, 2021: 2.0}), {"indicator": "battery_electric_share", "unit": "%"}, 5)
     assert set(rows["status"]) == {"no_target"} and rows["target_value"].isna().all()
+
+
+def test_series_of_the_other_indicators():
+    from assets.compute.indicators import (
+        annual_change_since_base,
+        battery_electric_share,
+        per_inhabitant_with_agriculture,
+        renewable_share,
+    )
+
+    emissions = _series({2007: 1000.0, 2009: 810.0})
+    change = annual_change_since_base(emissions, 2007).set_index("year")["value"]
+    assert change[2009] == pytest.approx((0.81 ** 0.5 - 1) * 100)  # −10 % a year, compounded
+    tables = {
+        "electricity_generation": pd.DataFrame({"ags": [M1, M1], "year": [2020, 2020],
+                                                "technology": ["wind_onshore", "fossil_chp"],
+                                                "generation_mwh": [300.0, 500.0], "data_quality": ["A", "A"]}),
+        "final_energy": pd.DataFrame({"ags": [M1, M1], "year": [2020, 2020], "carrier": ["electricity"] * 2,
+                                      "final_energy_mwh": [600.0, 400.0], "complete": [True, True]}),
+        "balance_summary": pd.DataFrame({"ags": [M1], "year": [2020], "balance_scope": ["total"],
+                                         "emissions_t_co2e": [900.0], "population": [100.0], "complete": [True],
+                                         "data_quality": ["A"]}),
+        "agriculture_emissions": pd.DataFrame({"ags": [M1], "year": [2020], "emissions_t_co2e": [100.0],
+                                               "complete": [True]}),
+        "vehicle_stock": pd.DataFrame({"ags": [M1] * 2, "year": [2020] * 2,
+                                       "vehicle_fuel": ["battery_electric", "petrol"], "vehicles": [5.0, 95.0],
+                                       "complete": [True, True]}),
+    }  # fmt: skip
+    assert renewable_share(tables).iloc[0]["value"] == pytest.approx(30.0)  # fossil CHP is not renewable
+    assert per_inhabitant_with_agriculture(tables).iloc[0]["value"] == pytest.approx(10.0)
+    assert battery_electric_share(tables).iloc[0]["value"] == pytest.approx(5.0)
