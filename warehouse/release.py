@@ -21,6 +21,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from warehouse.catalog import CONTRACT_NOTES, CONTRACT_VERSION, conform, datapackage, get_table
+from warehouse.exports import write_exports
 from warehouse.files import fsync_dir, sha256_file
 from warehouse.store import write_parquet
 
@@ -150,9 +151,10 @@ def publish_release(
         )
         (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         _write_duckdb_views(staging, sorted(files))
+        write_exports(staging, sorted(files))
         extra_files = {
-            p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
-            for p in sorted(staging.iterdir())
+            str(p.relative_to(staging)): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+            for p in sorted(staging.rglob("*"))
             if p.is_file() and p.suffix != ".parquet"
         }
         manifest = {
@@ -168,9 +170,10 @@ def publish_release(
             "inputs": dict(inputs or {}),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
-        for p in staging.iterdir():
-            with open(p, "rb") as fh:
-                os.fsync(fh.fileno())
+        for p in staging.rglob("*"):
+            if p.is_file():
+                with open(p, "rb") as fh:
+                    os.fsync(fh.fileno())
         fsync_dir(staging)
         final = root / release_id
         suffix = 1

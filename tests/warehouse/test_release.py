@@ -96,3 +96,22 @@ def test_internal_tables_are_not_published(data_dir):
     with pytest.raises(ReleaseError, match="internal"):
         publish_release(data_dir, {"raw_landing__deliveries": pd.DataFrame()}, data_origin="synthetic_demo",
                         district=DISTRICT)
+
+
+def test_exports_in_three_dialects_with_formula_injection_neutralised(data_dir):
+    import pandas as pd
+
+    tables = _tables()
+    tables["municipalities"].loc[1, "name"] = "=HYPERLINK(\"http://evil\")"
+    rel = publish_release(data_dir, tables, data_origin="synthetic_demo", district=DISTRICT)
+    plain = (rel.path / "exports" / "municipalities.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in plain and "\n=HYPERLINK" not in plain and ",=HYPERLINK" not in plain
+    german = (rel.path / "exports" / "de" / "municipalities.csv").read_bytes()
+    assert german.startswith(b"\xef\xbb\xbf") and b"ags;name;kind;area_ha" in german and b"2,0" in german
+    records = json.loads((rel.path / "exports" / "municipalities.json").read_text(encoding="utf-8"))
+    assert records[1]["name"] == "=HYPERLINK(\"http://evil\")"  # JSON keeps the value; only spreadsheets need the quote
+    manifest = verify_release(rel.path)
+    assert "exports/de/municipalities.csv" in manifest["files"]
+    back = pd.read_csv(rel.path / "exports" / "de" / "municipalities.csv", sep=";", decimal=",", dtype={"ags": str},
+                       encoding="utf-8-sig")
+    assert back.loc[0, "area_ha"] == 2.0 and back.loc[0, "ags"] == "05974000"
