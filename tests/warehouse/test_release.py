@@ -54,7 +54,7 @@ def test_verify_detects_a_changed_file(data_dir):
 
 def test_failure_while_assembling_leaves_latest_untouched(data_dir, monkeypatch):
     first = _publish(data_dir)
-    before = {p.name: p.read_bytes() for p in first.path.iterdir()}
+    before = {p: p.read_bytes() for p in first.path.rglob("*") if p.is_file()}
 
     def boom(*args, **kwargs):
         raise OSError("no space left on device (simulated)")
@@ -63,7 +63,7 @@ def test_failure_while_assembling_leaves_latest_untouched(data_dir, monkeypatch)
     with pytest.raises(OSError, match="no space left"):
         _publish(data_dir, area=5.0, second=1)
     assert latest_release(data_dir) == first.path
-    assert {p.name: p.read_bytes() for p in first.path.iterdir()} == before
+    assert {p: p.read_bytes() for p in first.path.rglob("*") if p.is_file()} == before
     assert list_releases(data_dir) == [first.path]
 
 
