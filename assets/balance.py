@@ -19,6 +19,7 @@ from assets.compute.context import ets_table, renovation_table, with_district
 from assets.compute.factors import FactorError, compile_factor_set
 from assets.compute.views import ets_view, local_mix_view, weather_corrected_view
 from assets.compute.generation import generation_table
+from assets.compute.lineage import lineage_table
 from assets.compute.modelled import heating_fuel_inputs, transport_inputs
 from assets.compute.meters import yearly_consumption
 from pipelines.resources import Settings
@@ -169,5 +170,12 @@ def vehicle_stock(settings: Settings, deliveries: pd.DataFrame, raw_kba__vehicle
                          cfg.district.years.range, cfg.district.ags, {"vehicle_fuel": fuels})
 
 
-BALANCE_ASSETS = [ets_installations, agriculture_emissions, renovations, vehicle_stock, electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
+@asset(group_name="balance", description="For every final_energy and emissions cell, the delivered rows and the "
+       "factor row behind it.")
+def lineage(settings: Settings, core_energy__inputs: pd.DataFrame, emission_factors: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+
+
+BALANCE_ASSETS = [lineage, ets_installations, agriculture_emissions, renovations, vehicle_stock, electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
                   balance_summary]

@@ -323,6 +323,48 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
 
 @main.command()
 @common_options
+@click.argument("table")
+@click.argument("key", nargs=-1, required=True)
+@click.option("--release", "release_id", default=None, help="Release id (default: latest).")
+def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tuple[str, ...],
+          release_id: str | None) -> None:
+    """Show where a published value comes from: deliveries (file, sha256, rows) and emission factor rows.
+
+    \b
+      klimamonitor trace final_energy ags=05974040 year=2020 sector=households carrier=natural_gas
+      klimamonitor trace indicators target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020
+    """
+    from warehouse.release import latest_release, published_root
+    from warehouse.trace import TraceError, trace as trace_value
+
+    data_path = resolve_data_dir(data_dir)
+    release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
+    if release is None or not release.is_dir():
+        click.echo("error: no release found; run `klimamonitor run` first", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        pairs = dict(item.split("=", 1) for item in key)
+        result = trace_value(release, table, pairs)
+    except (ValueError, TraceError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{table} {' '.join(key)} (release {release.name}): {result['cells']} cell(s)")
+    click.echo(f"deliveries ({len(result['deliveries'])}):")
+    for d in result["deliveries"]:
+        rows = d["source_rows"]
+        shown = ", ".join(map(str, rows[:12])) + (f", ... ({len(rows)} rows)" if len(rows) > 12 else "")
+        check = "bytes verified" if d["bytes_verified"] else "LANDED FILE MISSING OR CHANGED"
+        click.echo(f"  {d['file_name']} ({d['partner']}) sha256 {d['sha256'][:16]}… {check}")
+        click.echo(f"    landed: {d['landed_path']}")
+        click.echo(f"    rows: {shown or '(whole snapshot)'}")
+    click.echo(f"emission factors ({len(result['factors'])}):")
+    for f in result["factors"]:
+        click.echo(f"  {f['factor_row']}: {f['g_co2e_per_kwh']:g} g/kWh — {f['source']}"
+                   + (f" [{f['derivation']}]" if f["derivation"] else ""))
+
+
+@main.command()
+@common_options
 @click.option("--port", default=3000, show_default=True)
 def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
     """Open the Dagster UI (dagster dev) on this configuration and data directory.

@@ -175,3 +175,21 @@ def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
     rows = ParquetStore(tmp_path / "data" / "warehouse").read("indicators")
     added = rows[(rows["indicator_id"] == "electric_cars_2030") & (rows["ags"] == "05974000")].set_index("year")
     assert added.loc[2024, "status"] in {"on_track", "off_track"} and added.loc[2024, "target_value"] == 30
+
+
+def test_trace_reaches_the_raw_bytes(demo_run):
+    from warehouse.trace import trace
+
+    release = demo_run["release_2"]
+    cell = trace(release, "emissions", {"ags": "05974040", "year": "2020", "sector": "households",
+                                        "carrier": "natural_gas"})
+    (gas,) = cell["deliveries"]
+    assert gas["file_name"] == "Netzabsatz_Gas_2020.csv" and gas["bytes_verified"] and len(gas["source_rows"]) == 1
+    landed = (demo_run["data"] / gas["landed_path"]).read_bytes().decode("cp1252").splitlines()
+    assert landed[gas["source_rows"][0] - 1].startswith("05974040;Soest, Stadt;SLP Haushalt;")
+    assert [f["factor_row"] for f in cell["factors"]] == ["lca_compiled_2026:natural_gas:households:2020"]
+    indicator = trace(release, "indicators", {"target_set": "kreistag_2012", "indicator_id": "co2_total_vs_2007",
+                                              "ags": "05974000", "year": "2020"})
+    names = {d["file_name"] for d in indicator["deliveries"]}
+    assert {"Netzabsatz_Strom_2007.csv", "Netzabsatz_Strom_2020.csv", "Netzabsatz_Gas_2007.csv"} <= names
+    assert all(d["bytes_verified"] for d in indicator["deliveries"])

@@ -152,6 +152,10 @@ _FIELD_LIST = [
     Field("station_id", "string", "Weather station (DWD Stationsnummer)"),
     Field("month", "integer", "Calendar month", minimum=1, maximum=12),
     Field("heating_degree_days", "number", "Heating degree days (VDI 3807, 20/15 °C)", unit="Kd", minimum=0),
+    # --- lineage
+    Field("output_table", "string", "Published table of the traced value"),
+    Field("output_key", "string", "Key of the traced row as name=value pairs joined by ';'"),
+    Field("factor_row", "string", "Emission factor row used: <factor_set>:<carrier>:<sector_scope>:<year>"),
     # --- targets and indicators
     Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ..."),
     Field("indicator_id", "string", "Identifier of the target / indicator within its set"),

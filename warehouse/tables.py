@@ -72,6 +72,10 @@ _TABLE_LIST: list[Table] = [
         "target_value", "gap", "path_value", "projected_value_at_target_year", "projected_year_reached",
         ("status", "indicator_status"), "status_reason", "data_quality", "complete"],
        ["target_set", "indicator_id", "ags", "year"], published=True),
+    _t("lineage", "balance", "For every final_energy and emissions cell: the delivered rows (delivery_id, source_row) "
+       "and the emission factor row behind it; `klimamonitor trace` follows it to the landed files",
+       ["output_table", "output_key", "delivery_id", "source_row", "factor_set", "factor_row"],
+       sort_by=["output_table", "output_key", "delivery_id", "source_row", "factor_row"], published=True),
     # --- core inputs of the balance
     _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
        "from cumulative meter readings (gas at net calorific value)",

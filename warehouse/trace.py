@@ -1,0 +1,80 @@
+"""Tracing a published value back to its deliveries: which files (name, sha256, landed copy), which rows, which
+emission factor rows. Reads only the release (lineage, deliveries, emission_factors, targets) and, to confirm the
+raw bytes, the landing zone beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse.files import sha256_file
+
+EMISSION_INDICATORS = {"emissions_reduction_vs_base", "sector_emissions_annual_change", "sector_emissions_yoy_change",
+                       "emissions_per_inhabitant", "emissions_per_inhabitant_with_agriculture"}
+
+
+class TraceError(ValueError):
+    """The value cannot be traced (unknown table or key, or no lineage for it)."""
+
+
+def _emission_prefixes(ags: str, years: list[int], sector: str | None) -> list[str]:
+    return [f"ags={ags};year={y};" + (f"sector={sector};" if sector else "") for y in years]
+
+
+def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, list[str]]:
+    """(lineage table, key prefixes) for a published row."""
+    if table in ("final_energy", "emissions"):
+        needed = ["ags", "year", "sector", "carrier"]
+        missing = [k for k in needed if k not in key]
+        if missing:
+            raise TraceError(f"{table}: give {missing} (e.g. ags=05974000 year=2020 sector=households "
+                             "carrier=electricity)")
+        view = ";view=" + key.get("view", "bisko") if table == "emissions" else ""
+        return table, [";".join(f"{k}={key[k]}" for k in needed) + view]
+    if table == "balance_summary":
+        scope = key.get("balance_scope", "total")
+        return "emissions", _emission_prefixes(key["ags"], [int(key["year"])], None if scope == "total" else scope)
+    if table == "indicators":
+        targets = pd.read_parquet(release / "targets.parquet")
+        match = targets[(targets["target_set"] == key.get("target_set")) & (targets["indicator_id"] == key.get(
+            "indicator_id"))]
+        if match.empty:
+            raise TraceError(f"no target {key.get('target_set')}/{key.get('indicator_id')} in this release")
+        t = match.iloc[0]
+        if t["indicator"] not in EMISSION_INDICATORS:
+            raise TraceError(f"indicator {t['indicator']!r} is traced through its input tables: see its processing "
+                             f"note: {t['processing']}")
+        years = sorted({int(key["year"]), *([int(t["base_year"])] if pd.notna(t["base_year"]) else [])})
+        sector = None
+        if t["indicator"].startswith("sector_") or "transport" in t["indicator_id"]:
+            sector = "industry" if "production" in t["indicator_id"] else "transport"
+        return "emissions", _emission_prefixes(key["ags"], years, sector)
+    raise TraceError(f"tracing {table!r} is not supported; use final_energy, emissions, balance_summary or indicators")
+
+
+def trace(release: Path, table: str, key: dict[str, str]) -> dict:
+    lineage_table, prefixes = output_keys(release, table, key)
+    lineage = pd.read_parquet(release / "lineage.parquet")
+    lineage = lineage[lineage["output_table"] == lineage_table]
+    chosen = lineage[lineage["output_key"].map(lambda k: any(k.startswith(p) for p in prefixes))]
+    if chosen.empty:
+        raise TraceError(f"no lineage for {table} {key} in release {release.name}")
+    deliveries = pd.read_parquet(release / "deliveries.parquet").set_index("delivery_id")
+    data_dir = release.parent.parent
+    files = []
+    for delivery_id, rows in chosen.dropna(subset=["delivery_id"]).groupby("delivery_id"):
+        d = deliveries.loc[delivery_id]
+        landed = data_dir / d["landed_path"]
+        files.append({
+            "delivery_id": delivery_id, "file_name": d["file_name"], "partner": d["partner"], "sha256": d["sha256"],
+            "landed_path": str(landed), "status": d["status"],
+            "bytes_verified": landed.exists() and sha256_file(landed) == d["sha256"],
+            "source_rows": sorted(int(r) for r in rows["source_row"].dropna().unique()),
+        })  # fmt: skip
+    factors = pd.read_parquet(release / "emission_factors.parquet")
+    factors["factor_row"] = (factors["factor_set"] + ":" + factors["carrier"] + ":" + factors["sector_scope"] + ":"
+                             + factors["year"].astype(str))
+    used = factors[factors["factor_row"].isin(set(chosen["factor_row"].dropna()))]
+    return {"table": table, "key": key, "cells": int(chosen["output_key"].nunique()), "deliveries": files,
+            "factors": used[["factor_row", "g_co2e_per_kwh", "source", "derivation"]].to_dict("records")}
