@@ -5,7 +5,10 @@ from collections.abc import Sequence
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from pipelines.resources import Settings
-from warehouse.release import publish_release
+import os
+
+from warehouse.release import prune_releases, publish_release
+from warehouse.sql_publish import publish_to_sql
 
 
 def _inputs_for_manifest(settings: Settings) -> dict:
@@ -49,12 +52,19 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             inputs=_inputs_for_manifest(settings),
         )
         context.log.info(f"published release {rel.release_id} at {rel.path}")
+        pruned = prune_releases(settings.data_path, cfg.publishing.keep_releases)
+        sql_tables = {}
+        url = os.environ.get(cfg.publishing.sql_url_env) if cfg.publishing.sql_url_env else None
+        if url:
+            sql_tables = publish_to_sql(url, rel.path, tables, cfg.publishing.sql_schema)
         return MaterializeResult(
             metadata={
                 "release_id": rel.release_id,
                 "path": MetadataValue.path(str(rel.path)),
                 "tables": MetadataValue.json({t: i["rows"] for t, i in rel.manifest["tables"].items()}),
                 "data_origin": cfg.data_origin,
+                "releases pruned": len(pruned),
+                "published to SQL": MetadataValue.json(sql_tables),
             }
         )
 

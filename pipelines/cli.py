@@ -365,6 +365,67 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
 
 @main.command()
 @common_options
+@click.argument("release_a")
+@click.argument("release_b", required=False)
+@click.option("--tolerance", default=1e-6, show_default=True, help="Relative and absolute tolerance for numbers.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+def diff(config_path: Path | None, data_dir: Path | None, release_a: str, release_b: str | None, tolerance: float,
+         as_csv: bool) -> None:
+    """List what changed between two releases (RELEASE_B defaults to latest): rows added or removed and values
+    changed beyond the tolerance, per published table. Exit 0 even when there are differences."""
+    from warehouse.diff import diff_releases
+    from warehouse.release import latest_release, published_root
+
+    root = published_root(resolve_data_dir(data_dir))
+    a = root / release_a
+    b = (root / release_b) if release_b else latest_release(resolve_data_dir(data_dir))
+    for path, label in ((a, release_a), (b, release_b or "latest")):
+        if path is None or not path.is_dir():
+            click.echo(f"error: release {label!r} not found under {root}", err=True)
+            sys.exit(EXIT_USAGE)
+    changes = diff_releases(a, b, tolerance)
+    if as_csv:
+        changes.to_csv(sys.stdout, index=False)
+        return
+    click.echo(f"{a.name} → {b.name}: {len(changes)} difference(s)")
+    for table, part in changes.groupby("table", sort=True):
+        click.echo(f"  {table}: " + ", ".join(f"{n} {k}" for k, n in part["change"].value_counts().items()))
+        for r in part.head(10).itertuples(index=False):
+            detail = f"{r.column}: {r.old} → {r.new}" if r.change == "changed" else r.change
+            click.echo(f"    {r.key}  {detail}")
+
+
+@main.command(name="publish-sql")
+@common_options
+@click.option("--release", "release_id", default=None, help="Release id (default: latest).")
+@click.option("--url-env", default=None, help="Environment variable with the SQLAlchemy URL (default: the "
+              "configuration's publishing.sql_url_env).")
+def publish_sql(config_path: Path | None, data_dir: Path | None, release_id: str | None, url_env: str | None) -> None:
+    """Publish a release's tables into a SQL database, each table replaced in one transaction."""
+    from warehouse.release import latest_release, published_root, verify_release
+    from warehouse.sql_publish import publish_to_sql
+
+    cfg, data_path = _load(config_path, data_dir)
+    variable = url_env or cfg.publishing.sql_url_env
+    url = os.environ.get(variable) if variable else None
+    if not url:
+        click.echo(f"error: set {variable or 'an environment variable (--url-env)'} to the database URL", err=True)
+        sys.exit(EXIT_USAGE)
+    release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
+    if release is None or not release.is_dir():
+        click.echo("error: no release found; run `klimamonitor run` first", err=True)
+        sys.exit(EXIT_USAGE)
+    manifest = verify_release(release)
+    try:
+        counts = publish_to_sql(url, release, sorted(manifest["tables"]), cfg.publishing.sql_schema)
+    except RuntimeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"published release {release.name}: " + ", ".join(f"{t} ({n} rows)" for t, n in counts.items()))
+
+
+@main.command()
+@common_options
 @click.option("--port", default=3000, show_default=True)
 def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
     """Open the Dagster UI (dagster dev) on this configuration and data directory.

@@ -164,6 +164,12 @@ class IndicatorSettings(_Strict):
     trend_years: int = Field(5, ge=2, description="years in the least-squares trend projection")
 
 
+class PublishingSettings(_Strict):
+    keep_releases: int = Field(20, ge=1, description="older releases beyond this number are deleted (never latest)")
+    sql_url_env: str | None = None  # environment variable with the SQLAlchemy URL to publish every release into
+    sql_schema: str | None = None
+
+
 class DistrictConfig(_Strict):
     district: District
     data_origin: Literal["synthetic_demo", "partner_deliveries"]
@@ -172,6 +178,7 @@ class DistrictConfig(_Strict):
     balance: BalanceSettings = BalanceSettings()
     modelled: ModelledSettings = ModelledSettings()
     indicators: IndicatorSettings = IndicatorSettings()
+    publishing: PublishingSettings = PublishingSettings()
 
     def target_sets(self) -> dict[str, TargetSet]:
         """The configured target sets, validated; {} when the district configures none."""

@@ -190,6 +190,16 @@ def publish_release(
     return Release(final.name, final, manifest)
 
 
+def prune_releases(data_dir: Path, keep: int) -> list[Path]:
+    """Delete the oldest releases beyond `keep`; the release `latest` points to is always kept."""
+    current = latest_release(data_dir)
+    releases = list_releases(data_dir)
+    removable = [r for r in releases[: max(0, len(releases) - keep)] if r != current]
+    for old in removable:
+        shutil.rmtree(old)
+    return removable
+
+
 def switch_latest(data_dir: Path, release_dir: Path) -> None:
     """Point `published/latest` at `release_dir` atomically (a new symlink renamed over the old one)."""
     root = published_root(data_dir)
