@@ -66,6 +66,11 @@ def safe_url(url: str) -> str:
         return "<unparseable URL>"
 
 
+def sql_failure(action: str, url: str, exc: Exception) -> str:
+    """A database error for people: what failed where (password hidden) and the driver's own message, shortened."""
+    return f"{action} {safe_url(url)} failed: {type(exc).__name__}: {str(getattr(exc, 'orig', exc))[:300]}"
+
+
 def _read_only(conn: sa.Connection) -> None:
     dialect = conn.dialect.name
     if dialect == "sqlite":
@@ -121,8 +126,7 @@ def fetch_sql(source_id: str, url: str, tables: Mapping[str, Mapping[str, Any]],
                     snapshots.append((f"{snapshot_name}.csv", _snapshot_csv(frame)))
                 txn.rollback()
     except sa.exc.SQLAlchemyError as exc:
-        raise ConnectorError(f"source {source_id!r}: reading {safe_url(url)} failed: "
-                             f"{type(exc).__name__}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:300]}") from None
+        raise ConnectorError(f"source {source_id!r}: {sql_failure('reading', url, exc)}") from None
     finally:
         engine.dispose()
     return snapshots

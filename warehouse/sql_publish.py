@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from sources.connectors import safe_url
+from sources.connectors import sql_failure
 
 
 def _frame(path: Path) -> pd.DataFrame:
@@ -56,8 +56,7 @@ def publish_to_sql(url: str, release_dir: Path, tables: list[str], schema: str |
             pd.DataFrame([{"release_id": Path(release_dir).name, "tables": json.dumps(counts)}]).to_sql(
                 "klimamonitor_release", conn, schema=schema, if_exists="replace", index=False)
     except sa.exc.SQLAlchemyError as exc:
-        raise RuntimeError(f"publishing to {safe_url(url)} failed: {type(exc).__name__}: "
-                           f"{str(getattr(exc, 'orig', exc))[:300]}") from None
+        raise RuntimeError(sql_failure("publishing to", url, exc)) from None
     finally:
         engine.dispose()
     return counts
