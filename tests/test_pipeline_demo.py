@@ -193,3 +193,22 @@ def test_trace_reaches_the_raw_bytes(demo_run):
     names = {d["file_name"] for d in indicator["deliveries"]}
     assert {"Netzabsatz_Strom_2007.csv", "Netzabsatz_Strom_2020.csv", "Netzabsatz_Gas_2007.csv"} <= names
     assert all(d["bytes_verified"] for d in indicator["deliveries"])
+
+
+def test_sql_trace_and_diff_commands_on_the_demo(demo_run):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    data = str(demo_run["data"])
+    runner = CliRunner()
+    sql = runner.invoke(main, ["sql", "--data-dir", data, "--csv", "SELECT status FROM indicators WHERE target_set = "
+                               "'kreistag_2012' AND indicator_id = 'own_properties_co2_vs_2007' AND year = 2020"])
+    assert sql.exit_code == 0 and sql.output.splitlines()[1] in {"met", "missed"}
+    trace = runner.invoke(main, ["trace", "--data-dir", data, "final_energy", "ags=05974040", "year=2020",
+                                 "sector=households", "carrier=natural_gas"])
+    assert trace.exit_code == 0 and "Netzabsatz_Gas_2020.csv" in trace.output and "bytes verified" in trace.output
+    same = runner.invoke(main, ["diff", "--data-dir", data, demo_run["release_1"].name, demo_run["release_2"].name])
+    assert same.exit_code == 0 and "0 difference(s)" in same.output
+    bad = runner.invoke(main, ["trace", "--data-dir", data, "final_energy", "ags=05974040"])
+    assert bad.exit_code == 2 and "give ['year', 'sector', 'carrier']" in bad.output
