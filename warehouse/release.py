@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from warehouse.catalog import CONTRACT_NOTES, CONTRACT_VERSION, conform, datapackage, get_table
 from warehouse.exports import write_exports
+from warehouse.report import render_report
 from warehouse.files import fsync_dir, sha256_file
 from warehouse.store import write_parquet
 
@@ -152,6 +153,8 @@ def publish_release(
         (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         _write_duckdb_views(staging, sorted(files))
         write_exports(staging, sorted(files))
+        render_report(staging, str(district.get("name", "")), str(district.get("ags", "")),
+                      synthetic=data_origin == "synthetic_demo")
         extra_files = {
             str(p.relative_to(staging)): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
             for p in sorted(staging.rglob("*"))

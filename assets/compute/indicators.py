@@ -220,6 +220,9 @@ def assess(series: pd.DataFrame, target: Mapping[str, Any], trend_years: int) ->
                 rows.append({**row, "status": "not_assessable", "status_reason": reason})
                 continue
             rate = target.get("indicator") in RATE_INDICATORS
+            if r.year < by:
+                rows.append({**row, "status": "not_assessable", "status_reason": f"before the base year {by}"})
+                continue
             if base_value is None and not rate:
                 rows.append({**row, "status": "not_assessable",
                              "status_reason": r.note or f"no value for the base year {by}"})
