@@ -181,6 +181,22 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
     return written
 
 
+def _reason_de(r, t: dict) -> str:
+    """The status reason in German, from the numbers (the `status_reason` column is for analysts, in English)."""
+    if r.status == "no_target":
+        return "unterstützender Indikator ohne Ziel"
+    if r.status == "not_assessable":
+        if pd.notna(t.get("base_year")) and r.year < t["base_year"]:
+            return f"vor dem Basisjahr {int(t['base_year'])}"
+        return "nicht bewertbar: " + ("Basisjahr fehlt oder ist unvollständig" if "base year" in str(r.status_reason)
+                                      else "kein Wert (z. B. Wachstum nach einem Jahr ohne Sanierungen undefiniert)")
+    if r.status in ("met", "missed"):
+        return f"Wert {_fmt(r.value, 2)} gegenüber Ziel {t['comparator']} {_fmt(t['target_value'], 2)}"
+    if r.status == "on_track":
+        return f"auf dem Zielpfad, und der Trend erreicht das Ziel bis {int(t['target_year'])}"
+    return f"hinter dem Zielpfad, oder der Trend verfehlt das Ziel bis {int(t['target_year'])}"
+
+
 def _target_body(t: dict, rows: pd.DataFrame, indicators: pd.DataFrame, set_name: str, names: dict) -> str:
     data = rows.dropna(subset=["value"])
     body = []
@@ -212,7 +228,8 @@ def _target_body(t: dict, rows: pd.DataFrame, indicators: pd.DataFrame, set_name
     for r in rows.itertuples(index=False):
         table.append(f"<tr><td>{int(r.year)}</td><td class='num'>{_fmt(r.value, 2)}</td><td class='num'>"
                      f"{_fmt(r.path_value, 2)}</td><td class='status-{r.status}'>{STATUS_DE[r.status]}</td>"
-                     f"<td>{html.escape(str(r.status_reason or ''))}</td></tr>")
+                     f"<td>{html.escape(_reason_de(r, t))}{' (unvollständige Daten)' if not r.complete else ''}"
+                     "</td></tr>")
     table.append("</tbody></table>")
     body.append("".join(table))
     others = indicators[(indicators["target_set"] == set_name) & (indicators["indicator_id"] == t["indicator_id"])
