@@ -28,6 +28,7 @@ def daily_consumption(paths: list[Path], memory_limit: str = "1GB") -> pd.DataFr
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET TimeZone = '{TIMEZONE}'")
         files = [str(p) for p in paths]
         return con.execute(
@@ -38,12 +39,14 @@ def daily_consumption(paths: list[Path], memory_limit: str = "1GB") -> pd.DataFr
                 FROM read_csv(?, header = true, all_varchar = true)
             ),
             steps AS (
-                SELECT *, CASE
-                    WHEN kind = 'consumption' THEN value
-                    WHEN exchange THEN value
-                    ELSE value - lag(value) OVER (PARTITION BY meter_id ORDER BY ts) END AS kwh,
-                    CASE WHEN kind = 'consumption' THEN ts ELSE ts - INTERVAL 15 MINUTE END AS slot
-                FROM readings
+                SELECT meter_id, building_id, carrier, kind, value AS kwh, ts AS slot
+                FROM readings WHERE kind = 'consumption'
+                UNION ALL
+                SELECT meter_id, building_id, carrier, kind,
+                       CASE WHEN exchange THEN value
+                            ELSE value - lag(value) OVER (PARTITION BY meter_id ORDER BY ts) END AS kwh,
+                       ts - INTERVAL 15 MINUTE AS slot
+                FROM readings WHERE kind = 'counter'
             ),
             valid AS (
                 SELECT *, kwh IS NOT NULL AND kwh >= 0 AS usable FROM steps
