@@ -3,7 +3,6 @@
 import shutil
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from assets.domain_checks import DOMAIN_CHECKS, run_domain_check
