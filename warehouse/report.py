@@ -57,6 +57,8 @@ def line_chart(series: Sequence[tuple[str, pd.DataFrame, str]], unit: str, title
     """An SVG line chart; `series` are (label, frame with year and value, kind: data|path|projection)."""
     width, height, left, right, top, bottom = 720, 340, 70, 20, 20, 45
     frames = [f.dropna(subset=["value"]) for _, f, _ in series]
+    if not any(len(f) for f in frames):
+        return "<p>Keine Daten für ein Diagramm.</p>"
     years = pd.concat([f["year"] for f in frames] + ([pd.Series([target[0]])] if target else []))
     values = pd.concat([f["value"] for f in frames] + ([pd.Series([target[1]])] if target else []))
     if years.empty:
@@ -251,7 +253,7 @@ SECTORS_DE = {"households": "Private Haushalte", "commerce": "Gewerbe, Handel, D
 
 
 def _place_body(ags: str, summary: pd.DataFrame | None, final: pd.DataFrame | None) -> str:
-    if summary is None:
+    if summary is None or summary.empty:
         return "<p>Keine Bilanz in dieser Veröffentlichung.</p>"
     rows = summary[summary["ags"] == ags]
     series = [(SECTORS_DE[s], g[["year", "emissions_t_co2e"]].rename(columns={"emissions_t_co2e": "value"}), "data")
@@ -266,7 +268,7 @@ def _place_body(ags: str, summary: pd.DataFrame | None, final: pd.DataFrame | No
                     f"{_fmt(r.emissions_t_co2e, 0)}</td><td class='num'>{_fmt(r.t_co2e_per_inhabitant, 2)}</td>"
                     f"<td>{r.data_quality or '–'}</td><td>{'ja' if r.complete else 'nein'}</td></tr>"
                     for r in total.itertuples(index=False)) + "</tbody></table>")
-    if final is not None:
+    if final is not None and not final.empty:
         latest = int(final["year"].max())
         part = final[(final["ags"] == ags) & (final["year"] == latest)].groupby("carrier")["final_energy_mwh"].sum()
         body.append(f"<h2>Energieträger {latest}</h2><table><thead><tr><th>Energieträger</th><th>MWh</th></tr>"
@@ -277,14 +279,14 @@ def _place_body(ags: str, summary: pd.DataFrame | None, final: pd.DataFrame | No
 
 
 def _renewables_body(generation: pd.DataFrame | None, final: pd.DataFrame | None, district_ags: str) -> str:
-    if generation is None:
+    if generation is None or generation.empty:
         return "<p>Keine Erzeugungsdaten in dieser Veröffentlichung.</p>"
     district = generation[generation["ags"] == district_ags]
     series = [(tech, g.groupby("year")["generation_mwh"].sum().rename("value").reset_index(), "data")
               for tech, g in district.groupby("technology")]
     body = ["<p>Stromerzeugung im Kreis je Technik (MWh): gemessen (EEG-Einspeisung) oder geschätzt "
             "(Leistung × Volllaststunden).</p>", line_chart(series, "MWh", "Stromerzeugung je Technik")]
-    if final is not None:
+    if final is not None and not final.empty:
         consumption = final[(final["ags"] == district_ags) & (final["carrier"] == "electricity")].groupby("year")[
             "final_energy_mwh"].sum()
         renewable = district[district["technology"].isin(["solar_pv", "wind_onshore", "biomass", "hydro",
