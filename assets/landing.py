@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 from pipelines.config import DistrictConfig, Source
 from pipelines.resources import Settings
 from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
+from sources.http import HttpClient, credentials, fetch_genesis_table, fetch_json_pages
 from sources.landing import LandingError, LandingZone
 
 
@@ -16,9 +17,26 @@ def fetch(cfg: DistrictConfig, source: Source) -> list[tuple[str, bytes]]:
         if "://" not in location:
             location = str(cfg.resolve(location))
         return fetch_file_drop(source.id, location, source.options.get("pattern", "*"))
+    if source.connector == "http":
+        return fetch_http_source(source)
     url = resolve_sql_url(source.id, source.url_env, source.url_default, str(cfg.path.parent))
     params = {"first_year": cfg.district.years.first, "last_year": cfg.district.years.last}
     return fetch_sql(source.id, url, source.options.get("tables", {}), params)
+
+
+def fetch_http_source(source: Source) -> list[tuple[str, bytes]]:
+    """options.api: genesis (options.table, options.login_env {username, password}) or json_pages
+    (options.path, options.items_key); options.timeout_s, retries, min_interval_s."""
+    opts = source.options
+    client = HttpClient(source.id, timeout=float(opts.get("timeout_s", 30)), retries=int(opts.get("retries", 3)),
+                        min_interval=float(opts.get("min_interval_s", 0)))
+    if opts.get("api") == "genesis":
+        login = credentials(source.id, opts.get("login_env", {}))
+        return fetch_genesis_table(client, source.location, opts["table"], login, opts.get("params"))
+    if opts.get("api") == "json_pages":
+        url = source.location.rstrip("/") + "/" + str(opts.get("path", "")).lstrip("/")
+        return fetch_json_pages(client, url, items_key=opts.get("items_key", "items"))
+    raise ConnectorError(f"source {source.id!r}: options.api must be 'genesis' or 'json_pages'")
 
 
 @asset(

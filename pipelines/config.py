@@ -68,9 +68,9 @@ class ExpectedDelivery(_Strict):
 class Source(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     partner: str
-    connector: Literal["file_drop", "sql"]
+    connector: Literal["file_drop", "sql", "http"]
     format: str
-    location: str | None = None  # file_drop: folder or fsspec URL
+    location: str | None = None  # file_drop: folder or fsspec URL; http: base URL
     url_env: str | None = None  # sql: environment variable holding the SQLAlchemy URL
     url_default: str | None = None  # sql: URL used when the variable is unset (demo only; no credentials)
     options: dict[str, Any] = Field(default_factory=dict)
@@ -89,6 +89,8 @@ class Source(_Strict):
     def _connector_fields(self) -> Source:
         if self.connector == "file_drop" and not self.location:
             raise ValueError(f"source {self.id!r}: a file_drop source needs `location`")
+        if self.connector == "http" and not self.location:
+            raise ValueError(f"source {self.id!r}: an http source needs `location` (the base URL)")
         if self.connector == "sql" and not (self.url_env or self.url_default):
             raise ValueError(f"source {self.id!r}: an sql source needs `url_env` (or `url_default` for a demo)")
         return self
