@@ -1,5 +1,7 @@
 """Landing: fetch every configured source and archive what it offers, unchanged, in the landing zone."""
 
+from pathlib import Path
+
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
@@ -10,7 +12,7 @@ from sources.http import HttpClient, credentials, fetch_genesis_table, fetch_jso
 from sources.landing import LandingError, LandingZone
 
 
-def fetch(cfg: DistrictConfig, source: Source) -> list[tuple[str, bytes]]:
+def fetch(cfg: DistrictConfig, source: Source, state_dir: Path | None = None) -> list[tuple[str, bytes]]:
     """What a source offers now, as (file name, bytes)."""
     if source.connector == "file_drop":
         location = source.location
@@ -18,18 +20,19 @@ def fetch(cfg: DistrictConfig, source: Source) -> list[tuple[str, bytes]]:
             location = str(cfg.resolve(location))
         return fetch_file_drop(source.id, location, source.options.get("pattern", "*"))
     if source.connector == "http":
-        return fetch_http_source(source)
+        return fetch_http_source(source, state_dir)
     url = resolve_sql_url(source.id, source.url_env, source.url_default, str(cfg.path.parent))
     params = {"first_year": cfg.district.years.first, "last_year": cfg.district.years.last}
     return fetch_sql(source.id, url, source.options.get("tables", {}), params)
 
 
-def fetch_http_source(source: Source) -> list[tuple[str, bytes]]:
+def fetch_http_source(source: Source, state_dir: Path | None = None) -> list[tuple[str, bytes]]:
     """options.api: genesis (options.table, options.login_env {username, password}) or json_pages
     (options.path, options.items_key); options.timeout_s, retries, min_interval_s."""
     opts = source.options
     client = HttpClient(source.id, timeout=float(opts.get("timeout_s", 30)), retries=int(opts.get("retries", 3)),
-                        min_interval=float(opts.get("min_interval_s", 0)))
+                        min_interval=float(opts.get("min_interval_s", 0)),
+                        state_file=state_dir / f"{source.id}.json" if state_dir else None)
     if opts.get("api") == "genesis":
         login = credentials(source.id, opts.get("login_env", {}))
         return fetch_genesis_table(client, source.location, opts["table"], login, opts.get("params"))
@@ -51,7 +54,7 @@ def landed_deliveries(context: AssetExecutionContext, settings: Settings) -> Out
     failures, new, repeated = [], [], 0
     for source in cfg.sources:
         try:
-            files = fetch(cfg, source)
+            files = fetch(cfg, source, settings.data_path / ".http_state")  # ETags for conditional requests
         except ConnectorError as exc:
             failures.append(str(exc))
             continue

@@ -15,9 +15,10 @@ def _inputs_for_manifest(settings: Settings) -> dict:
     """Deliveries behind the release, for the manifest (file, sha256, status)."""
     store = settings.store()
     inputs: dict = {}
-    if store.exists("deliveries"):
-        frame = store.read("deliveries", ["delivery_id", "source_id", "file_name", "sha256", "status"])
-        inputs["deliveries"] = frame.to_dict("records")
+    if not store.exists("deliveries"):
+        return inputs
+    frame = store.read("deliveries", ["delivery_id", "source_id", "file_name", "sha256", "status"])
+    inputs["deliveries"] = frame.to_dict("records")
     if store.exists("emission_factors"):
         factors = store.read("emission_factors", ["factor_set", "delivery_id"])
         files = frame[frame["delivery_id"].isin(set(factors["delivery_id"].dropna()))]

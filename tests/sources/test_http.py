@@ -127,7 +127,7 @@ def test_paging_collects_every_page_and_rate_limits(server, tmp_path):
     assert time.monotonic() - started >= 3 * 0.05  # four requests, spaced by the minimum interval
 
 
-def test_an_http_source_in_the_configuration_lands_through_the_connector(server, monkeypatch):
+def test_an_http_source_in_the_configuration_lands_through_the_connector(server, monkeypatch, tmp_path):
     from assets.landing import fetch_http_source
     from pipelines.config import Source
 
@@ -137,5 +137,6 @@ def test_an_http_source_in_the_configuration_lands_through_the_connector(server,
                     location=f"{server}/genesisWS/rest/2020",
                     options={"api": "genesis", "table": "12411-01-01-5", "retries": 1,
                              "login_env": {"username": "GENESIS_USER", "password": "GENESIS_PASSWORD"}})
-    ((name, body),) = fetch_http_source(source)
+    ((name, body),) = fetch_http_source(source, tmp_path / ".http_state")
     assert name == "12411-01-01-5_flat.csv" and body.decode() == FFCSV
+    assert fetch_http_source(source, tmp_path / ".http_state") == []  # unchanged: the ETag saved a download
