@@ -21,32 +21,60 @@ from assets.compute.views import ets_view, local_mix_view, weather_corrected_vie
 from assets.compute.generation import generation_table
 from assets.compute.lineage import lineage_table
 from assets.compute.modelled import heating_fuel_inputs, transport_inputs
-from assets.compute.meters import yearly_consumption
+from assets.compute.meters import combine_consumption, interval_months, interval_years, yearly_consumption
 from pipelines.resources import Settings
 
 
-@asset(group_name="core", description="Consumption of the district's own buildings per carrier and year from the "
-       "facility database's cumulative meter readings (meter exchanges honoured, gaps reported, gas at Hi).")
+@asset(group_name="core", description="The district's buildings' 15-minute interval data per carrier and month, "
+       "with quarter hours missing and completeness.")
+def core_facility__interval_months(deliveries: pd.DataFrame, raw_meter__interval_days: pd.DataFrame) -> Output[pd.DataFrame]:
+    days = rows_in_use(raw_meter__interval_days, deliveries, ["meter_id", "day"])
+    months = interval_months(days)
+    return Output(months, metadata={"meters": int(days["meter_id"].nunique()),
+                                    "incomplete months": int((~months["complete"]).sum())})
+
+
+@asset(group_name="core", description="Consumption of the district's own buildings per carrier and year: a complete "
+       "year of 15-minute interval data where there is one, else the facility database's cumulative meter readings "
+       "(meter exchanges honoured, gaps reported, gas at Hi).")
 def core_facility__consumption(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
-                               raw_facility__meter_readings: pd.DataFrame,
-                               raw_facility__buildings: pd.DataFrame) -> Output[pd.DataFrame]:
+                               raw_facility__meter_readings: pd.DataFrame, raw_facility__buildings: pd.DataFrame,
+                               raw_meter__interval_days: pd.DataFrame) -> Output[pd.DataFrame]:
     cfg = settings.config()
+    years = cfg.district.years.range
     readings = rows_in_use(raw_facility__meter_readings, deliveries, ["meter_id", "reading_date"])
     buildings = rows_in_use(raw_facility__buildings, deliveries, ["building_id"])
-    yearly, findings = yearly_consumption(readings, cfg.district.years.range)
+    days = rows_in_use(raw_meter__interval_days, deliveries, ["meter_id", "day"])
+    from_readings, findings = yearly_consumption(readings, years)
     for finding in findings[:20]:
         context.log.warning(f"meter {finding.meter_id}, reading {finding.reading_date}: {finding.problem}")
+    gaps = days[days["quarter_hours"] < days["expected_quarter_hours"]]
+    for gap in gaps.head(20).itertuples(index=False):
+        context.log.warning(f"interval meter {gap.meter_id}, {gap.day}: {gap.quarter_hours} of "
+                            f"{gap.expected_quarter_hours} quarter hours")
+    yearly = combine_consumption(from_readings, interval_years(days, years))
+    compared = yearly[yearly["readings_kwh"].notna()] if "readings_kwh" in yearly else yearly.iloc[:0]
+    deviation = (compared["kwh"] / compared["readings_kwh"] - 1) * 100
+    for r, pct in zip(compared.itertuples(index=False), deviation, strict=True):
+        if abs(pct) > 5:
+            context.log.warning(f"building {r.building_id} {r.carrier} {r.year}: interval data {r.kwh:,.0f} kWh, "
+                                f"meter readings {r.readings_kwh:,.0f} kWh ({pct:+.1f} %)")
     gas = yearly["carrier"] == "natural_gas"
     mwh = yearly["kwh"] / 1000 * gas.map({True: cfg.balance.gas_hi_per_hs, False: 1.0})
     frame = yearly.assign(final_energy_mwh=mwh).merge(buildings[["building_id", "ags"]], on="building_id", how="left")
     unknown = frame[frame["ags"].isna()]["building_id"].unique()
     if len(unknown):
-        raise ValueError(f"meter readings of buildings not in the buildings table: {sorted(unknown)[:10]}")
-    return Output(frame[["building_id", "ags", "year", "carrier", "final_energy_mwh", "days_covered", "complete",
-                         "delivery_id"]],
-                  metadata={"meter findings": len(findings),
-                            "findings": MetadataValue.md("\n".join(f"- {f.meter_id} {f.reading_date}: {f.problem}"
-                                                                   for f in findings[:50]) or "none")})
+        raise ValueError(f"meter data of buildings not in the buildings table: {sorted(unknown)[:10]}")
+    lines = [f"- {f.meter_id} {f.reading_date}: {f.problem}" for f in findings[:50]]
+    lines += [f"- interval {g.meter_id} {g.day}: {g.quarter_hours}/{g.expected_quarter_hours} quarter hours"
+              for g in gaps.head(50).itertuples(index=False)]
+    return Output(frame[["building_id", "ags", "year", "carrier", "final_energy_mwh", "consumption_method",
+                         "days_covered", "complete", "delivery_id"]],
+                  metadata={"meter findings": len(findings), "interval days with gaps": len(gaps),
+                            "years from interval data": int((frame["consumption_method"] == "interval_meter").sum()),
+                            "largest interval/readings deviation %": float(deviation.abs().max())
+                            if len(deviation) else 0.0,
+                            "findings": MetadataValue.md("\n".join(lines) or "none")})
 
 
 @asset(group_name="core", description="Every input of the final-energy balance in one shape: grid sheets (sector by "
@@ -177,5 +205,5 @@ def lineage(settings: Settings, core_energy__inputs: pd.DataFrame, emission_fact
     return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.district.ags)
 
 
-BALANCE_ASSETS = [lineage, ets_installations, agriculture_emissions, renovations, vehicle_stock, electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
+BALANCE_ASSETS = [lineage, core_facility__interval_months, ets_installations, agriculture_emissions, renovations, vehicle_stock, electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
                   balance_summary]

@@ -12,6 +12,7 @@ from sources.errors import DeliveryError
 from sources.parsers.common import Delivery, ParseResult
 from sources.parsers.genesis import parse_genesis_population
 from sources.parsers.grid import parse_grid_sheet
+from sources.parsers.interval import parse_interval_readings
 from sources.parsers.mastr import parse_mastr_csv, parse_mastr_xml
 from sources.parsers.tidy import (
     parse_agriculture,
@@ -58,9 +59,11 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "agriculture": (RawTarget("raw_tidy__agriculture", parse_agriculture),),
     "vehicle_stock": (RawTarget("raw_kba__vehicle_stock", parse_vehicle_stock),),
     "degree_days": (RawTarget("raw_dwd__degree_days", parse_degree_days),),
+    "interval_csv": (RawTarget("raw_meter__interval_days", parse_interval_readings),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
         RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings"),
+        RawTarget("raw_meter__interval_days", parse_interval_readings, "interval_readings"),
     ),
 }
 

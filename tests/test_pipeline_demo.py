@@ -28,9 +28,10 @@ def test_deliveries_table(demo_run):
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 76  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
+    assert len(deliveries) == 78  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
     # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, renovations 1, stock 1, ETS 1,
-    # agriculture 1, vehicles 1, degree days 1, plus nothing else
+    # agriculture 1, vehicles 1, degree days 1, interval meters 2, plus nothing else
+    assert list(deliveries.loc["Lastgang_KS-002-W_2024.csv.gz", "scope_years"]) == [2024]
 
 
 def test_population_table(demo_run):
@@ -43,7 +44,7 @@ def test_population_table(demo_run):
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 76
+    assert len(register) == 78
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
@@ -212,3 +213,27 @@ def test_sql_trace_and_diff_commands_on_the_demo(demo_run):
     assert same.exit_code == 0 and "0 difference(s)" in same.output
     bad = runner.invoke(main, ["trace", "--data-dir", data, "final_energy", "ags=05974040"])
     assert bad.exit_code == 2 and "give ['year', 'sector', 'carrier']" in bad.output
+
+
+def test_interval_data_feed_the_buildings_consumption(demo_run):
+    """Two meters have a complete year 2024 of 15-minute data: it replaces their monthly readings, and agrees with
+    them (the demo's load profiles sum, month by month, to the readings' differences)."""
+    import sqlite3
+
+    from sources.demo.generate import DEFAULT_OUT
+
+    con = sqlite3.connect(DEFAULT_OUT / "facility.sqlite")
+    counters = dict(con.execute("SELECT ablesedatum, stand FROM zaehlerstaende WHERE zaehler_id = 'KS-001-E' AND "
+                                "ablesedatum IN ('2024-01-01', '2025-01-01')").fetchall())
+    con.close()
+    expected_mwh = (counters["2025-01-01"] - counters["2024-01-01"]) / 1000
+    consumption = pd.read_parquet(demo_run["data"] / "warehouse" / "core_facility__consumption.parquet")
+    row = consumption[(consumption["building_id"] == "KS-001") & (consumption["carrier"] == "electricity")
+                      & (consumption["year"] == 2024)].iloc[0]
+    assert row["consumption_method"] == "interval_meter" and row["complete"]
+    assert row["final_energy_mwh"] == pytest.approx(expected_mwh, abs=0.001)
+    assert row["delivery_id"].startswith("facility_interval:")
+    earlier = consumption[(consumption["building_id"] == "KS-001") & (consumption["year"] == 2023)]
+    assert set(earlier["consumption_method"]) == {"meter_readings"}
+    months = pd.read_parquet(demo_run["data"] / "warehouse" / "core_facility__interval_months.parquet")
+    assert len(months) == 24 and months["complete"].all() and (months["gap_quarter_hours"] == 0).all()

@@ -79,6 +79,7 @@ class Table:
     primary_key: tuple[str, ...] = ()
     published: bool = False
     sort_by: tuple[str, ...] = field(default=())
+    scope_detail: tuple[str, ...] = field(default=())  # columns that, with ags and year, make a delivery's scope
 
     @property
     def column_names(self) -> list[str]:
@@ -107,6 +108,7 @@ def build_table(
     published: bool = False,
     sort_by: Iterable[str] = (),
     required: Iterable[str] = (),
+    scope_detail: Iterable[str] = (),
 ) -> Table:
     """A table from field names; key columns and those named in `required` must not be null.
 
@@ -124,7 +126,7 @@ def build_table(
     missing_key = set(primary_key) - {c.name for c in cols}
     if missing_key:
         raise KeyError(f"table {name!r}: primary key columns {sorted(missing_key)} are not among its columns")
-    return Table(name, layer, description, tuple(cols), primary_key, published, tuple(sort_by))
+    return Table(name, layer, description, tuple(cols), primary_key, published, tuple(sort_by), tuple(scope_detail))
 
 
 def get_table(name: str) -> Table:

@@ -197,6 +197,22 @@ _FIELD_LIST = [
     Field("reading_kind", "string", "counter: cumulative counter state; consumption: consumption since the "
           "previous reading", allowed=("counter", "consumption")),
     Field("meter_exchange", "boolean", "True where the meter was exchanged at this reading (counter restarts)"),
+    Field("day", "date", "Local calendar day (Europe/Berlin)"),
+    Field("consumption_kwh", "number", "Metered consumption; missing where readings of the period are unusable "
+          "(duplicates), never filled", unit="kWh", minimum=0),
+    Field("quarter_hours", "integer", "Quarter hours with a usable reading", minimum=0, maximum=100),
+    Field("expected_quarter_hours", "integer", "Quarter hours the local day has: 96, 92 when clocks go forward, 100 "
+          "when they go back", minimum=92, maximum=100),
+    Field("gap_quarter_hours", "integer", "Quarter hours without a usable reading (gaps are reported, not filled)",
+          minimum=0),
+    Field("negative_steps", "integer", "Counter readings lower than the previous one without a meter exchange (not "
+          "guessed at: their quarter hours stay missing)", minimum=0),
+    Field("duplicate_readings", "integer", "Readings of a meter at a time that already had one (the day's "
+          "consumption is then missing)", minimum=0),
+    Field("meters", "integer", "Meters behind the value", minimum=0),
+    Field("consumption_method", "string", "Where a building's yearly consumption comes from: interval_meter (a "
+          "complete year of 15-minute data) or meter_readings (the facility database's readings)",
+          allowed=("interval_meter", "meter_readings")),
     # --- factors
     Field("factor_set", "string", "Identifier of the emission factor set"),
     Field("sector_scope", "string", "Sector the factor applies to, or 'all'", allowed=("all", *SECTORS)),

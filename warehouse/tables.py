@@ -78,9 +78,15 @@ _TABLE_LIST: list[Table] = [
        sort_by=["output_table", "output_key", "delivery_id", "source_row", "factor_row"], published=True),
     # --- core inputs of the balance
     _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
-       "from cumulative meter readings (gas at net calorific value)",
-       ["building_id", "ags", "year", "carrier", "final_energy_mwh", "days_covered", "complete", "delivery_id"],
+       "from a complete year of 15-minute interval data where there is one, else from the cumulative meter readings "
+       "(gas at net calorific value)",
+       ["building_id", "ags", "year", "carrier", "final_energy_mwh", "consumption_method", "days_covered", "complete",
+        "delivery_id"],
        ["building_id", "carrier", "year"]),
+    _t("core_facility__interval_months", "core", "Consumption of the district's buildings per carrier and month "
+       "from 15-minute interval meters, with the quarter hours missing and whether the month is complete",
+       ["building_id", "carrier", "year", "month", "consumption_kwh", "meters", "gap_quarter_hours", "complete",
+        "delivery_id"], ["building_id", "carrier", "year", "month"]),
     _t("core_energy__inputs", "core", "Every input of the final-energy balance in one shape, with its delivery and "
        "row: grid sheets, tidy deliveries, the district's buildings, ambient heat",
        ["input_kind", "ags", "year", "sector", "carrier", "detail", "input_mwh", "value_status", "data_quality",
@@ -141,6 +147,11 @@ _TABLE_LIST: list[Table] = [
        "cumulative counters or consumptions, with meter exchanges",
        [*LINEAGE, "meter_id", "building_id", "carrier", "reading_date", "reading_value", "reading_unit",
         "reading_kind", "meter_exchange"], [*LINEAGE]),
+    _t("raw_meter__interval_days", "raw", "15-minute interval meter data aggregated per meter and local day while "
+       "parsing (source_row: the first line of the day's readings)",
+       [*LINEAGE, "meter_id", "building_id", "carrier", "year", "day", "consumption_kwh", "quarter_hours",
+        "expected_quarter_hours", "negative_steps", "duplicate_readings"], [*LINEAGE],
+       scope_detail=["meter_id", "day"]),
 ]  # fmt: skip
 
 REJECTED_COLUMNS = ["source_id", "delivery_id", "source_row", "column", "raw_value", "reason", "finding_kind",

@@ -17,10 +17,16 @@ import pandas as pd
 from warehouse.catalog import get_table
 
 
-def _scope(rows: pd.DataFrame) -> set[tuple]:
-    ags = rows["ags"] if "ags" in rows else pd.Series([None] * len(rows), index=rows.index)
-    years = rows["year"] if "year" in rows else pd.Series([None] * len(rows), index=rows.index)
-    return {(a if pd.notna(a) else None, int(y) if pd.notna(y) else None) for a, y in zip(ags, years, strict=True)}
+def _scope(rows: pd.DataFrame, detail: tuple[str, ...] = ()) -> set[tuple]:
+    """(ags, year, detail) of every row; detail is what else a table's rows are per (e.g. meter and day)."""
+    def column(name: str) -> list:
+        if name not in rows:
+            return [None] * len(rows)
+        return [None if pd.isna(v) else v for v in rows[name]]
+
+    years = [None if y is None else int(y) for y in column("year")]
+    details = list(zip(*[column(c) for c in detail], strict=True)) if detail else [()] * len(rows)
+    return set(zip(column("ags"), years, details, strict=True))
 
 
 def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
@@ -34,7 +40,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
                 continue
             entry = info[delivery_id]
             entry["table"] = table
-            entry["scope"] = _scope(rows)
+            entry["scope"] = _scope(rows, get_table(table).scope_detail)
             entry["rows"] = len(rows)
             if "provisional" in rows:
                 entry["provisional"] = bool(rows["provisional"].fillna(False).any())
@@ -94,8 +100,8 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             "delivery_id": row.delivery_id, "source_id": row.source_id, "partner": row.partner,
             "file_name": row.file_name, "landed_path": row.landed_path, "sha256": row.sha256,
             "size_bytes": row.size_bytes, "received_at": row.received_at,
-            "scope_years": sorted({y for _, y in scope if y is not None}),
-            "scope_ags": sorted({a for a, _ in scope if a is not None}),
+            "scope_years": sorted({y for _, y, _ in scope if y is not None}),
+            "scope_ags": sorted({a for a, _, _ in scope if a is not None}),
             "status": status[row.delivery_id], "superseded_by": superseded_by.get(row.delivery_id),
             "status_reason": reasons.get(row.delivery_id), "provisional": entry["provisional"],
             "rows_parsed": entry["rows"], "rows_rejected": len(entry["rejected"]),

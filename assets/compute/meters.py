@@ -98,3 +98,58 @@ def yearly_consumption(readings: pd.DataFrame, years: list[int]) -> tuple[pd.Dat
         delivery_id=("delivery_id", "last"),
     ).reset_index()
     return out, findings
+
+
+def _complete_days(days: pd.DataFrame) -> pd.Series:
+    return (days["quarter_hours"] == days["expected_quarter_hours"]) & days["consumption_kwh"].notna()
+
+
+def interval_months(days: pd.DataFrame) -> pd.DataFrame:
+    """15-minute data per building, carrier and month: kWh, meters, quarter hours missing, and whether the month is
+    complete (every meter has every day with all its quarter hours and no unusable day)."""
+    frame = days.assign(year=[d.year for d in days["day"]], month=[d.month for d in days["day"]],
+                        gap_quarter_hours=days["expected_quarter_hours"] - days["quarter_hours"],
+                        complete_day=_complete_days(days))
+    per_meter = frame.groupby(["building_id", "carrier", "year", "month", "meter_id"], sort=True).agg(
+        consumption_kwh=("consumption_kwh", lambda s: s.sum(min_count=1)), complete_days=("complete_day", "sum"),
+        gap_quarter_hours=("gap_quarter_hours", "sum"), delivery_id=("delivery_id", "last")).reset_index()
+    month_days = [pd.Period(year=y, month=m, freq="M").days_in_month
+                  for y, m in zip(per_meter["year"], per_meter["month"], strict=True)]
+    per_meter["complete"] = per_meter["complete_days"] == month_days
+    out = per_meter.groupby(["building_id", "carrier", "year", "month"], sort=True).agg(
+        consumption_kwh=("consumption_kwh", lambda s: s.sum(min_count=1)), meters=("meter_id", "nunique"),
+        gap_quarter_hours=("gap_quarter_hours", "sum"), complete=("complete", "all"),
+        delivery_id=("delivery_id", "last")).reset_index()
+    return out[["building_id", "carrier", "year", "month", "consumption_kwh", "meters", "gap_quarter_hours",
+                "complete", "delivery_id"]]
+
+
+def interval_years(days: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """15-minute data per building, carrier and year in the shape of `yearly_consumption`: kWh, days covered (fully
+    metered days of the building's shortest meter) and completeness (every meter, every quarter hour of the year)."""
+    frame = days.assign(year=[d.year for d in days["day"]], complete_day=_complete_days(days))
+    frame = frame[frame["year"].isin(years)]
+    per_meter = frame.groupby(["building_id", "carrier", "year", "meter_id"], sort=True).agg(
+        kwh=("consumption_kwh", lambda s: s.sum(min_count=1)), days_covered=("complete_day", "sum"),
+        delivery_id=("delivery_id", "last")).reset_index()
+    year_days = per_meter["year"].map(lambda y: (dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days)
+    per_meter["complete"] = per_meter["days_covered"] == year_days
+    out = per_meter.groupby(["building_id", "carrier", "year"], sort=True).agg(
+        kwh=("kwh", lambda s: s.sum(min_count=1)), days_covered=("days_covered", "min"),
+        complete=("complete", "all"), delivery_id=("delivery_id", "last")).reset_index()
+    return out[["building_id", "carrier", "year", "kwh", "days_covered", "complete", "delivery_id"]]
+
+
+def combine_consumption(from_readings: pd.DataFrame, from_intervals: pd.DataFrame) -> pd.DataFrame:
+    """One yearly value per building, carrier and year: a complete year of 15-minute data wins over the readings
+    (it is the more precise measurement); otherwise the readings; a building-year only in incomplete interval data
+    keeps that (incomplete) value. Adds `consumption_method` and, where both exist, `readings_kwh` for comparison."""
+    keys = ["building_id", "carrier", "year"]
+    intervals = from_intervals.assign(consumption_method="interval_meter")
+    readings = from_readings.assign(consumption_method="meter_readings")
+    both = readings.merge(intervals[[*keys, "complete"]], on=keys, how="left", suffixes=("", "_interval"))
+    use_interval = both["complete_interval"].fillna(False).astype(bool).to_numpy()
+    compared = intervals.merge(readings[[*keys, "kwh"]].rename(columns={"kwh": "readings_kwh"}), on=keys, how="left")
+    taken = pd.concat([readings[~use_interval], compared[compared["complete"] | compared["readings_kwh"].isna()]],
+                      ignore_index=True)
+    return taken.sort_values(keys).reset_index(drop=True)

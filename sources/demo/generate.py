@@ -11,6 +11,9 @@ writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the 
   one);
 - facility.sqlite  the district's facility database: buildings and monthly cumulative meter readings with a meter
   exchange;
+- lastgang/  15-minute interval data (gzip CSV) of two of those meters for 2024, consistent with their monthly
+  readings: the Kreishaus's electricity as quarter-hour consumptions and a school's gas meter as a counter with a
+  meter exchange (`--interval-meters all --interval-years 2015-2024` makes more);
 - mastr/, eeg/  Marktstammdatenregister web export (capacities at the 2021 and 2024 cut-offs exactly as published)
   and EEG feed-in of wind, biomass and hydro units;
 - schornsteinfeger/, verkehr/  chimney-sweep surveys every three years and vehicle-kilometres;
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gzip
 import io
 import random
 import sqlite3
@@ -34,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 CALIBRATION = HERE / "kreis_soest_calibration.yaml"
@@ -547,8 +552,9 @@ BUILDINGS = [
 ]
 
 
-def write_facility_db(demo: Demo, rng: random.Random, out: Path) -> None:
-    """SQLite with German table and column names, as a facility-management system would have them."""
+def write_facility_db(demo: Demo, rng: random.Random, out: Path) -> list[tuple]:
+    """SQLite with German table and column names, as a facility-management system would have them; returns the
+    readings (meter, building, carrier, date, counter, unit, kind, exchange)."""
     path = out / "facility.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
@@ -586,9 +592,88 @@ def write_facility_db(demo: Demo, rng: random.Random, out: Path) -> None:
     con.commit()
     con.execute("VACUUM")
     con.close()
+    return readings
 
 
-def generate(out: Path = DEFAULT_OUT) -> list[Path]:
+BERLIN = ZoneInfo("Europe/Berlin")
+INTERVAL_METERS = {"KS-001-E": "consumption", "KS-002-W": "counter"}  # the committed demo
+INTERVAL_EXCHANGE = ("KS-002-W", dt.datetime(2024, 8, 15, 10, 0, tzinfo=BERLIN))  # the gas meter is replaced
+
+
+def monthly_uses(readings: list[tuple]) -> dict[str, dict[tuple[int, int], float]]:
+    """kWh per meter and month as the monthly readings give them (counter differences; at an exchange the reading)."""
+    uses: dict[str, dict[tuple[int, int], float]] = {}
+    previous: dict[str, float] = {}
+    for meter, _b, _c, date, counter, _u, _k, exchange in readings:
+        if meter in previous:
+            month = dt.date.fromisoformat(date) - dt.timedelta(days=1)
+            uses.setdefault(meter, {})[(month.year, month.month)] = counter if exchange else counter - previous[meter]
+        previous[meter] = counter
+    return uses
+
+
+def _profile_weight(t: dt.datetime, carrier: str) -> float:
+    """Relative use in the quarter hour starting at local time t: offices and schools on weekdays, 7–18 h."""
+    working = t.weekday() < 5 and 7 <= t.hour < 18
+    if carrier == "electricity":
+        return 4.0 if working else 1.0
+    return 3.0 if (t.weekday() < 5 and 5 <= t.hour < 17) else 1.5
+
+
+def interval_rows(meter: str, building: str, carrier: str, kind: str, years: list[int],
+                  uses: dict[tuple[int, int], float]) -> list[str]:
+    """One year of quarter hours per year in `years`, each month summing (to 1 Wh) to the month's readings."""
+    lines = []
+    counter = 1000.0
+    exchange_meter, exchange_at = INTERVAL_EXCHANGE
+    if kind == "counter":
+        start = dt.datetime(years[0], 1, 1, tzinfo=BERLIN)
+        lines.append(f"{meter},{building},{carrier},{start.isoformat()},{counter:.3f},counter,false")
+    for year in years:
+        for month in range(1, 13):
+            start = dt.datetime(year, month, 1, tzinfo=BERLIN)
+            end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=BERLIN)
+            slots = []
+            t = start.astimezone(dt.UTC)
+            while t < end.astimezone(dt.UTC):
+                slots.append(t.astimezone(BERLIN))
+                t += dt.timedelta(minutes=15)
+            weights = [_profile_weight(s, carrier) for s in slots]
+            total, wsum = uses[(year, month)], sum(weights)
+            values = [round(total * w / wsum, 3) for w in weights]
+            values[-1] = round(total - sum(values[:-1]), 3)  # the month sums to its readings
+            for slot, kwh in zip(slots, values, strict=True):
+                if kind == "consumption":
+                    lines.append(f"{meter},{building},{carrier},{slot.isoformat()},{kwh:.3f},consumption,false")
+                    continue
+                read_at = (slot.astimezone(dt.UTC) + dt.timedelta(minutes=15)).astimezone(BERLIN)  # not wall time
+                exchange = meter == exchange_meter and read_at == exchange_at
+                counter = kwh if exchange else counter + kwh
+                lines.append(f"{meter},{building},{carrier},{read_at.isoformat()},{counter:.3f},counter,"
+                             f"{'true' if exchange else 'false'}")
+    return lines
+
+
+def write_interval_data(readings: list[tuple], out: Path, meters: dict[str, str] | None = None,
+                        years: list[int] | None = None) -> None:
+    """Gzip CSV load profiles (`lastgang/`), byte-identical on every run (no time stamp in the gzip header)."""
+    meters = meters or INTERVAL_METERS
+    years = years or [2024]
+    uses = monthly_uses(readings)
+    info = {m: (b, c) for m, b, c, *_ in readings}
+    folder = out / "lastgang"
+    folder.mkdir(parents=True, exist_ok=True)
+    for meter, kind in meters.items():
+        building, carrier = info[meter]
+        lines = ["meter_id,building_id,carrier,timestamp,value,kind,meter_exchange",
+                 *interval_rows(meter, building, carrier, kind, years, uses[meter])]
+        name = f"Lastgang_{meter}_{years[0]}-{years[-1]}.csv.gz" if len(years) > 1 else f"Lastgang_{meter}_{years[0]}.csv.gz"
+        with open(folder / name, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+            fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def generate(out: Path = DEFAULT_OUT, interval_meters: dict[str, str] | None = None,
+             interval_years: list[int] | None = None) -> list[Path]:
     cal = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
     years = list(range(cal["years"]["first"], cal["years"]["last"] + 1))
     rng = random.Random(SEED)
@@ -605,7 +690,8 @@ def generate(out: Path = DEFAULT_OUT) -> list[Path]:
     write_chimney(demo, rng, out)
     write_vehicle_km(demo, rng, out)
     write_context(demo, rng, out)
-    write_facility_db(demo, rng, out)
+    readings = write_facility_db(demo, rng, out)
+    write_interval_data(readings, out, interval_meters, interval_years)
     (out / "README.md").write_text(
         "# Synthetic demo deliveries: Kreis Soest\n\n"
         "**synthetic_demo** — generated by `python -m sources.demo.generate`, calibrated to published figures "
@@ -619,8 +705,17 @@ def generate(out: Path = DEFAULT_OUT) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: the committed demo)")
+    parser.add_argument("--interval-meters", choices=["demo", "all"], default="demo",
+                        help="15-minute data for the two demo meters (default) or every meter of the facility database")
+    parser.add_argument("--interval-years", default="2024", help="year or range FIRST-LAST of 15-minute data")
     args = parser.parse_args()
-    files = generate(args.out)
+    first, _, last = args.interval_years.partition("-")
+    years = list(range(int(first), int(last or first) + 1))
+    meters = None
+    if args.interval_meters == "all":
+        meters = {f"{b[0]}-{suffix}": kind for b in BUILDINGS for suffix, kind in (("E", "consumption"),
+                                                                                     ("W", "counter"))}
+    files = generate(args.out, meters, years)
     print(f"wrote {len(files)} files to {args.out}")
 
 
