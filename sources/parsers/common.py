@@ -6,6 +6,7 @@ may hold marks instead of numbers (confidential, no value) — which become a st
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,37 @@ def finding_for(delivery: Delivery, row: int | None, column: str | None, raw: st
     return Finding(d.source_id, d.file_name, d.delivery_id, row, column, raw, problem, expected, kind, rows_affected)
 
 
+def json_records(delivery: Delivery) -> list[Line]:
+    """A JSON snapshot (a list of objects, or an object holding one under `items`) as table lines: line 0 is the
+    header (every key, in order of first appearance), line N the N-th record. Values become text as a CSV would hold
+    them (null → empty, i.e. missing); nested values are refused."""
+    try:
+        payload = json.loads(delivery.content().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LayoutError(delivery.source_id, delivery.file_name, f"not valid JSON: {exc}",
+                          expected="a JSON list of records") from None
+    records = payload.get("items") if isinstance(payload, dict) else payload
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise LayoutError(delivery.source_id, delivery.file_name, "the JSON holds no list of records",
+                          expected="a list of objects, or an object with a list under 'items'")
+    if not records:
+        raise EmptyDeliveryError(delivery.source_id, delivery.file_name, "the JSON holds no records",
+                                 expected="at least one record")
+    keys = list(dict.fromkeys(k for r in records for k in r))
+
+    def text(value: Any, number: int, key: str) -> str:
+        if isinstance(value, dict | list):
+            raise LayoutError(delivery.source_id, delivery.file_name, "a nested value where a single value belongs",
+                              row=number, column=key, expected="flat records")
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    return [Line(0, keys), *[Line(n, [text(r.get(k), n, k) for k in keys]) for n, r in enumerate(records, start=1)]]
+
+
 class RowReader:
     """A delimited table inside a delivery: header block, header row, data rows, footnotes."""
 
@@ -70,8 +102,12 @@ class RowReader:
         self.decimal = options.get("decimal", ",")
         self.confidential_marks = tuple(options.get("confidential_marks", DEFAULT_CONFIDENTIAL_MARKS))
         self.missing_marks = tuple(options.get("missing_marks", DEFAULT_MISSING_MARKS))
-        text = decode(delivery.content(), self.encoding, delivery.source_id, delivery.file_name)
-        self.lines = split_lines(text, self.separator, delivery.source_id, delivery.file_name)
+        if delivery.file_name.lower().endswith(".json"):  # a JSON snapshot (HTTP json_pages): records as rows
+            self.decimal, text = ".", "\n"
+            self.lines = json_records(delivery)
+        else:
+            text = decode(delivery.content(), self.encoding, delivery.source_id, delivery.file_name)
+            self.lines = split_lines(text, self.separator, delivery.source_id, delivery.file_name)
         header_index = find_header(self.lines, required, delivery.source_id, delivery.file_name, self.separator)
         self.header_block = self.lines[:header_index]
         header = self.lines[header_index]

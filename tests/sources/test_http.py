@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
 
 from sources.connectors import ConnectorError
@@ -55,6 +56,14 @@ class Replay(BaseHTTPRequestHandler):
             page = int(q["page"])
             items = [{"id": f"u{page}-{i}"} for i in range(2)] if page <= 3 else []
             return self._send(200, json.dumps({"items": items, "page": page}).encode())
+        if url.path == "/api/energy":  # a municipal energy-data API: two pages of final-energy records
+            pages = {1: [{"ags": "05974028", "year": 2022, "sector": "municipal", "carrier": "heating_oil",
+                          "final_energy_mwh": 812.5, "data_quality": "A"},
+                         {"ags": "05974040", "year": 2022, "sector": "municipal", "carrier": "heating_oil",
+                          "final_energy_mwh": "viel", "data_quality": "A"}],
+                     2: [{"ags": "05974004", "year": 2022, "sector": "municipal", "carrier": "lpg",
+                          "final_energy_mwh": None, "data_quality": "A"}]}
+            return self._send(200, json.dumps({"items": pages.get(int(q["page"]), [])}).encode())
         return self._send(404, b"")
 
 
@@ -140,3 +149,21 @@ def test_an_http_source_in_the_configuration_lands_through_the_connector(server,
     ((name, body),) = fetch_http_source(source, tmp_path / ".http_state")
     assert name == "12411-01-01-5_flat.csv" and body.decode() == FFCSV
     assert fetch_http_source(source, tmp_path / ".http_state") == []  # unchanged: the ETag saved a download
+
+
+def test_a_json_snapshot_parses_like_a_table(server, tmp_path):
+    """Records of a paged JSON API land as one snapshot and parse into the format's raw table; findings name the
+    record (row N = the N-th record) and the field."""
+    from sources.formats import read_delivery
+    from sources.parsers.common import Delivery
+    from sources.region import Region
+
+    ((name, body),) = fetch_json_pages(_client(tmp_path), f"{server}/api/energy")
+    region = Region("05974000", frozenset(f"05974{n:03d}" for n in range(4, 57, 4)))
+    target, result = read_delivery("final_energy", {}, {}, region, Delivery("energy_api:1", "energy_api", name, body))
+    assert target.table == "raw_tidy__final_energy"
+    rows = result.rows.set_index("ags")
+    assert rows.loc["05974028", "final_energy_mwh"] == 812.5 and rows.loc["05974028", "source_row"] == 1
+    assert rows.loc["05974004", "value_status"] == "missing" and pd.isna(rows.loc["05974004", "final_energy_mwh"])
+    [finding] = result.findings
+    assert finding.source_row == 2 and finding.column == "final_energy_mwh" and finding.raw_value == "viel"
