@@ -1,11 +1,14 @@
-"""Core layer: the published delivery register (with per-source blocking checks) and harmonised tables."""
+"""Core layer: the published delivery register (with per-source blocking checks and freshness checks) and
+harmonised tables."""
 
 from collections.abc import Iterator
 
 import pandas as pd
-from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, MetadataValue, Output, asset
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetKey,
+                     AssetsDefinition, MetadataValue, Output, asset)
 
 from assets.compute.deliveries import delivery_table, rows_in_use
+from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
 from pipelines.resources import Settings
 from sources.formats import raw_tables
@@ -16,8 +19,14 @@ def source_check_name(source_id: str) -> str:
     return f"{source_id}_deliveries_readable"
 
 
-def build_deliveries_asset(source_ids: list[str]) -> AssetsDefinition:
+def freshness_check_name(source_id: str) -> str:
+    return f"{source_id}_delivery_on_time"
+
+
+def build_deliveries_asset(source_ids: list[str], monitored: list[str] | None = None) -> AssetsDefinition:
+    """`monitored`: the sources with an expected_delivery, each with a non-blocking freshness check."""
     raw = raw_tables()
+    monitored = monitored or []
 
     @asset(
         name="deliveries",
@@ -28,6 +37,11 @@ def build_deliveries_asset(source_ids: list[str]) -> AssetsDefinition:
             AssetCheckSpec(source_check_name(s), asset="deliveries", blocking=True,
                            description=f"Every delivery of source {s!r} in use was read without errors")
             for s in source_ids
+        ] + [
+            AssetCheckSpec(freshness_check_name(s), asset="deliveries", blocking=False,
+                           description=f"The data of source {s!r} for the latest due year have arrived "
+                           "(expected_delivery) and are not stale")
+            for s in monitored
         ],
         description="Every landed delivery with its scope, findings and status (accepted, superseded, rejected).",
     )
@@ -56,6 +70,22 @@ def build_deliveries_asset(source_ids: list[str]) -> AssetsDefinition:
                 description=(f"{len(bad)} delivery(ies) of {source_id!r} rejected: "
                              + "; ".join(bad["status_reason"].head(3))) if len(bad) else None,
             )
+
+        if monitored:
+            cfg = settings.config()
+            fresh = freshness([src for src in cfg.sources if src.id in monitored], frame, today(),
+                              cfg.district.years.last).set_index("source_id")
+            for source_id in monitored:
+                row = fresh.loc[source_id]
+                yield AssetCheckResult(
+                    check_name=freshness_check_name(source_id),
+                    passed=row["status"] in ("on_time", "not_due"),
+                    severity=AssetCheckSeverity.WARN,
+                    metadata={"status": str(row["status"]), "due year": str(row["due_year"]),
+                              "latest delivery": str(row["latest_delivery_at"])},
+                    description=None if row["status"] in ("on_time", "not_due") else
+                    f"{source_id}: {row['message']}",
+                )
 
     return deliveries
 

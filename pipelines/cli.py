@@ -6,6 +6,8 @@ Every subcommand takes --config (the district configuration; default: the bundle
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 import time
@@ -129,6 +131,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(_step_count(probe, keys))})
     job = defs.resolve_job_def(MAIN_JOB)
     started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -144,9 +147,80 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
 
         summary.report = str(render(run_dir, f"{cfg.district.name}, run {result.run_id}"))
     click.echo(summary.render(data_path))
+    from pipelines import notify
+    from warehouse.files import atomic_write_text
+
+    (data_path / ".runs").mkdir(exist_ok=True)
+    atomic_write_text(data_path / ".runs" / "last_run.json",
+                      json.dumps(summary.record(result.run_id, started_at), indent=1, ensure_ascii=False))
+    note = notify.for_run(cfg.district.name, result.run_id, summary.failures, summary.checks_failed,
+                          summary.overdue, str(data_path))
+    if note:
+        for outcome in notify.send(note):
+            click.echo(f"  notification: {outcome}")
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@common_options
+def status(config_path: Path | None, data_dir: Path | None) -> None:
+    """Where things stand: the last run, the last release, each source's latest delivery and freshness, failed
+    checks. Exit 0 when nothing needs a human; 1 when the last run failed or a source is overdue or stale (usable as
+    a monitoring probe).
+
+    Freshness is judged as of today (or $KLIMAMONITOR_TODAY) against each source's expected_delivery.
+    """
+    import pandas as pd
+
+    from assets.compute.freshness import freshness, today
+    from warehouse.release import latest_release
+
+    cfg, data_path = _load(config_path, data_dir)
+    attention = False
+    click.echo(f"klimamonitor status: {cfg.district.name} ({cfg.district.ags}), data directory {data_path}")
+    last_run = data_path / ".runs" / "last_run.json"
+    if last_run.exists():
+        run_info = json.loads(last_run.read_text(encoding="utf-8"))
+        outcome = "succeeded" if run_info["success"] else "FAILED"
+        click.echo(f"  last run: {run_info['run_id']} started {run_info['started_at']}, {outcome} in "
+                   f"{run_info['seconds']} s")
+        for failure in run_info["failures"]:
+            click.echo(f"    failed step: {failure}")
+        for check in run_info["checks_failed"]:
+            click.echo(f"    failed check: {check}")
+        for check in run_info["checks_warned"]:
+            click.echo(f"    warning: {check}")
+        attention |= not run_info["success"]
+    else:
+        click.echo("  last run: none recorded (run `klimamonitor run`)")
+    release = latest_release(data_path)
+    if release is not None:
+        manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+        click.echo(f"  last release: {manifest['release_id']} created {manifest.get('created_at', '?')}, "
+                   f"{len(manifest.get('tables', {}))} tables, data origin {manifest.get('data_origin')}")
+    else:
+        click.echo("  last release: none")
+    register = data_path / "warehouse" / "deliveries.parquet"
+    deliveries = pd.read_parquet(register) if register.exists() else pd.DataFrame(
+        columns=["source_id", "status", "received_at", "scope_years", "file_name"])
+    as_of = today()
+    fresh = freshness(cfg.sources, deliveries, as_of, cfg.district.years.last)
+    click.echo(f"  sources (freshness as of {as_of.isoformat()}):")
+    for row in fresh.itertuples(index=False):
+        mine = deliveries[deliveries["source_id"] == row.source_id]
+        newest = mine.sort_values("received_at").iloc[-1] if len(mine) else None
+        latest = f"{newest['file_name']} ({newest['status']}, {str(newest['received_at'])[:19]})" \
+            if newest is not None else "no delivery"
+        click.echo(f"    {row.source_id:<28} {row.status:<11} latest: {latest}")
+        if row.status in ("overdue", "stale"):
+            click.echo(f"      {row.message}")
+            attention = True
+    if attention:
+        click.echo("Needs attention: see above; docs/operations.md says what to do.")
+        sys.exit(EXIT_FAILED)
+    click.echo("Nothing needs attention.")
 
 
 def _published_comparison(cfg, data_path: Path) -> list[str]:

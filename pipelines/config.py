@@ -63,6 +63,7 @@ class ExpectedDelivery(_Strict):
 
     month: int = Field(ge=1, le=12)
     day: int = Field(ge=1, le=31)
+    max_age_days: int | None = Field(default=None, ge=1)  # newest delivery older than this: stale
 
 
 class Source(_Strict):

@@ -31,12 +31,13 @@ for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
 MAIN_JOB = "main"
 
 
-def _table_assets(source_ids: list[str]) -> list[AssetsDefinition]:
+def _table_assets(cfg) -> list[AssetsDefinition]:
     return [
         region.municipalities,
         landed_deliveries,
         *RAW_ASSETS,
-        core.build_deliveries_asset(source_ids),
+        core.build_deliveries_asset([s.id for s in cfg.sources],
+                                    [s.id for s in cfg.sources if s.expected_delivery is not None]),
         core.population,
         *BALANCE_ASSETS,
         targets,
@@ -55,7 +56,7 @@ def build_defs(
     data_dir = resolve_data_dir(data_dir)
     from pipelines.config import load_config
 
-    table_assets = _table_assets([s.id for s in load_config(config_path).sources])
+    table_assets = _table_assets(load_config(config_path))
     catalog = all_tables()
     written = [key.path[-1] for a in table_assets for key in a.keys if key.path[-1] in catalog]
     published = [t for t in written if catalog[t].published]

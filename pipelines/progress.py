@@ -134,6 +134,17 @@ class RunSummary:
                 summary.failures.append(f"{event.step_key}: {error_message(event.event_specific_data.error)}")
         return summary
 
+    @property
+    def overdue(self) -> list[str]:
+        """Failed freshness checks (sources whose data are overdue or stale)."""
+        return [c for c in self.checks_warned if "_delivery_on_time" in c]
+
+    def record(self, run_id: str, started_at: str) -> dict:
+        """What `klimamonitor status` shows of this run (DATA_DIR/.runs/last_run.json)."""
+        return {"run_id": run_id, "started_at": started_at, "success": self.success, "seconds": round(self.seconds, 1),
+                "failures": [f.splitlines()[0] for f in self.failures], "checks_passed": self.checks_passed,
+                "checks_failed": self.checks_failed, "checks_warned": self.checks_warned, "release": self.release}
+
     def render(self, data_dir) -> str:
         lines = ["", "Summary"]
         if self.tables:
