@@ -2,7 +2,8 @@
 energy, emissions and the per-inhabitant summary. Thin wrappers around assets/compute/."""
 
 import pandas as pd
-from dagster import AssetExecutionContext, MetadataValue, Output, asset
+from dagster import (AssetExecutionContext, AssetsDefinition, BackfillPolicy, MetadataValue, Output,
+                     PartitionsDefinition, asset)
 
 from assets.compute.balance import (
     ambient_heat_inputs,
@@ -77,32 +78,6 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
                             "findings": MetadataValue.md("\n".join(lines) or "none")})
 
 
-@asset(group_name="core", description="Every input of the final-energy balance in one shape: grid sheets (sector by "
-       "customer-group mapping, gas Hs→Hi), tidy final-energy deliveries, the district's own buildings (moved from "
-       "commerce to municipal), ambient heat of heat pumps, non-grid heating fuels (chimney sweeps), transport.")
-def core_energy__inputs(settings: Settings, deliveries: pd.DataFrame, raw_grid__energy: pd.DataFrame,
-                        raw_tidy__final_energy: pd.DataFrame, core_facility__consumption: pd.DataFrame,
-                        raw_chimney__heating_systems: pd.DataFrame,
-                        raw_transport__vehicle_km: pd.DataFrame) -> pd.DataFrame:
-    cfg = settings.config()
-    years = cfg.district.years.range
-    heating = rows_in_use(raw_chimney__heating_systems, deliveries, ["ags", "year", "fuel", "power_class"])
-    vehicle_km = rows_in_use(raw_transport__vehicle_km, deliveries, ["ags", "year", "road_type", "vehicle_class"])
-    group_maps = {s.id: s.mappings.get("customer_groups", {}) for s in cfg.sources}
-    grid = grid_inputs(rows_in_use(raw_grid__energy, deliveries, ["ags", "year", "carrier", "customer_group"]),
-                       group_maps, cfg.balance.gas_hi_per_hs)
-    parts = [
-        grid,
-        ambient_heat_inputs(grid, cfg.balance.heat_pump_spf),
-        tidy_inputs(rows_in_use(raw_tidy__final_energy, deliveries, ["ags", "year", "sector", "carrier"])),
-        facility_inputs(core_facility__consumption, cfg.balance.facility_reclassified_from),
-        heating_fuel_inputs(heating, years, cfg.modelled.heating) if cfg.modelled.heating else None,
-        transport_inputs(vehicle_km, cfg.modelled.transport) if cfg.modelled.transport else None,
-    ]
-    parts = [p for p in parts if p is not None and not p.empty]
-    return pd.concat(parts, ignore_index=True)[INPUT_COLUMNS] if parts else pd.DataFrame(columns=INPUT_COLUMNS)
-
-
 @asset(group_name="balance", description="The configured emission factor set, compiled for every year of the "
        "balance; derivations stated, interpolation only for the carriers the configuration names.")
 def emission_factors(settings: Settings, deliveries: pd.DataFrame,
@@ -116,35 +91,80 @@ def emission_factors(settings: Settings, deliveries: pd.DataFrame,
                               heat_pump_spf=cfg.balance.heat_pump_spf)
 
 
-@asset(group_name="balance", description="Final energy per municipality, year, sector and carrier; required cells "
-       "without a delivery are missing (never 0); district rows are min-count sums, flagged incomplete.")
-def final_energy(settings: Settings, core_energy__inputs: pd.DataFrame) -> pd.DataFrame:
-    cfg = settings.config()
-    return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.district.ags,
-                              cfg.district.years.range, cfg.balance.required_cells)
+def partition_years(context: AssetExecutionContext) -> list[int]:
+    """The years this run materialises of a year-partitioned asset."""
+    return sorted(int(k) for k in context.partition_keys)
 
 
-@asset(group_name="balance", description="Emissions (t CO2e) per cell: the bisko view with the configured factor set "
-       "(district heat with the plant's own factor where delivered; a missing factor is an error naming carrier, "
-       "sector, year) and the non-conformant views local_mix, weather_corrected and ets_production.")
-def emissions(settings: Settings, deliveries: pd.DataFrame, final_energy: pd.DataFrame,
-              emission_factors: pd.DataFrame, raw_tidy__district_heat_factors: pd.DataFrame,
-              electricity_generation: pd.DataFrame, raw_dwd__degree_days: pd.DataFrame,
-              ets_installations: pd.DataFrame) -> pd.DataFrame:
-    cfg = settings.config()
-    plant = rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"])
-    bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
-    degree_days = rows_in_use(raw_dwd__degree_days, deliveries, ["station_id", "year", "month"])
-    views = [
-        bisko,
-        local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.district.ags)
-        if cfg.balance.local_mix_factors else None,
-        weather_corrected_view(bisko, degree_days, cfg.balance.weather_station, cfg.balance.space_heating_share,
-                               cfg.district.ags),
-        ets_view(ets_installations, cfg.municipality_keys(), cfg.district.ags),
-    ]
-    present = [v for v in views if v is not None and not v.empty]
-    return pd.concat(present, ignore_index=True) if present else bisko
+def in_years(frame: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    return frame[frame["year"].isin(years)].reset_index(drop=True)
+
+
+def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
+    """The balance chain partitioned by year (one partition per configured year): a delivery for one year recomputes
+    only that year's inputs, final energy and emissions; the tables downstream read every year."""
+
+    @asset(group_name="core", partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
+           description="Every input of the final-energy balance in one shape, per year: grid sheets (sector by "
+           "customer-group mapping, gas Hs→Hi), tidy final-energy deliveries, the district's own buildings (moved "
+           "from commerce to municipal), ambient heat of heat pumps, non-grid heating fuels (chimney sweeps), "
+           "transport.")
+    def core_energy__inputs(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
+                            raw_grid__energy: pd.DataFrame, raw_tidy__final_energy: pd.DataFrame,
+                            core_facility__consumption: pd.DataFrame, raw_chimney__heating_systems: pd.DataFrame,
+                            raw_transport__vehicle_km: pd.DataFrame) -> pd.DataFrame:
+        cfg = settings.config()
+        years = cfg.district.years.range  # modelled inputs interpolate across years: computed whole, then cut
+        heating = rows_in_use(raw_chimney__heating_systems, deliveries, ["ags", "year", "fuel", "power_class"])
+        vehicle_km = rows_in_use(raw_transport__vehicle_km, deliveries, ["ags", "year", "road_type", "vehicle_class"])
+        group_maps = {s.id: s.mappings.get("customer_groups", {}) for s in cfg.sources}
+        grid = grid_inputs(rows_in_use(raw_grid__energy, deliveries, ["ags", "year", "carrier", "customer_group"]),
+                           group_maps, cfg.balance.gas_hi_per_hs)
+        parts = [
+            grid,
+            ambient_heat_inputs(grid, cfg.balance.heat_pump_spf),
+            tidy_inputs(rows_in_use(raw_tidy__final_energy, deliveries, ["ags", "year", "sector", "carrier"])),
+            facility_inputs(core_facility__consumption, cfg.balance.facility_reclassified_from),
+            heating_fuel_inputs(heating, years, cfg.modelled.heating) if cfg.modelled.heating else None,
+            transport_inputs(vehicle_km, cfg.modelled.transport) if cfg.modelled.transport else None,
+        ]
+        parts = [p for p in parts if p is not None and not p.empty]
+        frame = pd.concat(parts, ignore_index=True)[INPUT_COLUMNS] if parts else pd.DataFrame(columns=INPUT_COLUMNS)
+        return in_years(frame, partition_years(context))
+
+    @asset(group_name="balance", partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
+           description="Final energy per municipality, year, sector and carrier; required cells without a delivery "
+           "are missing (never 0); district rows are min-count sums, flagged incomplete.")
+    def final_energy(context: AssetExecutionContext, settings: Settings,
+                     core_energy__inputs: pd.DataFrame) -> pd.DataFrame:
+        cfg = settings.config()
+        return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.district.ags,
+                                  partition_years(context), cfg.balance.required_cells)
+
+    @asset(group_name="balance", partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
+           description="Emissions (t CO2e) per cell and year: the bisko view with the configured factor set (district "
+           "heat with the plant's own factor where delivered; a missing factor is an error naming carrier, sector, "
+           "year) and the non-conformant views local_mix, weather_corrected and ets_production.")
+    def emissions(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
+                  final_energy: pd.DataFrame, emission_factors: pd.DataFrame,
+                  raw_tidy__district_heat_factors: pd.DataFrame, electricity_generation: pd.DataFrame,
+                  raw_dwd__degree_days: pd.DataFrame, ets_installations: pd.DataFrame) -> pd.DataFrame:
+        cfg = settings.config()
+        plant = rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"])
+        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
+        degree_days = rows_in_use(raw_dwd__degree_days, deliveries, ["station_id", "year", "month"])
+        views = [
+            bisko,
+            local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.district.ags)
+            if cfg.balance.local_mix_factors else None,
+            weather_corrected_view(bisko, degree_days, cfg.balance.weather_station, cfg.balance.space_heating_share,
+                                   cfg.district.ags),
+            ets_view(ets_installations, cfg.municipality_keys(), cfg.district.ags),
+        ]
+        present = [v for v in views if v is not None and not v.empty]
+        return in_years(pd.concat(present, ignore_index=True) if present else bisko, partition_years(context))
+
+    return [core_energy__inputs, final_energy, emissions]
 
 
 @asset(group_name="balance", description="The balance per place and year, in total and per sector, per inhabitant "
@@ -205,5 +225,5 @@ def lineage(settings: Settings, core_energy__inputs: pd.DataFrame, emission_fact
     return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.district.ags)
 
 
-BALANCE_ASSETS = [lineage, core_facility__interval_months, ets_installations, agriculture_emissions, renovations, vehicle_stock, electricity_generation, core_facility__consumption, core_energy__inputs, emission_factors, final_energy, emissions,
-                  balance_summary]
+BALANCE_ASSETS = [lineage, core_facility__interval_months, ets_installations, agriculture_emissions, renovations,
+                  vehicle_stock, electricity_generation, core_facility__consumption, emission_factors, balance_summary]

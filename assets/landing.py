@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
+from pipelines.automation import SOURCES_TAG
 from pipelines.config import DistrictConfig, Source
 from pipelines.resources import Settings
 from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
@@ -52,7 +53,9 @@ def landed_deliveries(context: AssetExecutionContext, settings: Settings) -> Out
     cfg = settings.config()
     zone = LandingZone(settings.data_path)
     failures, new, repeated = [], [], 0
-    for source in cfg.sources:
+    only = context.run.tags.get(SOURCES_TAG)  # a sensor's or schedule's run: only the source it is about
+    wanted = set(only.split(",")) if only else {s.id for s in cfg.sources}
+    for source in [s for s in cfg.sources if s.id in wanted]:
         try:
             files = fetch(cfg, source, settings.data_path / ".http_state")  # ETags for conditional requests
         except ConnectorError as exc:

@@ -47,7 +47,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             raise RuntimeError(f"cannot publish: tables {missing} have not been written (run them first)")
         rel = publish_release(
             settings.data_path,
-            {t: store.path(t) for t in tables},
+            {t: store.single_file(t) for t in tables},
             data_origin=cfg.data_origin,
             district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags},
             inputs=_inputs_for_manifest(settings),

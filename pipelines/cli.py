@@ -91,7 +91,11 @@ def main() -> None:
 )
 @click.option("--no-history", is_flag=True, help="Do not record the run in DATA_DIR/.dagster (faster; the run will not "
               "appear in the Dagster UI).")
-def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_history: bool) -> None:
+@click.option("--years", "years", default=None, metavar="YEAR[-YEAR]",
+              help="Only these years of the year-partitioned assets (inputs, final energy, emissions), e.g. 2024 or "
+              "2020-2024; the other years stay as they are. Default: every configured year.")
+def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_history: bool,
+        years: str | None) -> None:
     """Materialise the assets in this process, printing a line per asset and a summary.
 
     Reads the deliveries the configuration names, builds the warehouse tables, checks them and publishes a new
@@ -102,7 +106,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     cfg, data_path = _load(config_path, data_dir)
     from dagster import AssetSelection, DagsterInstance
 
-    from pipelines.definitions import MAIN_JOB, build_defs
+    from pipelines.definitions import MAIN_JOB, build_defs, year_range_tags
     from pipelines.instance import ensure_dagster_home
     from pipelines.progress import RunSummary, progress_logger
 
@@ -124,10 +128,21 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
             sys.exit(EXIT_USAGE)
     else:
         keys = all_keys
+    first, last = cfg.district.years.first, cfg.district.years.last
+    if years:
+        try:
+            low, _, high = years.partition("-")
+            first, last = int(low), int(high or low)
+        except ValueError:
+            first = last = None
+        if first is None or not (cfg.district.years.first <= first <= last <= cfg.district.years.last):
+            click.echo(f"error: --years {years!r} is not a year or range within {cfg.district.years.first}–"
+                       f"{cfg.district.years.last}", err=True)
+            sys.exit(EXIT_USAGE)
     click.echo(f"klimamonitor run: {cfg.district.name} ({cfg.district.ags}), data origin {cfg.data_origin}")
     click.echo(f"  configuration: {cfg.path}")
     click.echo(f"  data directory: {data_path}")
-    click.echo(f"  assets: {len(keys)} of {len(all_keys)}")
+    click.echo(f"  assets: {len(keys)} of {len(all_keys)}; years {first}–{last}")
     defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(_step_count(probe, keys))})
     job = defs.resolve_job_def(MAIN_JOB)
     started = time.perf_counter()
@@ -138,6 +153,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
             raise_on_error=False,
             asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
             run_config={"loggers": {"console": {}}},
+            tags=year_range_tags(first, last),
         )
     summary = RunSummary.from_result(result, time.perf_counter() - started)
     summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path)

@@ -77,6 +77,7 @@ class Source(_Strict):
     options: dict[str, Any] = Field(default_factory=dict)
     mappings: dict[str, Any] = Field(default_factory=dict)
     expected_delivery: ExpectedDelivery | None = None
+    schedule: str | None = None  # sql/http: cron (Europe/Berlin) on which the pull runs by itself
     description: str = ""
 
     @field_validator("url_default")

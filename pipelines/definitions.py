@@ -11,16 +11,18 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from dagster import AssetSelection, AssetsDefinition, Definitions, LoggerDefinition, define_asset_job
+from dagster import (AssetSelection, AssetsDefinition, Definitions, LoggerDefinition, StaticPartitionsDefinition,
+                     define_asset_job)
 from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
 
 from assets import core, region
-from assets.balance import BALANCE_ASSETS
+from assets.balance import BALANCE_ASSETS, build_year_assets
 from assets.checks import build_catalog_checks, build_domain_checks
 from assets.indicators import indicators, targets
 from assets.landing import landed_deliveries
 from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
+from pipelines.automation import automations, year_range_tags  # noqa: F401 (re-exported for the CLI)
 from pipelines.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
 from pipelines.resources import ParquetIOManager, Settings
 from warehouse.catalog import all_tables
@@ -29,6 +31,22 @@ for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
     warnings.filterwarnings("ignore", category=_category)
 
 MAIN_JOB = "main"
+CELERY_JOB = "main_celery"
+BROKER_ENV = "KLIMAMONITOR_CELERY_BROKER"
+
+
+def distributed_executor():
+    """Dagster's Celery executor: each step is a Celery task picked up by `dagster-celery worker` processes (on this
+    machine or others sharing the data directory and the instance). Broker from the environment; results over the
+    broker (rpc://)."""
+    from dagster_celery import celery_executor
+
+    return celery_executor.configured({"broker": {"env": BROKER_ENV}, "backend": "rpc://"}, name="celery")
+
+
+def years_partitions(cfg) -> StaticPartitionsDefinition:
+    """One partition per configured year (2007–2024: 18): small enough for the UI and for backfills."""
+    return StaticPartitionsDefinition([str(y) for y in cfg.district.years.range])
 
 
 def _table_assets(cfg) -> list[AssetsDefinition]:
@@ -40,6 +58,7 @@ def _table_assets(cfg) -> list[AssetsDefinition]:
                                     [s.id for s in cfg.sources if s.expected_delivery is not None]),
         core.population,
         *BALANCE_ASSETS,
+        *build_year_assets(years_partitions(cfg)),
         targets,
         indicators,
     ]
@@ -56,17 +75,24 @@ def build_defs(
     data_dir = resolve_data_dir(data_dir)
     from pipelines.config import load_config
 
-    table_assets = _table_assets(load_config(config_path))
+    cfg = load_config(config_path)
+    table_assets = _table_assets(cfg)
     catalog = all_tables()
     written = [key.path[-1] for a in table_assets for key in a.keys if key.path[-1] in catalog]
     published = [t for t in written if catalog[t].published]
     assets = [*table_assets, build_release_asset(published)]
     checks = [*build_catalog_checks(written), *build_domain_checks(set(written))]
     main_job = define_asset_job(MAIN_JOB, selection=AssetSelection.all(), description="Everything, landing to release.")
+    celery_job = define_asset_job(
+        CELERY_JOB, selection=AssetSelection.all(), executor_def=distributed_executor(),
+        description="The main job with every step sent to Celery workers (broker: $KLIMAMONITOR_CELERY_BROKER).")
+    sensors, schedules = automations(cfg, data_dir, MAIN_JOB)
     return Definitions(
         assets=assets,
         asset_checks=checks,
-        jobs=[main_job],
+        jobs=[main_job, celery_job],
+        sensors=sensors,
+        schedules=schedules,
         resources={
             "settings": Settings(config_path=str(config_path), data_dir=str(data_dir)),
             "io_manager": ParquetIOManager(data_dir=str(data_dir)),
@@ -76,3 +102,14 @@ def build_defs(
 
 
 defs = build_defs()
+
+
+def main_job():
+    """The main job of the configuration in $KLIMAMONITOR_CONFIG / $KLIMAMONITOR_DATA_DIR, for executors that run
+    steps in other processes (`reconstructable(main_job)`)."""
+    return build_defs().resolve_job_def(MAIN_JOB)
+
+
+def main_celery_job():
+    """The same with every step on Celery workers (`reconstructable(main_celery_job)`)."""
+    return build_defs().resolve_job_def(CELERY_JOB)

@@ -64,7 +64,9 @@ def column_schema(table_name: str) -> TableSchema:
 
 
 class ParquetIOManager(ConfigurableIOManager):
-    """Stores each asset's frame as DATA_DIR/warehouse/<asset name>.parquet with the catalog schema."""
+    """Stores each asset's frame as DATA_DIR/warehouse/<asset name>.parquet with the catalog schema; a year-partitioned
+    asset as one file per year it materialised (`<asset name>/year=<YYYY>.parquet`), leaving the other years as they
+    are. A partitioned downstream asset reads its own years, an unpartitioned one every year."""
 
     data_dir: str
 
@@ -75,15 +77,18 @@ class ParquetIOManager(ConfigurableIOManager):
         if obj is None:
             return
         name = context.asset_key.path[-1]
-        written = self._store().write(name, obj)
-        context.add_output_metadata(
-            {
-                "dagster/row_count": written.rows,
-                "path": MetadataValue.path(str(written.path)),
-                "sha256": written.sha256,
-                "dagster/column_schema": column_schema(name),
-            }
-        )
+        if context.has_asset_partitions:
+            parts = self._store().write_partitions(name, obj, sorted(context.asset_partition_keys))
+            metadata = {"dagster/row_count": sum(p.rows for p in parts), "partitions written": len(parts),
+                        "path": MetadataValue.path(str(parts[0].path.parent)) if parts else ""}
+        else:
+            written = self._store().write(name, obj)
+            metadata = {"dagster/row_count": written.rows, "path": MetadataValue.path(str(written.path)),
+                        "sha256": written.sha256}
+        context.add_output_metadata({**metadata, "dagster/column_schema": column_schema(name)})
 
     def load_input(self, context: InputContext) -> pd.DataFrame:
-        return self._store().read(context.upstream_output.asset_key.path[-1])
+        name = context.upstream_output.asset_key.path[-1]
+        if context.has_asset_partitions:  # the upstream is partitioned: the years this step needs (all, unpartitioned)
+            return self._store().read(name, partitions=sorted(context.asset_partition_keys))
+        return self._store().read(name)

@@ -145,8 +145,8 @@ def combine_consumption(from_readings: pd.DataFrame, from_intervals: pd.DataFram
     (it is the more precise measurement); otherwise the readings; a building-year only in incomplete interval data
     keeps that (incomplete) value. Adds `consumption_method` and, where both exist, `readings_kwh` for comparison."""
     keys = ["building_id", "carrier", "year"]
-    intervals = from_intervals.assign(consumption_method="interval_meter")
-    readings = from_readings.assign(consumption_method="meter_readings")
+    intervals = from_intervals.astype({"year": "int64"}).assign(consumption_method="interval_meter")
+    readings = from_readings.astype({"year": "int64"}).assign(consumption_method="meter_readings")
     both = readings.merge(intervals[[*keys, "complete"]], on=keys, how="left", suffixes=("", "_interval"))
     use_interval = both["complete_interval"].fillna(False).astype(bool).to_numpy()
     compared = intervals.merge(readings[[*keys, "kwh"]].rename(columns={"kwh": "readings_kwh"}), on=keys, how="left")

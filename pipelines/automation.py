@@ -1,0 +1,126 @@
+"""Runs that start themselves (with the Dagster daemon, `dagster dev` or `dagster-daemon run`):
+
+- a sensor per file-drop source: a file that is not in the landing zone yet requests a run of exactly the assets it
+  affects — landing (for that source only), the raw tables of its format and everything downstream — for the years
+  the file holds; the run key is the file's sha256, so the same bytes never trigger twice;
+- a schedule per pulled source (SQL, HTTP) that has `schedule` (cron) in the configuration;
+- notifications (pipelines/notify.py) when a run fails.
+
+The requests name the source in the tag `klimamonitor/sources`; the landing asset then fetches only that source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
+                     ScheduleDefinition, ScheduleEvaluationContext, SensorDefinition, SensorEvaluationContext,
+                     SkipReason, run_failure_sensor, schedule, sensor)
+
+from pipelines.config import DistrictConfig, Source
+from sources.connectors import fetch_file_drop
+from sources.formats import FORMATS, read_delivery
+from sources.landing import LandingZone
+from sources.parsers.common import Delivery
+from sources.region import Region
+from warehouse.store import ParquetStore
+
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+SOURCES_TAG = "klimamonitor/sources"
+FILE_TAG = "klimamonitor/file"
+LANDING = AssetKey("raw_landing__deliveries")
+
+
+def year_range_tags(first: int, last: int) -> dict[str, str]:
+    """Run tags that make one run materialise the years first..last of the year-partitioned assets."""
+    return {RANGE_START: str(first), RANGE_END: str(last)}
+
+
+def affected_assets(source: Source, store: ParquetStore, graph) -> list[AssetKey]:
+    """Landing, the raw tables of the source's format and their downstream assets; everything while the warehouse
+    lacks a raw table the others would read (the first run)."""
+    all_keys = graph.get_all_asset_keys()
+    raw = {t.table for targets in FORMATS.values() for t in targets if AssetKey(t.table) in all_keys}
+    if not all(store.exists(t) for t in raw):
+        return sorted(all_keys, key=lambda k: k.to_user_string())
+    tables = sorted({t.table for t in FORMATS[source.format]})
+    selection = (AssetSelection.assets(*[AssetKey(t) for t in tables]).downstream()
+                 | AssetSelection.assets(LANDING)).required_multi_asset_neighbors()
+    return sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
+
+
+def delivery_years(cfg: DistrictConfig, source: Source, name: str, data: bytes) -> tuple[int, int]:
+    """The configured years a new file holds (first, last); every year when it cannot be read or holds none (the run
+    then fails at the source's check and says why)."""
+    region = Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
+    first, last = cfg.district.years.first, cfg.district.years.last
+    try:
+        _, result = read_delivery(source.format, source.options, source.mappings, region,
+                                  Delivery(f"{source.id}:new", source.id, name, data))
+    except Exception:  # noqa: BLE001 - any unreadable file: the run reports it
+        return first, last
+    years = sorted({int(y) for y in result.rows.get("year", []) if y == y and first <= int(y) <= last})
+    return (years[0], years[-1]) if years else (first, last)
+
+
+def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_name: str,
+                     interval_s: int = 60) -> SensorDefinition:
+    @sensor(name=f"{source.id}_new_files", job_name=job_name, minimum_interval_seconds=interval_s,
+            default_status=DefaultSensorStatus.STOPPED,
+            description=f"A new file in {source.location} ({source.options.get('pattern', '*')}) starts a run of the "
+            f"assets it affects, for the years it holds; run key = the file's sha256.")
+    def _new_files(context: SensorEvaluationContext):
+        location = source.location if "://" in source.location else str(cfg.resolve(source.location))
+        landed = {e.sha256 for e in LandingZone(data_path).register() if e.source_id == source.id}
+        keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
+        requests = []
+        for name, data in fetch_file_drop(source.id, location, source.options.get("pattern", "*")):
+            sha256 = hashlib.sha256(data).hexdigest()
+            if sha256 in landed:
+                continue
+            first, last = delivery_years(cfg, source, name, data)
+            context.log.info(f"{source.id}: new file {name} ({sha256[:12]}), years {first}–{last}")
+            requests.append(RunRequest(run_key=sha256, asset_selection=keys,
+                                       tags={SOURCES_TAG: source.id, FILE_TAG: name, **year_range_tags(first, last)}))
+        return requests or SkipReason(f"no new file in {location}")
+
+    return _new_files
+
+
+def pull_schedule(cfg: DistrictConfig, source: Source, data_path: Path, job_name: str) -> ScheduleDefinition:
+    @schedule(name=f"{source.id}_pull", job_name=job_name, cron_schedule=source.schedule,
+              execution_timezone="Europe/Berlin",
+              description=f"Pulls {source.id!r} ({source.connector}) on '{source.schedule}' and updates what it "
+              "affects (all years: a pull may bring any year).")
+    def _pull(context: ScheduleEvaluationContext):
+        keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
+        return RunRequest(asset_selection=keys, tags={
+            SOURCES_TAG: source.id, **year_range_tags(cfg.district.years.first, cfg.district.years.last),
+            "klimamonitor/scheduled_for": context.scheduled_execution_time.isoformat()})
+
+    return _pull
+
+
+def failure_notifier(district: str, data_path: Path):
+    @run_failure_sensor(name="notify_on_run_failure", default_status=DefaultSensorStatus.STOPPED,
+                        description="E-mail and webhook (pipelines/notify.py) when a run fails.")
+    def _notify(context: RunFailureSensorContext):
+        from pipelines import notify
+
+        error = context.failure_event.message or "the run failed"
+        note = notify.for_run(district, context.dagster_run.run_id, [error], [], [], str(data_path))
+        for outcome in notify.send(note):
+            context.log.info(outcome)
+
+    return _notify
+
+
+def automations(cfg: DistrictConfig, data_path: Path, job_name: str) -> tuple[list, list]:
+    """(sensors, schedules) for a configuration."""
+    sensors = [file_drop_sensor(cfg, s, data_path, job_name) for s in cfg.sources
+               if s.connector == "file_drop" and s.location and "://" not in s.location]
+    sensors.append(failure_notifier(cfg.district.name, data_path))
+    schedules = [pull_schedule(cfg, s, data_path, job_name) for s in cfg.sources
+                 if s.connector in ("sql", "http") and s.schedule]
+    return sensors, schedules
