@@ -2,6 +2,8 @@
 
 Each asset has two outputs: the raw table (typed rows with delivery_id and source_row) and its quarantine
 (`<table>_rejected`: rows not taken in or filtered out, and whole files that could not be read, with the reason).
+A delivery parsed before with the same format, options and parser code comes from the parse cache
+(sources/parse_cache.py): a run parses only what is new.
 """
 
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from dagster import AssetExecutionContext, AssetIn, AssetOut, AssetsDefinition, 
 from pipelines.resources import Settings
 from sources.errors import DeliveryError, Finding
 from sources.formats import raw_tables, read_delivery, target_for
+from sources.parse_cache import ParseCache, cache_key
 from sources.parsers.common import Delivery
 from warehouse.catalog import get_table
 from warehouse.tables import REJECTED_COLUMNS, rejected_table_name
@@ -42,6 +45,8 @@ def build_raw_asset(table: str) -> AssetsDefinition:
         cfg = settings.config()
         region = settings.region()
         frames, findings = [], []
+        cache = ParseCache(settings.data_path / "warehouse" / ".parsed")
+        parsed = reused = 0
         for source in cfg.sources:
             entries = register[register["source_id"] == source.id]
             for entry in entries.itertuples(index=False):
@@ -52,19 +57,27 @@ def build_raw_asset(table: str) -> AssetsDefinition:
                     continue  # a file no parser takes; reported by `deliveries`
                 delivery = Delivery(entry.delivery_id, source.id, entry.file_name,
                                     path=settings.data_path / entry.landed_path)
-                try:
-                    _, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
-                except DeliveryError as exc:
-                    findings.append(Finding(source.id, entry.file_name, entry.delivery_id, exc.row, exc.column,
-                                            None, exc.problem, exc.expected))
-                    continue
+                key = cache_key(source.format, source.options, source.mappings, sorted(region.keys))
+                result = cache.get(entry.delivery_id, key)
+                if result is None:
+                    try:
+                        _, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
+                    except DeliveryError as exc:
+                        findings.append(Finding(source.id, entry.file_name, entry.delivery_id, exc.row, exc.column,
+                                                None, exc.problem, exc.expected))
+                        continue
+                    cache.put(entry.delivery_id, key, result)
+                    parsed += 1
+                else:
+                    reused += 1
                 frames.append(result.rows)
                 findings += result.findings
         columns = get_table(table).column_names
         rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
         quarantine = findings_frame(findings)
         rejected_count = int((quarantine["finding_kind"] == "rejected").sum())
-        yield Output(rows[columns], output_name=table, metadata={"deliveries parsed": len(frames)})
+        yield Output(rows[columns], output_name=table,
+                     metadata={"deliveries parsed": parsed, "deliveries from the parse cache": reused})
         yield Output(quarantine, output_name=rejected, metadata={"rejected": rejected_count,
                                                                  "filtered": len(quarantine) - rejected_count})
 

@@ -7,6 +7,7 @@ emissions and their checks), which keeps the number of step processes, each impo
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -85,22 +86,38 @@ def celery_worker(district, tmp_path):
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app", "-y",
-         str(config), "-n", f"klimamonitor-test-{os.getpid()}@%h", "--", "--concurrency=2", "--pool=prefork"],
+         str(config), "-n", f"klimamonitor-test-{os.getpid()}", "--", "--concurrency=2", "--pool=prefork"],
         cwd=ROOT, env={**os.environ, BROKER_ENV: BROKER,
                        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
-        stdout=log.open("w"), stderr=subprocess.STDOUT)
+        stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)  # its own process group: `dagster-celery` starts `celery` as a child
     deadline = time.monotonic() + 60
     while "ready" not in log.read_text(errors="replace"):
         if worker.poll() is not None or time.monotonic() > deadline:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
             pytest.fail(f"the Celery worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.5)
-    yield worker
-    worker.terminate()
     try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+        yield worker
+    finally:  # stop the whole group, so no worker outlives the test and takes another run's tasks
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _group_alive(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _group_alive(worker.pid):
+            os.killpg(worker.pid, signal.SIGKILL)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_backfill_on_the_celery_executor(district, celery_worker, monkeypatch):
