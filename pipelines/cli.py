@@ -91,11 +91,13 @@ def main() -> None:
 )
 @click.option("--no-history", is_flag=True, help="Do not record the run in DATA_DIR/.dagster (faster; the run will not "
               "appear in the Dagster UI).")
+@click.option("--wait", "wait_s", default=0.0, metavar="SECONDS", show_default=True,
+              help="When another run uses the data directory, wait up to this long for it instead of refusing.")
 @click.option("--years", "years", default=None, metavar="YEAR[-YEAR]",
               help="Only these years of the year-partitioned assets (inputs, final energy, emissions), e.g. 2024 or "
               "2020-2024; the other years stay as they are. Default: every configured year.")
 def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_history: bool,
-        years: str | None) -> None:
+        years: str | None, wait_s: float) -> None:
     """Materialise the assets in this process, printing a line per asset and a summary.
 
     Reads the deliveries the configuration names, builds the warehouse tables, checks them and publishes a new
@@ -104,11 +106,11 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     """
     _quiet_dagster()
     cfg, data_path = _load(config_path, data_dir)
-    from dagster import AssetSelection, DagsterInstance
+    from dagster import AssetSelection
 
-    from pipelines.definitions import MAIN_JOB, build_defs, year_range_tags
+    from pipelines.definitions import MAIN_JOB, build_defs
     from pipelines.instance import ensure_dagster_home
-    from pipelines.progress import RunSummary, progress_logger
+    from pipelines.progress import progress_logger
 
     data_path.mkdir(parents=True, exist_ok=True)
     ensure_dagster_home(data_path)
@@ -145,6 +147,23 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     click.echo(f"  assets: {len(keys)} of {len(all_keys)}; years {first}–{last}")
     defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(_step_count(probe, keys))})
     job = defs.resolve_job_def(MAIN_JOB)
+    from pipelines.lock import RunLock, RunLocked
+
+    try:
+        with RunLock(data_path, wait_s):
+            _execute(cfg, data_path, job, keys, no_history, first, last)
+    except RunLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last: int) -> None:
+    """Run the job (the caller holds the data directory's run lock), print the summary, notify, exit 1 on failure."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import year_range_tags
+    from pipelines.progress import RunSummary
+
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:

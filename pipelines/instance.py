@@ -10,6 +10,12 @@ DAGSTER_YAML = """\
 # For production storage on PostgreSQL see deploy/ (docs/operations.md).
 telemetry:
   enabled: false
+# Runs launched from the UI, sensors and schedules wait in a queue and run one at a time (one data directory).
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 1
 """
 
 
