@@ -16,6 +16,16 @@ from pipelines.config import DEFAULT_CONFIG
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Figures the reliability tests report (cases tried, faults injected, secrets leaked, data lost), printed at the end.
+FIGURES: dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("reliability figures")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
