@@ -103,6 +103,7 @@ def _write_duckdb_views(release_dir: Path, tables: list[str]) -> None:
             con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{name}.parquet')")
             description = get_table(name).description.replace("'", "''")
             con.execute(f"COMMENT ON VIEW \"{name}\" IS '{description}'")
+        con.execute("CHECKPOINT")  # everything in the database file: no write-ahead log left in the release
     finally:
         con.close()
 

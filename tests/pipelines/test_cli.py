@@ -1,6 +1,7 @@
 """The command line: help texts, exit codes, the progress and summary of `run`, and `sql` on the release."""
 
 import re
+import shutil
 
 import pyarrow.parquet as pq
 import pytest
@@ -34,24 +35,25 @@ def test_every_subcommand_has_help(runner, command):
         assert "--config" in result.output and "--data-dir" in result.output
 
 
-def test_run_on_demo_publishes_a_release_and_summarises(runner, data_dir, demo_config):
-    result = runner.invoke(main, ["run", "--config", str(demo_config), "--data-dir", str(data_dir)])
-    assert result.exit_code == 0, result.output
-    out = result.output
+def test_run_on_demo_publishes_a_release_and_summarises(demo_run):
+    out, data_dir = demo_run["first"], demo_run["data"]  # `klimamonitor run` on the demo (session fixture)
     assert re.search(r"\[ *1/\d+\] \S+ +ok ", out)  # progress per asset
     assert "tables written:" in out and "municipalities" in out
     assert "checks:" in out
     assert "release: " in out and "published/latest now points to it" in out
-    rel = latest_release(data_dir)
+    rel = demo_run["release_1"]
     manifest = verify_release(rel)
     assert manifest["data_origin"] == "synthetic_demo"
     assert rel.name in out
     # every table written, internal or published, is in the catalog and matches it exactly
-    for path in [*(data_dir / "warehouse").glob("*.parquet"), *rel.glob("*.parquet")]:
+    parquet = [*(data_dir / "warehouse").glob("*.parquet"), *(data_dir / "warehouse").glob("*/year=*.parquet"),
+               *rel.glob("*.parquet")]
+    for path in parquet:
+        name = path.parent.name if path.name.startswith("year=") else path.stem
         schema = pq.read_schema(path)
-        expected = arrow_schema(get_table(path.stem))
+        expected = arrow_schema(get_table(name))
         assert schema.equals(expected, check_metadata=False), path
-        assert schema.metadata[b"klimamonitor.table"].decode() == path.stem
+        assert schema.metadata[b"klimamonitor.table"].decode() == name
 
 
 def test_select_runs_a_subset(runner, data_dir, demo_config):
@@ -63,12 +65,12 @@ def test_select_runs_a_subset(runner, data_dir, demo_config):
     assert "published/latest is unchanged" in result.output
 
 
-def test_failed_run_exits_1_and_keeps_latest(runner, data_dir, demo_config):
-    ok = runner.invoke(main, ["run", "--data-dir", str(data_dir)])
-    assert ok.exit_code == 0, ok.output
+def test_failed_run_exits_1_and_keeps_latest(runner, demo_run, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_run["data"], data_dir, symlinks=True)
     before = latest_release(data_dir)
     (data_dir / "warehouse" / "municipalities.parquet").unlink()
-    failed = runner.invoke(main, ["run", "--data-dir", str(data_dir), "--select", "release"])
+    failed = runner.invoke(main, ["run", "--no-history", "--data-dir", str(data_dir), "--select", "release"])
     assert failed.exit_code == 1
     assert "FAILED" in failed.output
     assert "tables ['municipalities'] have not been written" in failed.output
@@ -88,8 +90,8 @@ def test_bad_selection_and_bad_config_exit_2(runner, data_dir, tmp_path):
         assert fragment in bad_cfg.output
 
 
-def test_sql_queries_latest_release(runner, data_dir):
-    assert runner.invoke(main, ["run", "--data-dir", str(data_dir)]).exit_code == 0
+def test_sql_queries_latest_release(runner, demo_run):
+    data_dir = demo_run["data"]
     result = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "--csv",
                                   "SELECT ags, name FROM municipalities WHERE kind = 'district'"])
     assert result.exit_code == 0, result.output
@@ -109,12 +111,11 @@ def test_docs_check(runner):
     assert result.exit_code == 0, result.output
 
 
-def test_run_summary_reports_validation_share_and_report(runner, data_dir):
-    result = runner.invoke(main, ["run", "--data-dir", str(data_dir)])
-    assert result.exit_code == 0, result.output
-    match = re.search(r"time: ([\d.]+) s, of which validation ([\d.]+) s \((\d+) %\)", result.output)
+def test_run_summary_reports_validation_share_and_report(demo_run):
+    output = demo_run["first"]
+    match = re.search(r"time: ([\d.]+) s, of which validation ([\d.]+) s \((\d+) %\)", output)
     assert match and float(match.group(2)) > 0
-    report = re.search(r"validation report: (\S+)", result.output).group(1)
+    report = re.search(r"validation report: (\S+)", output).group(1)
     text = open(report, encoding="utf-8").read()
     assert "Prüfbericht" in text and "population_district_sum" in text and "matches_catalog" in text
 
