@@ -135,3 +135,13 @@ def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, mon
     FIGURES["places searched for secrets"] = len(places)
     FIGURES["secrets leaked"] = len(leaks)
     assert not leaks, leaks
+
+
+def test_no_published_table_has_per_building_figures():
+    """Buildings' and meters' figures stay internal: no published table has a building or meter column."""
+    from warehouse.catalog import all_tables
+
+    published = {name: t for name, t in all_tables().items() if t.published}
+    assert published
+    for name, table in published.items():
+        assert not {"building_id", "meter_id", "building_name"} & set(table.column_names), name

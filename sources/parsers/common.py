@@ -66,8 +66,8 @@ def json_records(delivery: Delivery) -> list[Line]:
     them (null → empty, i.e. missing); nested values are refused."""
     try:
         payload = json.loads(delivery.content().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LayoutError(delivery.source_id, delivery.file_name, f"not valid JSON: {exc}",
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, a number too long, nesting too deep
+        raise LayoutError(delivery.source_id, delivery.file_name, f"not valid JSON: {str(exc)[:200]}",
                           expected="a JSON list of records") from None
     records = payload.get("items") if isinstance(payload, dict) else payload
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):

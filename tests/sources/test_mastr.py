@@ -83,6 +83,18 @@ def test_bulk_export_zip_with_numbered_files():
     assert list(result.rows["source_row"]) == [1, 2]
 
 
+def test_zip_bomb_is_refused_before_reading():
+    """A member that inflates far beyond the limit (here 64 MB of zeros in a zip of a few dozen KB) is refused from
+    the sizes in the archive's directory, without decompressing it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("EinheitenSolar_1.xml", b"\0" * (64 * 2**20))
+    assert len(buffer.getvalue()) < 200_000
+    delivery = Delivery("m:5", "mastr", "Gesamtdatenexport_20251201.zip", buffer.getvalue())
+    with pytest.raises(LayoutError, match="bytes"):
+        parse_mastr_xml(delivery, {"max_uncompressed_bytes": 10 * 2**20}, {}, REGION)
+
+
 @pytest.mark.parametrize(
     "data, fragment",
     [
