@@ -63,15 +63,18 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
     gas = yearly["carrier"] == "natural_gas"
     mwh = yearly["kwh"] / 1000 * gas.map({True: cfg.balance.gas_hi_per_hs, False: 1.0})
     frame = yearly.assign(final_energy_mwh=mwh).merge(buildings[["building_id", "ags"]], on="building_id", how="left")
-    unknown = frame[frame["ags"].isna()]["building_id"].unique()
-    if len(unknown):
-        raise ValueError(f"meter data of buildings not in the buildings table: {sorted(unknown)[:10]}")
+    unknown = sorted(frame.loc[frame["ags"].isna(), "building_id"].unique())
+    if unknown:  # cannot be placed in a municipality: left out of the balance, said loudly
+        context.log.warning(f"meter data of {len(unknown)} building(s) not in the facility database's buildings "
+                            f"table are left out of the balance: {unknown[:10]}")
+        frame = frame[frame["ags"].notna()]
     lines = [f"- {f.meter_id} {f.reading_date}: {f.problem}" for f in findings[:50]]
     lines += [f"- interval {g.meter_id} {g.day}: {g.quarter_hours}/{g.expected_quarter_hours} quarter hours"
               for g in gaps.head(50).itertuples(index=False)]
     return Output(frame[["building_id", "ags", "year", "carrier", "final_energy_mwh", "consumption_method",
                          "days_covered", "complete", "delivery_id"]],
                   metadata={"meter findings": len(findings), "interval days with gaps": len(gaps),
+                            "buildings not in the buildings table (left out)": MetadataValue.json(unknown),
                             "years from interval data": int((frame["consumption_method"] == "interval_meter").sum()),
                             "largest interval/readings deviation %": float(deviation.abs().max())
                             if len(deviation) else 0.0,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 INSIDE = "inside"
 OUTSIDE = "outside"
 INVALID = "invalid"
+UNKNOWN = "unknown"  # a valid key inside the region's own key range that is not one of its municipalities
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,22 @@ class Region:
     def keys(self) -> frozenset[str]:
         return self.municipality_keys | {self.district_ags}
 
+    @property
+    def prefix(self) -> str:
+        """The digits every key of the region starts with: the district (5), Regierungsbezirk (3), state (2) or, for
+        the whole country, none."""
+        ags = self.district_ags
+        for length in (5, 3, 2):
+            if ags[length:] == "0" * (8 - length):
+                return ags[:length]
+        return "" if ags == "0" * 8 else ags
+
     def classify(self, raw: str) -> tuple[str | None, str]:
-        """(normalised key, INSIDE | OUTSIDE | INVALID) for a delivered municipality key.
+        """(normalised key, INSIDE | OUTSIDE | UNKNOWN | INVALID) for a delivered municipality key.
 
         Accepted spellings: 8 digits; 7 digits (a leading zero lost by a spreadsheet) are padded; a 5-digit district
-        key means the district. Anything else is invalid.
+        key means the district. Anything else is invalid. A key in the region's own range that is not one of its
+        configured municipalities is unknown (a typo, or a key that changed with a boundary reform).
         """
         key = (raw or "").strip().replace(" ", "")
         if re.fullmatch(r"\d{7}", key):
@@ -32,7 +44,9 @@ class Region:
             key = key + "000"
         if not re.fullmatch(r"\d{8}", key) or key[:2] not in _STATES:
             return None, INVALID
-        return key, (INSIDE if key in self.keys else OUTSIDE)
+        if key in self.keys:
+            return key, INSIDE
+        return key, (UNKNOWN if key.startswith(self.prefix) else OUTSIDE)
 
 
 # Two-digit state prefixes of German municipality keys (01 Schleswig-Holstein ... 16 Thüringen).

@@ -64,6 +64,12 @@ def split_lines(text: str, separator: str, source_id: str, file_name: str) -> li
             lines.append(Line(previous_end + 1, [c.strip() for c in cells]))
             previous_end = reader.line_num
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise LayoutError(
+                source_id, file_name, f"a cell is longer than {csv.field_size_limit():,} characters (a huge single "
+                "line: a broken export or not a table)", row=previous_end + 1,
+                expected="one record per line with cells of normal length",
+            ) from None
         raise LayoutError(
             source_id, file_name, f"the file cannot be split into cells ({exc}); it may be truncated",
             row=previous_end + 1, expected="complete rows with balanced quotes",

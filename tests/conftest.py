@@ -17,7 +17,17 @@ from pipelines.config import DEFAULT_CONFIG
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Figures the reliability tests report (cases tried, faults injected, secrets leaked, data lost), printed at the end.
+# Tests record them with `record_property("figure:<name>", value)`; the values travel with the test reports (also
+# from xdist workers) and are summed here.
 FIGURES: dict[str, int] = {}
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "teardown":
+        return
+    for name, value in report.user_properties:
+        if name.startswith("figure:"):
+            FIGURES[name[len("figure:"):]] = FIGURES.get(name[len("figure:"):], 0) + int(value)
 
 
 def pytest_terminal_summary(terminalreporter):

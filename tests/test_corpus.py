@@ -41,7 +41,8 @@ def test_corpus_covers_the_required_defects():
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_parser_reports_the_defect(name):
+def test_parser_reports_the_defect(name, record_property):
+    record_property("figure:bad-input cases tried (parser)", 1)
     expected, preset, path = _case(name)
     delivery = Delivery("corpus:0000000000000000", "corpus_src", path.name, path.read_bytes())
     if expected["error"] == "rejected_rows":
@@ -87,7 +88,8 @@ def _config(folder: Path, drop: Path, preset: dict) -> Path:
 
 @pytest.mark.integration
 @pytest.mark.parametrize("name", CASES)
-def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory):
+def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory, record_property):
+    record_property("figure:bad-input cases tried (pipeline)", 1)
     expected, preset, path = _case(name)
     baseline = _baseline(expected["source"], preset, tmp_path_factory.getbasetemp())
     shutil.copytree(baseline, tmp_path / "case", symlinks=True)

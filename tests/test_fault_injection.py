@@ -25,7 +25,6 @@ from sources.connectors import ConnectorError, fetch_sql
 from warehouse.files import TMP_PREFIX
 from warehouse.release import latest_release, verify_release
 
-from .conftest import FIGURES
 from .configs import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +90,7 @@ def _problems(data: Path) -> list[str]:
     return problems
 
 
-def test_sigkill_at_many_points_loses_nothing(tmp_path):
+def test_sigkill_at_many_points_loses_nothing(tmp_path, record_property):
     cfg = _district(tmp_path)
     reference = tmp_path / "undisturbed"
     run = _run(cfg, reference)
@@ -110,15 +109,15 @@ def test_sigkill_at_many_points_loses_nothing(tmp_path):
         inconsistent += [f"after a kill at {delay} s: {p}" for p in _problems(data)]
     final = _run(cfg, data)
     output = final.communicate(timeout=300)[0]
-    FIGURES["kill faults injected"] = faults
-    FIGURES["data lost after kills"] = len(inconsistent)
+    record_property("figure:kill faults injected", faults)
+    record_property("figure:data lost after kills", len(inconsistent))
     assert not inconsistent, inconsistent
     assert final.returncode == 0, output
     assert faults >= len(KILL_AFTER_S) // 2
     assert _published(data) == expected  # the same published result as a run that was never disturbed
 
 
-def test_file_size_limit_while_writing(tmp_path):
+def test_file_size_limit_while_writing(tmp_path, record_property):
     cfg = _district(tmp_path)
     data = tmp_path / "data"
     first = _run(cfg, data)
@@ -132,7 +131,7 @@ def test_file_size_limit_while_writing(tmp_path):
 
     run = _run(cfg, data, preexec=limited)
     output = run.communicate(timeout=300)[0]
-    FIGURES["file-size faults injected"] = 1
+    record_property("figure:file-size faults injected", 1)
     assert run.returncode == 1, output
     assert "File too large" in output or "EFBIG" in output or "Errno 27" in output, output
     assert latest_release(data) == release_before and _published(data) == before
@@ -183,7 +182,7 @@ class _DroppingProxy:
         self.server.close()
 
 
-def test_database_connection_dropped_mid_read(postgres_url):
+def test_database_connection_dropped_mid_read(postgres_url, record_property):
     engine = sa.create_engine(postgres_url)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS km_fault_readings")
@@ -199,6 +198,6 @@ def test_database_connection_dropped_mid_read(postgres_url):
             fetch_sql("facility_db", url, spec)
     finally:
         proxy.close()
-    FIGURES["connection drops injected"] = 1
+    record_property("figure:connection drops injected", 1)
     assert "source 'facility_db'" in str(err.value) and "failed" in str(err.value)
     assert f"127.0.0.1:{proxy.port}" in str(err.value)  # where it failed; nothing is returned, nothing lands

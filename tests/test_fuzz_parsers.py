@@ -16,7 +16,6 @@ from sources.formats import FORMATS, read_delivery
 from sources.parsers.common import Delivery
 from sources.region import Region
 
-from .conftest import FIGURES
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "_baseline"
 DEMO = Path(__file__).resolve().parent.parent / "sources" / "demo" / "fixtures" / "kreis_soest"
@@ -89,7 +88,6 @@ def mutated(draw, seed: bytes) -> bytes:
 
 
 def _check(fmt: str, name: str, options: dict, data: bytes) -> None:
-    FIGURES["fuzz cases tried"] = FIGURES.get("fuzz cases tried", 0) + 1
     delivery = Delivery("fuzz:0123456789abcdef", "fuzz_src", name, data)
     try:
         _, result = read_delivery(fmt, options, {}, REGION, delivery)
@@ -104,14 +102,17 @@ def _check(fmt: str, name: str, options: dict, data: bytes) -> None:
 
 
 @pytest.mark.parametrize("fmt", sorted(SEEDS))
-def test_parsers_survive_mutated_deliveries(fmt):
+def test_parsers_survive_mutated_deliveries(fmt, record_property):
     name, options, seed = SEEDS[fmt]
     _check(fmt, name, options, seed)  # the seed itself parses
+    tried = [1]
 
     @settings(max_examples=EXAMPLES, deadline=5000, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=st.one_of(mutated(seed), st.binary(max_size=256)))
     def fuzz(data):
+        tried[0] += 1
         _check(fmt, name, options, data)
 
     fuzz()
+    record_property("figure:fuzz cases tried", tried[0])

@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from sources.demo.generate import DEFAULT_OUT
 
-from .conftest import FIGURES
 from .configs import write_config
 
 SECRETS = {
@@ -100,7 +99,7 @@ def _leaks(texts: dict[str, str | bytes]) -> list[tuple[str, str]]:
     return found
 
 
-def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, monkeypatch):
+def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, monkeypatch, record_property):
     url = _facility_database(postgres_url)
     monkeypatch.setenv("KLIMAMONITOR_TEST_FACILITY_URL", url)
     monkeypatch.setenv("GENESIS_USER", "KREIS")
@@ -131,9 +130,9 @@ def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, mon
     assert any(".dagster" in p.parts for p in files)  # Dagster's event storage (all metadata) is searched too
     assert _leaks({"control": url}) == [("control", SECRETS["KLIMAMONITOR_TEST_FACILITY_URL"])]  # the search works
     leaks = _leaks(places)
-    FIGURES["secrets planted"] = len(SECRETS)
-    FIGURES["places searched for secrets"] = len(places)
-    FIGURES["secrets leaked"] = len(leaks)
+    record_property("figure:secrets planted", len(SECRETS))
+    record_property("figure:places searched for secrets", len(places))
+    record_property("figure:secrets leaked", len(leaks))
     assert not leaks, leaks
 
 

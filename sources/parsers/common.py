@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from sources.errors import EmptyDeliveryError, Finding, LayoutError
-from sources.region import INSIDE, INVALID, Region
+from sources.region import INSIDE, INVALID, UNKNOWN, Region
 from sources.text import Line, decode, find_header, number_format_hint, parse_number, split_lines
 
 DEFAULT_CONFIDENTIAL_MARKS = ("•", "*", "x", "X", ".", "vertraulich", "geheim")
@@ -202,14 +202,23 @@ class RowReader:
         return Cell(number, "reported")
 
 
+def unknown_key_problem(key: str, region: Region) -> str:
+    return (f"key {key} lies in the region ({region.district_ags}) but is not one of its municipalities (a typo, or "
+            "a key changed by a boundary reform)")
+
+
 def classify_key(reader: RowReader, region: Region, line: Line, column: str, raw: str) -> tuple[str | None, Finding | None]:
-    """(key, None) inside the region; (None, filtered finding) for a valid key outside; (None, rejected) if invalid."""
+    """(key, None) inside the region; (None, filtered finding) for a valid key outside; (None, rejected) if invalid or
+    unknown."""
     key, where = region.classify(raw)
     if where == INSIDE:
         return key, None
     if where == INVALID:
         return None, reader.finding(line.number, column, raw, f"{raw!r} is not a valid municipality key",
                                     "an 8-digit Amtlicher Gemeindeschlüssel such as 05974004")
+    if where == UNKNOWN:
+        return None, reader.finding(line.number, column, raw, unknown_key_problem(key, region),
+                                    "one of the configured municipalities (municipalities.csv)")
     return None, reader.finding(line.number, column, raw, f"key {key} is outside the configured region; "
                                 "the row was filtered out", kind="filtered")
 

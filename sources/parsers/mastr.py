@@ -26,8 +26,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.parsers.common import Delivery, ParseResult, RowReader, finding_for, reject_duplicates
-from sources.region import INSIDE, INVALID, Region
+from sources.parsers.common import Delivery, ParseResult, RowReader, finding_for, reject_duplicates, unknown_key_problem
+from sources.region import INSIDE, INVALID, UNKNOWN, Region
 from sources.text import parse_number
 
 TECHNOLOGY_NAMES = {
@@ -84,6 +84,10 @@ class _Collector:
                 self.findings.append(finding_for(self.delivery, row_number, columns["ags"], record.get("ags"),
                                                  f"{record.get('ags')!r} is not a valid municipality key",
                                                  "an 8-digit Gemeindeschlüssel"))
+            elif where == UNKNOWN:
+                self.findings.append(finding_for(self.delivery, row_number, columns["ags"], record.get("ags"),
+                                                 unknown_key_problem(key, self.region),
+                                                 "one of the configured municipalities"))
             else:
                 self.outside += 1  # also units located only to a postcode outside the region
             return
