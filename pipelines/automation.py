@@ -19,7 +19,7 @@ from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSe
                      SkipReason, run_failure_sensor, schedule, sensor)
 
 from pipelines.config import DistrictConfig, Source
-from sources.connectors import fetch_file_drop
+from sources.connectors import MAX_DELIVERY_BYTES, fetch_file_drop
 from sources.formats import FORMATS, read_delivery
 from sources.landing import LandingZone
 from sources.parsers.common import Delivery
@@ -75,7 +75,8 @@ def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_n
         landed = {e.sha256 for e in LandingZone(data_path).register() if e.source_id == source.id}
         keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
         requests = []
-        for name, data in fetch_file_drop(source.id, location, source.options.get("pattern", "*")):
+        for name, data in fetch_file_drop(source.id, location, source.options.get("pattern", "*"),
+                                          int(source.options.get("max_bytes", MAX_DELIVERY_BYTES))):
             sha256 = hashlib.sha256(data).hexdigest()
             if sha256 in landed:
                 continue

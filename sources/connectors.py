@@ -27,8 +27,13 @@ class ConnectorError(RuntimeError):
     """A source could not be read; the message says which source and why (never a credential)."""
 
 
-def fetch_file_drop(source_id: str, location: str, pattern: str = "*") -> list[tuple[str, bytes]]:
-    """Files in the drop location matching `pattern`, in name order (name re-deliveries so they sort later)."""
+MAX_DELIVERY_BYTES = 2 * 2**30  # a file-drop delivery above this is refused unread (options.max_bytes changes it)
+
+
+def fetch_file_drop(source_id: str, location: str, pattern: str = "*",
+                    max_bytes: int = MAX_DELIVERY_BYTES) -> list[tuple[str, bytes]]:
+    """Files in the drop location matching `pattern`, in name order (name re-deliveries so they sort later). A file
+    larger than `max_bytes` is refused before it is read (a runaway export, or something that is not a delivery)."""
     try:
         fs, root = fsspec.core.url_to_fs(location)
     except (ValueError, ImportError) as exc:
@@ -36,6 +41,11 @@ def fetch_file_drop(source_id: str, location: str, pattern: str = "*") -> list[t
     if not fs.exists(root):
         raise ConnectorError(f"source {source_id!r}: drop location {location!r} does not exist")
     paths = sorted(p for p in fs.glob(f"{root.rstrip('/')}/{pattern}") if fs.isfile(p))
+    for p in paths:
+        size = fs.size(p)
+        if size is not None and size > max_bytes:
+            raise ConnectorError(f"source {source_id!r}: file {p.rsplit('/', 1)[-1]!r} has {size:,} bytes, more "
+                                 f"than the {max_bytes:,} allowed (options.max_bytes); it was not read")
     return [(p.rsplit("/", 1)[-1], fs.cat_file(p)) for p in paths]
 
 

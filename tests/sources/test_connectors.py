@@ -22,6 +22,15 @@ def test_file_drop_reads_without_touching(tmp_path):
     assert sorted((p.name, p.stat().st_mtime_ns) for p in drop.iterdir()) == before
 
 
+def test_file_drop_refuses_an_oversized_file_unread(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "small.csv").write_bytes(b"x" * 100)
+    (drop / "Export_komplett.csv").write_bytes(b"x" * 5000)
+    with pytest.raises(ConnectorError, match=r"'Export_komplett.csv' has 5,000 bytes, more than the 1,000 allowed"):
+        fetch_file_drop("s", str(drop), "*.csv", max_bytes=1000)
+
+
 def test_file_drop_through_an_fsspec_url():
     fs = fsspec.filesystem("memory")
     fs.pipe("/klimamonitor-test/drop/x.csv", b"data")
