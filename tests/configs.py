@@ -11,10 +11,11 @@ KREIS_SOEST = DEFAULT_CONFIG.parent / "kreis_soest"
 
 
 def write_config(path: Path, sources: list[dict], *, years=(2020, 2021), validation: dict | None = None,
-                 balance: dict | None = None) -> Path:
+                 balance: dict | None = None, district: dict | None = None) -> Path:
+    """`district` replaces the region (id, name, ags, municipalities); the default is Kreis Soest."""
     config = {
         "district": {"id": "test", "name": "Kreis Soest (test)", "ags": "05974000",
-                     "municipalities": str(KREIS_SOEST / "municipalities.csv"),
+                     "municipalities": str(KREIS_SOEST / "municipalities.csv"), **(district or {}),
                      "years": {"first": years[0], "last": years[1]}},
         "data_origin": "partner_deliveries",
         "sources": [*sources, {"id": "emission_factors", "partner": "klimamonitor", "connector": "file_drop",
