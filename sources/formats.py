@@ -75,7 +75,7 @@ def raw_tables() -> list[str]:
 def target_for(fmt: str, source_id: str, file_name: str) -> RawTarget:
     if fmt not in FORMATS:
         raise DeliveryError(source_id, file_name, f"unknown format {fmt!r}", expected=f"one of {sorted(FORMATS)}")
-    stem = PurePath(file_name).stem
+    stem = PurePath(file_name.removesuffix(".gz")).stem  # a compressed snapshot: <name>.csv.gz
     for target in FORMATS[fmt]:
         if target.file_stem in (None, stem):
             return target

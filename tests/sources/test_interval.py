@@ -204,7 +204,8 @@ def test_a_complete_year_of_interval_data_wins_over_readings():
 
 
 def test_interval_readings_from_the_facility_database(tmp_path):
-    """The facility database's load-profile table, pulled as a snapshot like any table, lands as the same raw days."""
+    """The facility database's load-profile table, pulled as a gzip snapshot like any table (streamed in chunks), lands
+    as the same raw days."""
     import sqlite3
 
     from sources.connectors import fetch_sql
@@ -219,11 +220,11 @@ def test_interval_readings_from_the_facility_database(tmp_path):
     con.executemany("INSERT INTO lastgang VALUES ('W1', 'KS-002', 'natural_gas', ?, ?, 'counter', 0)", counter)
     con.commit()
     con.close()
-    spec = {"interval_readings": {"table": "lastgang", "order_by": ["zaehler", "zeit"], "columns": {
+    spec = {"interval_readings": {"table": "lastgang", "order_by": ["zaehler", "zeit"], "gzip": True, "columns": {
         "meter_id": "zaehler", "building_id": "gebaeude", "carrier": "traeger", "timestamp": "zeit", "value": "wert",
         "kind": "art", "meter_exchange": "wechsel"}}}
     [(name, data)] = fetch_sql("facility_db", f"sqlite:///{db}", spec)
     _, result = read_delivery("facility_db", {}, {}, None, Delivery("facility_db:1", "facility_db", name, data))
     day = result.rows.iloc[0]
-    assert name == "interval_readings.csv" and not result.findings
+    assert name == "interval_readings.csv.gz" and not result.findings  # streamed from the database, compressed
     assert day["day"] == dt.date(2024, 6, 1) and day["consumption_kwh"] == 192.0 and day["quarter_hours"] == 96
