@@ -86,9 +86,7 @@ def _config(folder: Path, drop: Path, preset: dict) -> Path:
          "format": preset["format"], "options": preset["options"], "mappings": preset.get("mappings", {})}])
 
 
-@pytest.mark.integration
-@pytest.mark.parametrize("name", CASES)
-def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory, record_property):
+def _pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory, record_property):
     record_property("figure:bad-input cases tried (pipeline)", 1)
     expected, preset, path = _case(name)
     baseline = _baseline(expected["source"], preset, tmp_path_factory.getbasetemp())
@@ -111,3 +109,22 @@ def test_pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_fact
     landing_after = _snapshot(data / "landing" / "corpus_src")
     assert {k: v for k, v in landing_after.items() if k in landing_before} == landing_before
     assert path.read_bytes() in landing_after.values()  # the bad delivery is archived unchanged too
+
+
+# The pipeline runs are the slow part of the suite: two classes, so that xdist (--dist loadscope) gives each worker
+# one half; the cases are ordered by preset, so that the halves share at most one baseline.
+BY_PRESET = sorted(CASES, key=lambda n: (_case(n)[0]["source"], n))
+HALF = len(BY_PRESET) // 2
+@pytest.mark.integration
+class TestPipelineFirstHalf:
+    @pytest.mark.parametrize("name", BY_PRESET[:HALF])
+    def test_pipeline_rejects_and_keeps_what_was_there(self, name, tmp_path, tmp_path_factory, record_property):
+        _pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory, record_property)
+
+
+@pytest.mark.integration
+class TestPipelineSecondHalf:
+    @pytest.mark.parametrize("name", BY_PRESET[HALF:])
+    def test_pipeline_rejects_and_keeps_what_was_there(self, name, tmp_path, tmp_path_factory, record_property):
+        _pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory, record_property)
+
