@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from pipelines.resources import Settings
 import os
 
+from assets.compute.disclosure import cell_consumers, confidential_cells, suppress
 from warehouse.release import prune_releases, publish_release
 from warehouse.sql_publish import publish_to_sql
 
@@ -45,9 +46,21 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
         missing = [t for t in tables if not store.exists(t)]
         if missing:
             raise RuntimeError(f"cannot publish: tables {missing} have not been written (run them first)")
+        sources: dict = {t: store.single_file(t) for t in tables}
+        suppressed = 0
+        if cfg.publishing.min_consumers and store.exists("raw_grid__energy"):
+            cells = confidential_cells(store.read("final_energy"), cell_consumers(
+                store.read("core_energy__inputs"), store.read("raw_grid__energy")), cfg.district.ags,
+                cfg.publishing.min_consumers)
+            if len(cells):
+                names = [t for t in ("final_energy", "emissions", "balance_summary", "indicators") if t in tables]
+                sources.update(suppress({t: store.read(t) for t in names}, cells, cfg.publishing.min_consumers))
+                suppressed = len(cells)
+                context.log.info(f"{suppressed} municipal cell(s) published as confidential "
+                                 f"(fewer than {cfg.publishing.min_consumers} consumers, or secondary)")
         rel = publish_release(
             settings.data_path,
-            {t: store.single_file(t) for t in tables},
+            sources,
             data_origin=cfg.data_origin,
             district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags},
             inputs=_inputs_for_manifest(settings),
@@ -65,6 +78,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
                 "tables": MetadataValue.json({t: i["rows"] for t, i in rel.manifest["tables"].items()}),
                 "data_origin": cfg.data_origin,
                 "releases pruned": len(pruned),
+                "cells suppressed as confidential": suppressed,
                 "published to SQL": MetadataValue.json(sql_tables),
             }
         )

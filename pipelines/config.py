@@ -172,6 +172,8 @@ class PublishingSettings(_Strict):
     keep_releases: int = Field(20, ge=1, description="older releases beyond this number are deleted (never latest)")
     sql_url_env: str | None = None  # environment variable with the SQLAlchemy URL to publish every release into
     sql_schema: str | None = None
+    min_consumers: int | None = Field(None, ge=1, description="municipal cells resting on fewer consumers (metering "
+                                      "points) than this are published as confidential; none: off")
 
 
 class DistrictConfig(_Strict):

@@ -11,7 +11,7 @@ KREIS_SOEST = DEFAULT_CONFIG.parent / "kreis_soest"
 
 
 def write_config(path: Path, sources: list[dict], *, years=(2020, 2021), validation: dict | None = None,
-                 balance: dict | None = None, district: dict | None = None) -> Path:
+                 balance: dict | None = None, district: dict | None = None, publishing: dict | None = None) -> Path:
     """`district` replaces the region (id, name, ags, municipalities); the default is Kreis Soest."""
     config = {
         "district": {"id": "test", "name": "Kreis Soest (test)", "ags": "05974000",
@@ -22,6 +22,7 @@ def write_config(path: Path, sources: list[dict], *, years=(2020, 2021), validat
                                "location": str(KREIS_SOEST / "factors"), "format": "emission_factors"}],
         "validation": validation or {},
         "balance": {"factor_set": "lca_compiled_2026", "interpolate": ["electricity"], **(balance or {})},
+        "publishing": publishing or {},
     }  # fmt: skip
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
