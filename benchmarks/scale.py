@@ -1,0 +1,249 @@
+"""Benchmark: the whole pipeline at the size of a district, a state or the country, on deterministic synthetic
+deliveries in the partners' real formats, against a plain pandas baseline of the same core work in the same run.
+
+    python benchmarks/scale.py --size tiny            # a smoke test (CI): 6 municipalities, 3 years
+    python benchmarks/scale.py --size soest           # 14 municipalities × 2007–2024
+    python benchmarks/scale.py --size nrw             # 396 municipalities
+    python benchmarks/scale.py --size germany         # 10,800 municipalities (by hand; minutes, GBs)
+
+Generated per size: the region (municipalities.csv), grid operators' electricity and gas sheets per year (cp1252,
+`;`, German numbers, header block), a GENESIS population flat file, a Marktstammdatenregister web export
+(`--mastr-units`, default 20 per municipality) and the factor set; then `klimamonitor run` in a fresh process.
+
+Printed per stage (landing, raw, core, balance, indicators, publish; checks as "validation"): wall time, rows
+written, rows per second; the run's peak RSS; validation's share; and the baseline — pandas reading the same grid
+sheets and summing final energy per municipality, year, sector and carrier — with the ratio to the pipeline's raw +
+core + balance stages. Then the same as JSON on one line prefixed `JSON `. Free disk is checked first; the generated
+data are deleted afterwards unless `--keep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {  # municipalities, first year, last year
+    "tiny": (6, 2019, 2021),
+    "soest": (14, 2007, 2024),
+    "nrw": (396, 2007, 2024),
+    "germany": (10_800, 2007, 2024),
+}
+# customer group, sector, MWh per inhabitant, inhabitants per metering point
+GROUPS = {"electricity": [("SLP Haushalt", "households", 0.8, 2), ("SLP Gewerbe", "commerce", 0.9, 15),
+                          ("RLM Industrie", "industry", 2.0, 500), ("Kommunale Einrichtungen", "municipal", 0.1, 400)],
+          "natural_gas": [("SLP Haushalt", "households", 4.5, 2), ("SLP Gewerbe", "commerce", 2.0, 20),
+                          ("RLM Industrie", "industry", 3.5, 600), ("Kommunale Einrichtungen", "municipal", 0.4, 500)]}
+
+
+def german(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def region(n: int, rng: random.Random) -> tuple[str, str, list[tuple[str, str]]]:
+    """(region key, region name, [(key, name)]): one district for up to 60 municipalities, else districts of 27
+    municipalities over the states in order (a whole state or the country)."""
+    if n <= 60:
+        return "09799000", "Landkreis Musterland", [(f"09799{i * 3 + 100:03d}", f"Gemeinde {i + 1}") for i in range(n)]
+    keys = []
+    states = [f"{s:02d}" for s in range(1, 17)] if n > 1000 else ["05"]
+    per_state = -(-n // len(states))
+    for state in states:
+        for i in range(per_state):
+            district, municipality = divmod(i, 27)
+            keys.append((f"{state}{district // 50 + 1}{district % 50 + 1:02d}{municipality * 7 + 1:03d}",
+                         f"Gemeinde {state}-{i + 1}"))
+    keys = keys[:n]
+    return ("05000000", "Land Nordrhein-Westfalen", keys) if len(states) == 1 else ("00000000", "Deutschland", keys)
+
+
+def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2012) -> tuple[Path, Path]:
+    """The deliveries and a configuration; returns (configuration, grid folder)."""
+    n, first, last = SIZES[size]
+    rng = random.Random(seed)
+    ags, name, places = region(n, rng)
+    folder.mkdir(parents=True, exist_ok=True)
+    population = {key: rng.randint(800, 60_000) for key, _ in places}
+    (folder / "municipalities.csv").write_text(
+        "ags,name,kind,area_ha\n" + f"{ags},{name},district,{n * 4000}\n"
+        + "".join(f"{key},{label},municipality,{rng.randint(800, 9000)}\n" for key, label in places), encoding="utf-8")
+    grid = folder / "grid"
+    grid.mkdir(exist_ok=True)
+    for carrier, groups in GROUPS.items():
+        for year in range(first, last + 1):
+            trend = 1 - 0.012 * (year - first)
+            basis = "Brennwertbezug: Hs\n" if carrier == "natural_gas" else ""
+            lines = [f"Netzbetreiber: Synthetische Netz GmbH\nNetzabsatz {carrier} nach Gemeinden\nBerichtsjahr: {year}\n"
+                     f"Einheit: MWh\n{basis}\nGemeindeschlüssel;Gemeinde;Kundengruppe;Zählpunkte;Energiemenge\n"]
+            for key, label in places:
+                for group, _, per_head, per_meter in groups:
+                    mwh = population[key] * per_head * trend * rng.uniform(0.8, 1.2)
+                    lines.append(f"{key};{label};{group};{german(population[key] / per_meter + 3)};{german(mwh)}\n")
+            (grid / f"Netzabsatz_{carrier}_{year}.csv").write_bytes("".join(lines).encode("cp1252", "replace"))
+    stats = folder / "statistik"
+    stats.mkdir(exist_ok=True)
+    with open(stats / "12411_flat.csv", "w", encoding="utf-8") as fh:
+        fh.write("statistics_code;time;1_variable_code;1_variable_attribute_code;value_variable_code;value\n")
+        for year in range(first, last + 1):
+            for key, _ in places:
+                fh.write(f"12411;31.12.{year};GEMEIN;{key};BEVSTD;{population[key] + (year - first) * 3}\n")
+    mastr = folder / "mastr"
+    mastr.mkdir(exist_ok=True)
+    with open(mastr / "Stromerzeugungseinheiten.csv", "w", encoding="utf-8-sig") as fh:
+        fh.write("MaStR-Nr. der Einheit;Anzeige-Name der Einheit;Betriebs-Status;Energieträger;Bruttoleistung der "
+                 "Einheit;Nettonennleistung der Einheit;Inbetriebnahmedatum der Einheit;Datum der endgültigen "
+                 "Stilllegung;Gemeindeschlüssel\n")
+        unit = 0
+        for key, _ in places:
+            for _ in range(mastr_per_municipality):
+                unit += 1
+                kw = rng.uniform(3, 30)
+                fh.write(f"SEE{unit:012d};PV {unit};In Betrieb;Solare Strahlungsenergie;{kw:.3f}".replace(".", ",")
+                         + f";{kw * 0.95:.3f}".replace(".", ",")
+                         + f";{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(first, last)};;{key}\n")
+    groups = {g: s for carrier in GROUPS.values() for g, s, _, _ in carrier}
+    config = {
+        "district": {"id": f"scale_{size}", "name": name, "ags": ags, "municipalities": "municipalities.csv",
+                     "years": {"first": first, "last": last}},
+        "data_origin": "synthetic_demo",
+        "sources": [
+            *[{"id": f"grid_{carrier}", "partner": "Synthetische Netz GmbH", "connector": "file_drop",
+               "location": "grid", "format": "grid_sheet",
+               "options": {"pattern": f"Netzabsatz_{carrier}_*.csv", "carrier": carrier, "encoding": "cp1252"},
+               "mappings": {"customer_groups": groups}} for carrier in GROUPS],
+            {"id": "population", "partner": "Statistikamt", "connector": "file_drop", "location": "statistik",
+             "format": "genesis_population", "options": {"pattern": "*.csv"}},
+            {"id": "mastr", "partner": "Bundesnetzagentur", "connector": "file_drop", "location": "mastr",
+             "format": "mastr_csv", "options": {"pattern": "*.csv"}},
+            {"id": "emission_factors", "partner": "klimamonitor", "connector": "file_drop",
+             "location": str(ROOT / "config" / "kreis_soest" / "factors"), "format": "emission_factors"},
+        ],
+        "validation": {"severity": {"inputs_complete": "warn", "electricity_per_inhabitant_plausible": "warn"}},
+        "balance": {"factor_set": "lca_compiled_2026", "interpolate": ["electricity"],
+                    "required_cells": {"electricity": ["households"]}},
+    }
+    import yaml
+
+    path = folder / "district.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path, grid
+
+
+STEP = re.compile(r"\[\s*\d+/\d+\]\s+(\S+)\s+(ok|FAILED|skipped)\s+([\d.]+) s(?:\s+([\d,]+) rows)?")
+
+
+def _stage(step: str) -> str:
+    """The stage of a progress line: an asset's layer from the catalog; anything else is a check."""
+    from warehouse.catalog import all_tables
+
+    if step == "raw_landing__deliveries":
+        return "landing"
+    if step == "release":
+        return "publish"
+    if step.startswith("parse_"):
+        return "raw"
+    table = all_tables().get(step)
+    return table.layer if table else "validation"
+
+
+def run_pipeline(config: Path, data: Path) -> dict:
+    """`klimamonitor run` in a fresh process: per-stage seconds and rows, peak RSS, exit code."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--no-history", "--config", str(config),
+                             "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    stages: dict[str, dict] = {}
+    for step, status, secs, rows in STEP.findall(result.stdout):
+        if status == "skipped":
+            continue
+        entry = stages.setdefault(_stage(step), {"seconds": 0.0, "rows": 0})
+        entry["seconds"] += float(secs)
+        entry["rows"] += int(rows.replace(",", "")) if rows else 0
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"exit_code": result.returncode, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb, 1),
+            "stages": {k: {"seconds": round(v["seconds"], 2), "rows": v["rows"],
+                           "rows_per_second": round(v["rows"] / v["seconds"]) if v["seconds"] else None}
+                       for k, v in stages.items()},
+            "tail": result.stdout[-1500:] if result.returncode else ""}
+
+
+BASELINE = """
+import glob, sys, pandas as pd
+groups = {g: s for g, s in [%s]}
+frames = []
+for path in sorted(glob.glob(sys.argv[1] + "/Netzabsatz_*.csv")):
+    carrier = path.rsplit("Netzabsatz_", 1)[1].rsplit("_", 1)[0]
+    year = int(path.rsplit("_", 1)[1][:4])
+    f = pd.read_csv(path, sep=";", skiprows=6 if "natural_gas" in path else 5, encoding="cp1252", dtype=str)
+    f["mwh"] = pd.to_numeric(f["Energiemenge"].str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    frames.append(f.assign(year=year, carrier=carrier, sector=f["Kundengruppe"].map(groups)))
+cells = pd.concat(frames).groupby(["Gemeindeschlüssel", "year", "sector", "carrier"])["mwh"].sum()
+print(len(cells))
+"""
+
+
+def run_baseline(grid: Path) -> dict:
+    pairs = ", ".join(f"({g!r}, {s!r})" for carrier in GROUPS.values() for g, s, _, _ in carrier)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", BASELINE % pairs, str(grid)], capture_output=True, text=True,
+                            check=True)
+    return {"seconds": round(time.perf_counter() - started, 2), "cells": int(result.stdout.split()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
+    parser.add_argument("--mastr-units", type=int, default=20, help="Marktstammdatenregister units per municipality")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data (printed path)")
+    args = parser.parse_args()
+    n, first, last = SIZES[args.size]
+    folder = Path(tempfile.mkdtemp(prefix=f"klimamonitor-scale-{args.size}-"))
+    needed = n * (last - first + 1) * 8 * 120 * 20 + n * args.mastr_units * 200  # deliveries, warehouse, releases
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        shutil.rmtree(folder)
+        sys.exit(f"not enough free disk space in {folder}: {free / 1e9:.1f} GB free, {needed / 1e9:.1f} GB needed")
+    try:
+        started = time.perf_counter()
+        config, grid = generate(folder / "deliveries", args.size, args.mastr_units)
+        generated_s = round(time.perf_counter() - started, 2)
+        run = run_pipeline(config, folder / "data")
+        baseline = run_baseline(grid)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    core_work = sum(run["stages"].get(s, {}).get("seconds", 0) for s in ("raw", "core", "balance"))
+    validation = run["stages"].get("validation", {}).get("seconds", 0.0)
+    report = {"benchmark": "scale", "size": args.size, "municipalities": n, "years": [first, last],
+              "machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
+              "generated_s": generated_s, **{k: v for k, v in run.items() if k != "tail"},
+              "validation_share": round(validation / run["seconds"], 3) if run["seconds"] else None,
+              "baseline": {**baseline, "ratio_pipeline_raw_core_balance_to_pandas":
+                           round(core_work / baseline["seconds"], 2) if baseline["seconds"] else None}}
+    print(f"size {args.size}: {n:,} municipalities × {last - first + 1} years, generated in {generated_s} s")
+    print(f"{'stage':<12} {'seconds':>9} {'rows':>12} {'rows/s':>12}")
+    for stage, v in sorted(run["stages"].items()):
+        print(f"{stage:<12} {v['seconds']:>9.2f} {v['rows']:>12,} {v['rows_per_second'] or 0:>12,}")
+    print(f"run: {run['seconds']} s wall, exit {run['exit_code']}, peak RSS {run['peak_rss_mb']:,.0f} MB, "
+          f"validation {report['validation_share'] or 0:.0%}")
+    print(f"baseline (pandas, grid sheets → final energy cells): {baseline['seconds']} s; pipeline raw+core+balance "
+          f"{core_work:.2f} s = {report['baseline']['ratio_pipeline_raw_core_balance_to_pandas']}× the baseline")
+    if run["exit_code"]:
+        print(run["tail"])
+    print("JSON " + json.dumps(report))
+    sys.exit(1 if run["exit_code"] else 0)
+
+
+if __name__ == "__main__":
+    main()
