@@ -175,7 +175,7 @@ def run_pipeline(config: Path, data: Path) -> dict:
             "stages": {k: {"seconds": round(v["seconds"], 2), "rows": v["rows"],
                            "rows_per_second": round(v["rows"] / v["seconds"]) if v["seconds"] else None}
                        for k, v in stages.items()},
-            "tail": result.stdout[-1500:] if result.returncode else ""}
+            "tail": (result.stdout[-1500:] + result.stderr[-1500:]) if result.returncode else ""}
 
 
 BASELINE = """

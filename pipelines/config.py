@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from warehouse.fields import AGS_PATTERN
+from sources.region import region_prefix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kreis_soest.yaml"
@@ -237,9 +238,10 @@ class DistrictConfig(_Strict):
         districts = frame[frame["kind"] == "district"]
         if list(districts["ags"]) != [self.district.ags]:
             problems.append(f"exactly one row of kind 'district' with ags {self.district.ags} is required")
-        prefix = self.district.ags[:5]
+        prefix = region_prefix(self.district.ags)  # a district, a state or the whole country
         outside = frame[(frame["kind"] == "municipality") & ~frame["ags"].astype(str).str.startswith(prefix)]
-        problems += [f"row {i + 2}: municipality {v} is not inside district {self.district.ags}" for i, v in outside["ags"].items()]
+        problems += [f"row {i + 2}: municipality {v} is not inside region {self.district.ags}"
+                     for i, v in outside["ags"].items()]
         if problems:
             raise ConfigError(f"{path}: " + "; ".join(problems))
         return frame[["ags", "name", "kind", "area_ha"]].reset_index(drop=True)

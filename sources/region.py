@@ -11,6 +11,17 @@ INVALID = "invalid"
 UNKNOWN = "unknown"  # a valid key inside the region's own key range that is not one of its municipalities
 
 
+def region_prefix(ags: str) -> str:
+    """The digits every municipality key of a region starts with: a district's 5, a Regierungsbezirk's 3, a state's 2
+    or, for the whole country (00000000), none."""
+    if ags == "0" * 8:
+        return ""
+    for length in (2, 3, 5):  # the shortest: a state's key 05000000 also ends in 000
+        if ags[length:] == "0" * (8 - length):
+            return ags[:length]
+    return ags
+
+
 @dataclass(frozen=True)
 class Region:
     district_ags: str
@@ -22,13 +33,7 @@ class Region:
 
     @property
     def prefix(self) -> str:
-        """The digits every key of the region starts with: the district (5), Regierungsbezirk (3), state (2) or, for
-        the whole country, none."""
-        ags = self.district_ags
-        for length in (5, 3, 2):
-            if ags[length:] == "0" * (8 - length):
-                return ags[:length]
-        return "" if ags == "0" * 8 else ags
+        return region_prefix(self.district_ags)
 
     def classify(self, raw: str) -> tuple[str | None, str]:
         """(normalised key, INSIDE | OUTSIDE | UNKNOWN | INVALID) for a delivered municipality key.
