@@ -11,7 +11,7 @@ from pipelines.cli import main
 from warehouse.catalog import arrow_schema, get_table
 from warehouse.release import latest_release, verify_release
 
-SUBCOMMANDS = ["run", "sql", "ui", "docs"]
+SUBCOMMANDS = ["run", "sql", "ui", "docs", "status"]
 
 
 @pytest.fixture
@@ -135,3 +135,12 @@ def test_validate_one_delivery(runner, demo_config):
     assert "row 11, column 'Energiemenge': '402.114.OOO' is not a number" in bad.output
     unknown = runner.invoke(main, ["validate", "--source", "nope", str(DEFAULT_OUT / "README.md")])
     assert unknown.exit_code == 2 and "no source 'nope'" in unknown.output
+
+
+def test_status_after_a_good_run(runner, demo_run, monkeypatch):
+    monkeypatch.setenv("KLIMAMONITOR_TODAY", "2026-11-26")  # freshness as of a fixed day: the test does not age
+    result = runner.invoke(main, ["status", "--data-dir", str(demo_run["data"])])
+    assert result.exit_code == 0, result.output
+    assert "succeeded" in result.output and "last release: " in result.output
+    assert "it_nrw_population" in result.output and "on_time" in result.output
+    assert "Nothing needs attention." in result.output
