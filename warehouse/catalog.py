@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.3.0"
+CONTRACT_VERSION = "1.4.0"
 CONTRACT_NOTES = (
     "1.0.0: CONTRACT.md as written. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -23,7 +23,12 @@ CONTRACT_NOTES = (
     "`final_energy.data_quality_score`; `emission_factors.delivery_id/source_row` (the delivered row behind a factor). "
     "1.3.0: additive; `targets.indicator/definition/notes/processing` (indicator metadata travels with the data); "
     "published tables `renovations`, `ets_installations`, "
-    "`agriculture_emissions`, `vehicle_stock`."
+    "`agriculture_emissions`, `vehicle_stock`. "
+    "1.4.0: confidentiality; with `publishing.min_consumers` a municipal cell resting on fewer metering points is "
+    "published null with `value_status = confidential` (final_energy; null in emissions), with secondary suppression "
+    "and the place's sector and total rows of `balance_summary` (null, complete = false) and its `indicators` of that "
+    "year (`not_assessable`, reason given); district rows keep the full total, so published municipal cells of a "
+    "suppressed group no longer add up to the district row."
 )
 
 # Logical types: arrow type, Frictionless type.
