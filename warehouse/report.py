@@ -175,8 +175,14 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
             f"<li><a href='gemeinde-{a}.html'>{html.escape(n)}</a></li>" for a, n in names.items()) + "</ul>")
     write("index.html", f"Klimaschutzziele {district}", "".join(overview))
     summary, final = _read(release, "balance_summary"), _read(release, "final_energy")
+    # rows per place, grouped once (a country has 10,800 places; filtering the whole tables per page is quadratic)
+    has_summary = summary is not None and not summary.empty
+    summary_by = dict(tuple(summary.groupby("ags"))) if has_summary else {}
+    latest = int(final["year"].max()) if final is not None and not final.empty else None
+    final_by = dict(tuple(final[final["year"] == latest].groupby("ags"))) if latest is not None else {}
     for ags, name in names.items():
-        write(f"gemeinde-{ags}.html", name, _place_body(ags, summary, final))
+        rows = summary_by.get(ags, summary.iloc[0:0]) if has_summary else None
+        write(f"gemeinde-{ags}.html", name, _place_body(rows, final_by.get(ags), latest))
     write("erneuerbare.html", "Erneuerbarer Strom", _renewables_body(_read(release, "electricity_generation"),
                                                                      final, district_ags))
     write("methodik.html", "Methodik und Quellen", _methodology_body(targets, _read(release, "emission_factors")))
@@ -252,10 +258,10 @@ SECTORS_DE = {"households": "Private Haushalte", "commerce": "Gewerbe, Handel, D
               "industry": "Industrie", "municipal": "Kommunale Einrichtungen", "transport": "Verkehr"}
 
 
-def _place_body(ags: str, summary: pd.DataFrame | None, final: pd.DataFrame | None) -> str:
-    if summary is None or summary.empty:
+def _place_body(rows: pd.DataFrame | None, final: pd.DataFrame | None, latest: int | None) -> str:
+    """A place's page from its own balance-summary rows and its final-energy rows of the latest year."""
+    if rows is None:
         return "<p>Keine Bilanz in dieser Veröffentlichung.</p>"
-    rows = summary[summary["ags"] == ags]
     series = [(SECTORS_DE[s], g[["year", "emissions_t_co2e"]].rename(columns={"emissions_t_co2e": "value"}), "data")
               for s, g in rows[rows["balance_scope"] != "total"].groupby("balance_scope")]
     body = ["<p>Treibhausgasemissionen nach BISKO je Sektor (t CO2e).</p>",
@@ -268,9 +274,9 @@ def _place_body(ags: str, summary: pd.DataFrame | None, final: pd.DataFrame | No
                     f"{_fmt(r.emissions_t_co2e, 0)}</td><td class='num'>{_fmt(r.t_co2e_per_inhabitant, 2)}</td>"
                     f"<td>{r.data_quality or '–'}</td><td>{'ja' if r.complete else 'nein'}</td></tr>"
                     for r in total.itertuples(index=False)) + "</tbody></table>")
-    if final is not None and not final.empty:
-        latest = int(final["year"].max())
-        part = final[(final["ags"] == ags) & (final["year"] == latest)].groupby("carrier")["final_energy_mwh"].sum()
+    if latest is not None:
+        part = (final.groupby("carrier")["final_energy_mwh"].sum() if final is not None
+                else pd.Series(dtype="float64"))
         body.append(f"<h2>Energieträger {latest}</h2><table><thead><tr><th>Energieträger</th><th>MWh</th></tr>"
                     "</thead><tbody>" + "".join(f"<tr><td>{html.escape(c)}</td><td class='num'>{_fmt(v, 0)}</td></tr>"
                                                  for c, v in part.sort_values(ascending=False).items())
