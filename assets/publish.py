@@ -46,18 +46,18 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
         missing = [t for t in tables if not store.exists(t)]
         if missing:
             raise RuntimeError(f"cannot publish: tables {missing} have not been written (run them first)")
-        sources: dict = {t: store.single_file(t) for t in tables}
-        suppressed = 0
-        if cfg.publishing.min_consumers and store.exists("raw_grid__energy"):
-            cells = confidential_cells(store.read("final_energy"), cell_consumers(
-                store.read("core_energy__inputs"), store.read("raw_grid__energy")), cfg.district.ags,
-                cfg.publishing.min_consumers)
+        suppressed: dict = {}  # tables with confidential cells suppressed, published from these frames
+        minimum = cfg.publishing.min_consumers
+        if minimum and "final_energy" in tables and store.exists("raw_grid__energy"):
+            final = store.read("final_energy")
+            cells = confidential_cells(final, cell_consumers(store.read("core_energy__inputs"),
+                                                             store.read("raw_grid__energy")), cfg.district.ags, minimum)
             if len(cells):
-                names = [t for t in ("final_energy", "emissions", "balance_summary", "indicators") if t in tables]
-                sources.update(suppress({t: store.read(t) for t in names}, cells, cfg.publishing.min_consumers))
-                suppressed = len(cells)
-                context.log.info(f"{suppressed} municipal cell(s) published as confidential "
-                                 f"(fewer than {cfg.publishing.min_consumers} consumers, or secondary)")
+                names = [t for t in ("emissions", "balance_summary", "indicators") if t in tables]
+                suppressed = suppress({"final_energy": final, **{t: store.read(t) for t in names}}, cells, minimum)
+                context.log.info(f"{len(cells)} municipal cell(s) published as confidential "
+                                 f"(fewer than {minimum} consumers, or secondary)")
+        sources = {t: suppressed[t] if t in suppressed else store.single_file(t) for t in tables}
         rel = publish_release(
             settings.data_path,
             sources,
@@ -78,7 +78,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
                 "tables": MetadataValue.json({t: i["rows"] for t, i in rel.manifest["tables"].items()}),
                 "data_origin": cfg.data_origin,
                 "releases pruned": len(pruned),
-                "cells suppressed as confidential": suppressed,
+                "tables with confidential cells suppressed": MetadataValue.json(sorted(suppressed)),
                 "published to SQL": MetadataValue.json(sql_tables),
             }
         )

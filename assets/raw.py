@@ -49,6 +49,7 @@ def build_raw_asset(table: str) -> AssetsDefinition:
         parsed = reused = 0
         for source in cfg.sources:
             entries = register[register["source_id"] == source.id]
+            key = cache_key(source.format, source.options, source.mappings, sorted(region.keys))
             for entry in entries.itertuples(index=False):
                 try:
                     if target_for(source.format, source.id, entry.file_name).table != table:
@@ -57,7 +58,6 @@ def build_raw_asset(table: str) -> AssetsDefinition:
                     continue  # a file no parser takes; reported by `deliveries`
                 delivery = Delivery(entry.delivery_id, source.id, entry.file_name,
                                     path=settings.data_path / entry.landed_path)
-                key = cache_key(source.format, source.options, source.mappings, sorted(region.keys))
                 result = cache.get(entry.delivery_id, key)
                 if result is None:
                     try:

@@ -51,7 +51,7 @@ def german(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
-def region(n: int, rng: random.Random) -> tuple[str, str, list[tuple[str, str]]]:
+def region(n: int) -> tuple[str, str, list[tuple[str, str]]]:
     """(region key, region name, [(key, name)]): one district for up to 60 municipalities, else districts of 27
     municipalities over the states in order (a whole state or the country)."""
     if n <= 60:
@@ -72,7 +72,7 @@ def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2
     """The deliveries and a configuration; returns (configuration, grid folder)."""
     n, first, last = SIZES[size]
     rng = random.Random(seed)
-    ags, name, places = region(n, rng)
+    ags, name, places = region(n)
     folder.mkdir(parents=True, exist_ok=True)
     population = {key: rng.randint(800, 60_000) for key, _ in places}
     (folder / "municipalities.csv").write_text(

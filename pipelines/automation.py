@@ -11,7 +11,7 @@ The requests name the source in the tag `klimamonitor/sources`; the landing asse
 
 from __future__ import annotations
 
-import hashlib
+import json
 from pathlib import Path
 
 from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
@@ -19,11 +19,12 @@ from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSe
                      SkipReason, run_failure_sensor, schedule, sensor)
 
 from pipelines.config import DistrictConfig, Source
-from sources.connectors import MAX_DELIVERY_BYTES, fetch_file_drop
+from sources.connectors import MAX_DELIVERY_BYTES
+from sources.errors import DeliveryError
 from sources.formats import FORMATS, read_delivery
 from sources.landing import LandingZone
 from sources.parsers.common import Delivery
-from sources.region import Region
+from warehouse.files import sha256_file
 from warehouse.store import ParquetStore
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -53,15 +54,31 @@ def affected_assets(source: Source, store: ParquetStore, graph) -> list[AssetKey
 def delivery_years(cfg: DistrictConfig, source: Source, name: str, data: bytes) -> tuple[int, int]:
     """The configured years a new file holds (first, last); every year when it cannot be read or holds none (the run
     then fails at the source's check and says why)."""
-    region = Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
     first, last = cfg.district.years.first, cfg.district.years.last
     try:
-        _, result = read_delivery(source.format, source.options, source.mappings, region,
+        _, result = read_delivery(source.format, source.options, source.mappings, cfg.region(),
                                   Delivery(f"{source.id}:new", source.id, name, data))
-    except Exception:  # noqa: BLE001 - any unreadable file: the run reports it
+    except DeliveryError:
         return first, last
     years = sorted({int(y) for y in result.rows.get("year", []) if y == y and first <= int(y) <= last})
     return (years[0], years[-1]) if years else (first, last)
+
+
+def new_files(folder: Path, pattern: str, known: dict[str, list], landed: set[str]) -> tuple[list, dict[str, list]]:
+    """Files of a drop folder not landed yet, as (name, path, sha256); only files whose size or modification time
+    changed since the last look are hashed again (`known`: the sensor's cursor, name -> [size, mtime_ns, sha256])."""
+    seen, fresh = {}, []
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+        stat = path.stat()
+        previous = known.get(path.name)
+        if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns]:
+            sha256 = previous[2]
+        else:
+            sha256 = sha256_file(path)
+        seen[path.name] = [stat.st_size, stat.st_mtime_ns, sha256]
+        if sha256 not in landed:
+            fresh.append((path.name, path, sha256))
+    return fresh, seen
 
 
 def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_name: str,
@@ -71,20 +88,24 @@ def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_n
             description=f"A new file in {source.location} ({source.options.get('pattern', '*')}) starts a run of the "
             f"assets it affects, for the years it holds; run key = the file's sha256.")
     def _new_files(context: SensorEvaluationContext):
-        location = source.location if "://" in source.location else str(cfg.resolve(source.location))
+        folder = cfg.resolve(source.location)
         landed = {e.sha256 for e in LandingZone(data_path).register() if e.source_id == source.id}
+        fresh, seen = new_files(folder, source.options.get("pattern", "*"), json.loads(context.cursor or "{}"),
+                                landed)
+        context.update_cursor(json.dumps(seen))
+        if not fresh:
+            return SkipReason(f"no new file in {folder}")
         keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
+        max_bytes = int(source.options.get("max_bytes", MAX_DELIVERY_BYTES))
         requests = []
-        for name, data in fetch_file_drop(source.id, location, source.options.get("pattern", "*"),
-                                          int(source.options.get("max_bytes", MAX_DELIVERY_BYTES))):
-            sha256 = hashlib.sha256(data).hexdigest()
-            if sha256 in landed:
-                continue
-            first, last = delivery_years(cfg, source, name, data)
+        for name, path, sha256 in fresh:
+            first, last = cfg.district.years.first, cfg.district.years.last
+            if path.stat().st_size <= max_bytes:  # an oversized file is refused by landing, with the reason
+                first, last = delivery_years(cfg, source, name, path.read_bytes())
             context.log.info(f"{source.id}: new file {name} ({sha256[:12]}), years {first}–{last}")
             requests.append(RunRequest(run_key=sha256, asset_selection=keys,
                                        tags={SOURCES_TAG: source.id, FILE_TAG: name, **year_range_tags(first, last)}))
-        return requests or SkipReason(f"no new file in {location}")
+        return requests
 
     return _new_files
 

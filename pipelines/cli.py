@@ -211,6 +211,7 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
 
     from assets.compute.freshness import freshness, today
     from warehouse.release import latest_release
+    from warehouse.store import ParquetStore
 
     cfg, data_path = _load(config_path, data_dir)
     attention = False
@@ -237,8 +238,8 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
                    f"{len(manifest.get('tables', {}))} tables, data origin {manifest.get('data_origin')}")
     else:
         click.echo("  last release: none")
-    register = data_path / "warehouse" / "deliveries.parquet"
-    deliveries = pd.read_parquet(register) if register.exists() else pd.DataFrame(
+    store = ParquetStore(data_path / "warehouse")
+    deliveries = store.read("deliveries") if store.exists("deliveries") else pd.DataFrame(
         columns=["source_id", "status", "received_at", "scope_years", "file_name"])
     as_of = today()
     fresh = freshness(cfg.sources, deliveries, as_of, cfg.district.years.last)

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from warehouse.fields import AGS_PATTERN
-from sources.region import region_prefix
+from sources.region import Region, region_prefix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kreis_soest.yaml"
@@ -249,6 +249,10 @@ class DistrictConfig(_Strict):
     def municipality_keys(self) -> list[str]:
         frame = self.municipalities()
         return sorted(frame.loc[frame["kind"] == "municipality", "ags"])
+
+    def region(self) -> Region:
+        """The region as parsers see it."""
+        return Region(self.district.ags, frozenset(self.municipality_keys()))
 
 
 def _location(exc: dict) -> str:

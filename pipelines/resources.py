@@ -49,8 +49,7 @@ class Settings(ConfigurableResource):
         return ParquetStore(self.data_path / "warehouse")
 
     def region(self) -> Region:
-        cfg = self.config()
-        return Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
+        return self.config().region()
 
 
 def column_schema(table_name: str) -> TableSchema:

@@ -35,6 +35,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.fields import CARRIERS
+
 TIMEZONE = "Europe/Berlin"
 REQUIRED_COLUMNS = ("meter_id", "building_id", "carrier", "timestamp", "value", "kind")
 OPTIONAL_COLUMNS = ("meter_exchange", "unit")
@@ -200,8 +202,7 @@ ORDER BY line LIMIT $limit
 """
 
 
-def aggregate_days(path: Path, *, separator: str = ",", unit: str = "kWh", carriers: list[str] | None = None,
-                   memory_limit: str = "512MB", work_dir: Path | None = None,
+def aggregate_days(path: Path, *, separator: str = ",", unit: str = "kWh", memory_limit: str = "512MB",
                    problem_limit: int = 50) -> DailyAggregate:
     """Consumption per meter and local day of one interval file, with the rows that could not be taken in."""
     header = read_header(path, separator)
@@ -211,7 +212,7 @@ def aggregate_days(path: Path, *, separator: str = ",", unit: str = "kWh", carri
                                 f"the columns {list(REQUIRED_COLUMNS)} (optional: {list(OPTIONAL_COLUMNS)})")
     if unit not in UNIT_TO_KWH:
         raise IntervalFileError(f"unknown default unit {unit!r}", f"one of {list(UNIT_TO_KWH)}", "unit")
-    folder = Path(tempfile.mkdtemp(prefix="klimamonitor-interval-", dir=work_dir))
+    folder = Path(tempfile.mkdtemp(prefix="klimamonitor-interval-"))
     con = duckdb.connect(str(folder / "readings.duckdb"))
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -219,7 +220,7 @@ def aggregate_days(path: Path, *, separator: str = ",", unit: str = "kWh", carri
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET TimeZone = '{TIMEZONE}'")
         try:
-            _load(con, Path(path), header, separator, unit, carriers or _all_carriers())
+            _load(con, Path(path), header, separator, unit, list(CARRIERS))
         except duckdb.Error as exc:
             raise IntervalFileError(f"the file cannot be read as CSV: {str(exc).splitlines()[0][:300]}",
                                     f"a UTF-8 CSV file separated by {separator!r}") from None
@@ -240,16 +241,3 @@ def aggregate_days(path: Path, *, separator: str = ",", unit: str = "kWh", carri
 
 def _no_problems() -> pd.DataFrame:
     return pd.DataFrame(columns=["line", "column", "problem", "raw_value"])
-
-
-def _all_carriers() -> list[str]:
-    from warehouse.fields import CARRIERS
-
-    return list(CARRIERS)
-
-
-def daily_consumption(paths: list[Path], **kwargs) -> pd.DataFrame:
-    """Days of several files in one frame (`kwh` as the consumption), for callers that need no problem list."""
-    frames = [aggregate_days(Path(p), **kwargs).days for p in paths]
-    days = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DAY_COLUMNS)
-    return days.rename(columns={"consumption_kwh": "kwh"})

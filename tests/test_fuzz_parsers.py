@@ -17,8 +17,9 @@ from sources.parsers.common import Delivery
 from sources.region import Region
 
 
-CORPUS = Path(__file__).resolve().parent / "corpus" / "_baseline"
-DEMO = Path(__file__).resolve().parent.parent / "sources" / "demo" / "fixtures" / "kreis_soest"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "_baseline"
+DEMO = ROOT / "sources" / "demo" / "fixtures" / "kreis_soest"
 REGION = Region("05974000", frozenset(f"05974{n:03d}" for n in range(4, 57, 4)))
 INTERVAL_SAMPLE = (b"meter_id,building_id,carrier,timestamp,value,kind,meter_exchange\n"
                    + gzip.decompress((DEMO / "lastgang" / "Lastgang_KS-002-W_2024.csv.gz").read_bytes())[:6000])
@@ -42,8 +43,8 @@ SEEDS = {
     "degree_days": ("Gradtage.csv", {}, (CORPUS / "degree_days" / "Gradtage_2020.csv").read_bytes()),
     "district_heat_factors": ("Faktoren.csv", {},
                               (CORPUS / "district_heat_factors" / "Faktoren_2020.csv").read_bytes()),
-    "emission_factors": ("factors.csv", {}, (DEMO.parent.parent.parent.parent / "config" / "kreis_soest" / "factors"
-                                             / "lca_compiled_2026.csv").read_bytes()),
+    "emission_factors": ("factors.csv", {},
+                         (ROOT / "config" / "kreis_soest" / "factors" / "lca_compiled_2026.csv").read_bytes()),
     "final_energy": ("energy.json", {}, b'[{"ags": "05974028", "year": 2022, "sector": "municipal", "carrier": '
                      b'"heating_oil", "final_energy_mwh": 812.5, "data_quality": "A"}]'),
     "interval_csv": ("Lastgang.csv", {}, INTERVAL_SAMPLE),

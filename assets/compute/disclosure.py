@@ -68,12 +68,14 @@ def suppress(tables: dict[str, pd.DataFrame], cells: pd.DataFrame, minimum: int)
     if cells.empty:
         return tables
     out = dict(tables)
-    keys = set(map(tuple, cells[CELL].to_numpy().tolist()))
-    places = {(a, y) for a, y, _, _ in keys}
-    sectors = {(a, y, s) for a, y, s, _ in keys}
+    keys = cells[CELL].drop_duplicates()
+    places = keys[["ags", "year"]].drop_duplicates()
+    sectors = keys[["ags", "year", "sector"]].rename(columns={"sector": "balance_scope"}).drop_duplicates()
 
-    def hit(frame: pd.DataFrame, columns: list[str], wanted: set) -> pd.Series:
-        return pd.Series([tuple(r) in wanted for r in frame[columns].to_numpy().tolist()], index=frame.index)
+    def hit(frame: pd.DataFrame, columns: list[str], wanted: pd.DataFrame) -> pd.Series:
+        """Which rows of `frame` have one of the `wanted` key combinations (a left merge keeps the row order)."""
+        marked = frame[columns].merge(wanted[columns].assign(_hit=True), on=columns, how="left")["_hit"]
+        return pd.Series(marked.fillna(False).astype(bool).to_numpy(), index=frame.index)
 
     if "final_energy" in out:
         fe = out["final_energy"]

@@ -56,7 +56,7 @@ def freshness(sources, deliveries: pd.DataFrame, as_of: dt.date, last_year: int)
             covered = due_year in years
         else:  # snapshots without a year: something must have arrived since the due date
             covered = latest is not None and latest.date() >= due
-        max_age = getattr(expected, "max_age_days", None)
+        max_age = expected.max_age_days
         if not covered:
             status = "overdue"
             message = (f"data for {due_year} were due on {due.isoformat()} and have not arrived "

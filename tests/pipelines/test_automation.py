@@ -117,3 +117,22 @@ def test_a_schedule_tick_pulls_its_source(tmp_path):
         landing = [e for e in result.get_asset_materialization_events()
                    if e.asset_key.to_user_string() == "raw_landing__deliveries"]
         assert landing[0].materialization.metadata["byte-identical repeats"].value == 2  # nothing new in the pull
+
+
+def test_the_sensor_hashes_only_changed_files(tmp_path):
+    """The cursor remembers size, modification time and sha256 of every file: an unchanged file is not read again
+    (here a planted hash in the cursor is trusted), a changed one is."""
+    from pipelines.automation import new_files
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    sheet = drop / "Netzabsatz_Strom_2020.csv"
+    sheet.write_bytes(BASELINE.read_bytes())
+    fresh, cursor = new_files(drop, "*.csv", {}, landed=set())
+    assert [(name, sha) for name, _, sha in fresh] == [(sheet.name, hashlib.sha256(sheet.read_bytes()).hexdigest())]
+    stat = sheet.stat()
+    planted = {sheet.name: [stat.st_size, stat.st_mtime_ns, "already-landed"]}
+    assert new_files(drop, "*.csv", planted, landed={"already-landed"})[0] == []  # trusted, not re-hashed
+    sheet.write_bytes(BASELINE.read_bytes() + b"\n")  # changed: hashed again
+    [(_, _, sha)] = new_files(drop, "*.csv", planted, landed={"already-landed"})[0]
+    assert sha == hashlib.sha256(sheet.read_bytes()).hexdigest()

@@ -9,7 +9,7 @@ import pytest
 
 from assets.compute.meters import combine_consumption, interval_months, interval_years
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.interval import IntervalFileError, aggregate_days, daily_consumption
+from sources.interval import IntervalFileError, aggregate_days
 from sources.parsers.common import Delivery
 from sources.parsers.interval import parse_interval_readings
 
@@ -38,11 +38,11 @@ def test_daylight_saving_days_have_92_and_100_quarter_hours(tmp_path):
     for day in (dt.date(2024, 3, 31), dt.date(2024, 10, 27), dt.date(2024, 6, 1)):
         for t in _quarter_hours(day):
             rows.append(("L1", "KS-001", "electricity", t.isoformat(), "1.5", "consumption", "false"))
-    daily = daily_consumption([_write(tmp_path / "lastgang.csv", rows)]).set_index("day")
+    daily = aggregate_days(_write(tmp_path / "lastgang.csv", rows)).days.set_index("day")
     spring, autumn, june = (pd.Timestamp(d).date() for d in ("2024-03-31", "2024-10-27", "2024-06-01"))
     assert daily.loc[spring, "expected_quarter_hours"] == 92 and daily.loc[spring, "quarter_hours"] == 92
-    assert daily.loc[autumn, "expected_quarter_hours"] == 100 and daily.loc[autumn, "kwh"] == pytest.approx(150.0)
-    assert daily.loc[june, "kwh"] == pytest.approx(96 * 1.5)
+    assert daily.loc[autumn, "expected_quarter_hours"] == 100 and daily.loc[autumn, "consumption_kwh"] == pytest.approx(150.0)
+    assert daily.loc[june, "consumption_kwh"] == pytest.approx(96 * 1.5)
 
 
 def test_counter_with_meter_exchange_and_a_gap(tmp_path):
@@ -59,11 +59,11 @@ def test_counter_with_meter_exchange_and_a_gap(tmp_path):
             rows.append(("C1", "KS-002", "natural_gas", end, "2", "counter", "true"))
             continue
         rows.append(("C1", "KS-002", "natural_gas", end, f"{counter}", "counter", "false"))
-    daily = daily_consumption([_write(tmp_path / "zaehler.csv", rows)])
+    daily = aggregate_days(_write(tmp_path / "zaehler.csv", rows)).days
     june = daily[daily["day"] == dt.date(2024, 6, 1)].iloc[0]
-    assert june["kwh"] == pytest.approx(96 * 2)  # nothing lost at the gap or the exchange
+    assert june["consumption_kwh"] == pytest.approx(96 * 2)  # nothing lost at the gap or the exchange
     assert june["quarter_hours"] == 94 and june["expected_quarter_hours"] == 96  # the gap stays visible
-    month = interval_months(aggregate_days(tmp_path / "zaehler.csv").days.assign(delivery_id="d1"))
+    month = interval_months(daily.assign(delivery_id="d1"))
     assert month.iloc[0]["gap_quarter_hours"] == 2 and not month.iloc[0]["complete"]
 
 
@@ -72,8 +72,8 @@ def test_a_counter_going_down_without_exchange_is_not_guessed(tmp_path):
     rows = [("C2", "KS-003", "electricity", slots[0].isoformat(), "500", "counter", "false"),
             ("C2", "KS-003", "electricity", slots[1].isoformat(), "505", "counter", "false"),
             ("C2", "KS-003", "electricity", slots[2].isoformat(), "100", "counter", "false")]
-    day = daily_consumption([_write(tmp_path / "c2.csv", rows)]).iloc[0]
-    assert day["kwh"] == 5.0 and day["negative_steps"] == 1 and day["quarter_hours"] == 1
+    day = aggregate_days(_write(tmp_path / "c2.csv", rows)).days.iloc[0]
+    assert day["consumption_kwh"] == 5.0 and day["negative_steps"] == 1 and day["quarter_hours"] == 1
 
 
 HEADER = "meter_id,building_id,carrier,timestamp,value,kind,meter_exchange"
