@@ -12,9 +12,11 @@ from assets.compute.balance import (
     facility_inputs,
     final_energy_table,
     grid_inputs,
+    inputs_in_current_keys,
     tidy_inputs,
     INPUT_COLUMNS,
 )
+from assets.compute.crosswalk import sum_current, to_current_keys
 from assets.compute.deliveries import rows_in_use
 from assets.compute.context import ets_table, renovation_table, with_district
 from assets.compute.factors import FactorError, compile_factor_set
@@ -24,6 +26,19 @@ from assets.compute.lineage import lineage_table
 from assets.compute.modelled import heating_fuel_inputs, transport_inputs
 from assets.compute.meters import combine_consumption, interval_months, interval_years, yearly_consumption
 from pipelines.resources import Settings
+
+
+def key_changes(deliveries: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
+    """The municipality key changes in use (assets/compute/crosswalk.py)."""
+    return rows_in_use(raw_destatis__key_changes, deliveries, ["former_ags", "ags", "effective_date"])
+
+
+def current_rows(settings: Settings, deliveries: pd.DataFrame, raw: pd.DataFrame, changes: pd.DataFrame,
+                 key: list[str], value: str) -> pd.DataFrame:
+    """Raw rows in use, delivered under former keys moved to today's and summed per key (additive `value`)."""
+    rows = rows_in_use(raw, deliveries, key)
+    keys = settings.config().municipality_keys()
+    return sum_current(to_current_keys(rows, changes, keys, [value]), key, value)
 
 
 @asset(group_name="core", description="The district's buildings' 15-minute interval data per carrier and month, "
@@ -40,11 +55,14 @@ def core_facility__interval_months(deliveries: pd.DataFrame, raw_meter__interval
        "(meter exchanges honoured, gaps reported, gas at Hi).")
 def core_facility__consumption(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
                                raw_facility__meter_readings: pd.DataFrame, raw_facility__buildings: pd.DataFrame,
-                               raw_meter__interval_days: pd.DataFrame) -> Output[pd.DataFrame]:
+                               raw_meter__interval_days: pd.DataFrame,
+                               raw_destatis__key_changes: pd.DataFrame) -> Output[pd.DataFrame]:
     cfg = settings.config()
     years = cfg.district.years.range
     readings = rows_in_use(raw_facility__meter_readings, deliveries, ["meter_id", "reading_date"])
-    buildings = rows_in_use(raw_facility__buildings, deliveries, ["building_id"])
+    buildings = to_current_keys(rows_in_use(raw_facility__buildings, deliveries, ["building_id"]),
+                                key_changes(deliveries, raw_destatis__key_changes), cfg.municipality_keys(),
+                                mode="locate")
     days = rows_in_use(raw_meter__interval_days, deliveries, ["meter_id", "day"])
     from_readings, findings = yearly_consumption(readings, years)
     for finding in findings[:20]:
@@ -94,6 +112,19 @@ def emission_factors(settings: Settings, deliveries: pd.DataFrame,
                               heat_pump_spf=cfg.balance.heat_pump_spf)
 
 
+def located(rows: pd.DataFrame, changes: pd.DataFrame, municipality_keys: list[str], key: list[str],
+            what: str) -> pd.DataFrame:
+    """Rows of one location per key (e.g. a plant's factor) moved to today's keys; two for one key after a merge are
+    an error: which applies only the partner can say."""
+    moved = to_current_keys(rows, changes, municipality_keys, mode="locate")
+    twice = moved[moved.duplicated(key, keep=False)]
+    if len(twice):
+        first = twice.iloc[0]
+        raise ValueError(f"two {what} rows for {', '.join(f'{k}={first[k]}' for k in key)} after moving former keys "
+                         f"({sorted(twice['ags_delivered'])}) to today's: deliver one, under today's key")
+    return moved.drop(columns=["ags_delivered", "key_share"])
+
+
 def partition_years(context: AssetExecutionContext) -> list[int]:
     """The years this run materialises of a year-partitioned asset."""
     return sorted(int(k) for k in context.partition_keys)
@@ -115,11 +146,15 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
     def core_energy__inputs(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
                             raw_grid__energy: pd.DataFrame, raw_tidy__final_energy: pd.DataFrame,
                             core_facility__consumption: pd.DataFrame, raw_chimney__heating_systems: pd.DataFrame,
-                            raw_transport__vehicle_km: pd.DataFrame) -> pd.DataFrame:
+                            raw_transport__vehicle_km: pd.DataFrame,
+                            raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
         years = cfg.district.years.range  # modelled inputs interpolate across years: computed whole, then cut
-        heating = rows_in_use(raw_chimney__heating_systems, deliveries, ["ags", "year", "fuel", "power_class"])
-        vehicle_km = rows_in_use(raw_transport__vehicle_km, deliveries, ["ags", "year", "road_type", "vehicle_class"])
+        changes = key_changes(deliveries, raw_destatis__key_changes)
+        heating = current_rows(settings, deliveries, raw_chimney__heating_systems, changes,
+                               ["ags", "year", "fuel", "power_class"], "systems")
+        vehicle_km = current_rows(settings, deliveries, raw_transport__vehicle_km, changes,
+                                  ["ags", "year", "road_type", "vehicle_class"], "vehicle_km_million")
         group_maps = {s.id: s.mappings.get("customer_groups", {}) for s in cfg.sources}
         grid = grid_inputs(rows_in_use(raw_grid__energy, deliveries, ["ags", "year", "carrier", "customer_group"]),
                            group_maps, cfg.balance.gas_hi_per_hs)
@@ -133,6 +168,7 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
         ]
         parts = [p for p in parts if p is not None and not p.empty]
         frame = pd.concat(parts, ignore_index=True)[INPUT_COLUMNS] if parts else pd.DataFrame(columns=INPUT_COLUMNS)
+        frame = inputs_in_current_keys(frame, changes, cfg.municipality_keys())
         return in_years(frame, partition_years(context))
 
     @asset(group_name="balance", partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
@@ -151,9 +187,12 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
     def emissions(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
                   final_energy: pd.DataFrame, emission_factors: pd.DataFrame,
                   raw_tidy__district_heat_factors: pd.DataFrame, electricity_generation: pd.DataFrame,
-                  raw_dwd__degree_days: pd.DataFrame, ets_installations: pd.DataFrame) -> pd.DataFrame:
+                  raw_dwd__degree_days: pd.DataFrame, ets_installations: pd.DataFrame,
+                  raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
-        plant = rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"])
+        plant = located(rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"]),
+                        key_changes(deliveries, raw_destatis__key_changes), cfg.municipality_keys(), ["ags", "year"],
+                        "district-heat factor")
         bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
         degree_days = rows_in_use(raw_dwd__degree_days, deliveries, ["station_id", "year", "month"])
         views = [
@@ -179,9 +218,10 @@ def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, populat
 @asset(group_name="balance", description="Installed gross capacity at year end (Marktstammdatenregister) and "
        "generation (EEG feed-in where delivered, else capacity × full-load hours) per municipality, year, technology.")
 def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mastr__units: pd.DataFrame,
-                           raw_eeg__feed_in: pd.DataFrame) -> pd.DataFrame:
+                           raw_eeg__feed_in: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    units = rows_in_use(raw_mastr__units, deliveries, ["unit_id"])
+    units = to_current_keys(rows_in_use(raw_mastr__units, deliveries, ["unit_id"]),
+                            key_changes(deliveries, raw_destatis__key_changes), cfg.municipality_keys(), mode="locate")
     feed_in = rows_in_use(raw_eeg__feed_in, deliveries, ["eeg_id", "year"])
     return generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
                             cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
@@ -189,15 +229,20 @@ def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mas
 
 @asset(group_name="balance", description="Verified EU ETS emissions per installation in the territory, with the "
        "trading phase of each year (the scope widened in 2013).")
-def ets_installations(deliveries: pd.DataFrame, raw_ets__verified_emissions: pd.DataFrame) -> pd.DataFrame:
-    return ets_table(rows_in_use(raw_ets__verified_emissions, deliveries, ["installation_id", "year"]))
+def ets_installations(settings: Settings, deliveries: pd.DataFrame, raw_ets__verified_emissions: pd.DataFrame,
+                      raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
+    rows = to_current_keys(rows_in_use(raw_ets__verified_emissions, deliveries, ["installation_id", "year"]),
+                           key_changes(deliveries, raw_destatis__key_changes), settings.config().municipality_keys(),
+                           mode="locate")
+    return ets_table(rows.drop(columns=["ags_delivered", "key_share"]))
 
 
 @asset(group_name="balance", description="Agricultural emissions per municipality and year (outside BISKO).")
 def agriculture_emissions(settings: Settings, deliveries: pd.DataFrame,
-                          raw_tidy__agriculture: pd.DataFrame) -> pd.DataFrame:
+                          raw_tidy__agriculture: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    rows = rows_in_use(raw_tidy__agriculture, deliveries, ["ags", "year"])
+    rows = current_rows(settings, deliveries, raw_tidy__agriculture, key_changes(deliveries, raw_destatis__key_changes),
+                        ["ags", "year"], "emissions_t_co2e")
     return with_district(rows, ["ags", "year"], "emissions_t_co2e", cfg.municipality_keys(),
                          cfg.district.years.range, cfg.district.ags)
 
@@ -205,17 +250,20 @@ def agriculture_emissions(settings: Settings, deliveries: pd.DataFrame,
 @asset(group_name="indicators", description="Energy renovations of pre-1979 buildings with the old-building stock "
        "(census years interpolated) and the renovation rate, per municipality and year.")
 def renovations(settings: Settings, deliveries: pd.DataFrame, raw_tidy__renovations: pd.DataFrame,
-                raw_tidy__building_stock: pd.DataFrame) -> pd.DataFrame:
+                raw_tidy__building_stock: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    counts = rows_in_use(raw_tidy__renovations, deliveries, ["ags", "year"])
-    stock = rows_in_use(raw_tidy__building_stock, deliveries, ["ags", "year"])
+    changes = key_changes(deliveries, raw_destatis__key_changes)
+    counts = current_rows(settings, deliveries, raw_tidy__renovations, changes, ["ags", "year"], "energy_renovations")
+    stock = current_rows(settings, deliveries, raw_tidy__building_stock, changes, ["ags", "year"], "buildings_pre_1979")
     return renovation_table(counts, stock, cfg.municipality_keys(), cfg.district.years.range, cfg.district.ags)
 
 
 @asset(group_name="indicators", description="Registered passenger cars on 1 January by fuel (KBA) per municipality.")
-def vehicle_stock(settings: Settings, deliveries: pd.DataFrame, raw_kba__vehicle_stock: pd.DataFrame) -> pd.DataFrame:
+def vehicle_stock(settings: Settings, deliveries: pd.DataFrame, raw_kba__vehicle_stock: pd.DataFrame,
+                  raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    rows = rows_in_use(raw_kba__vehicle_stock, deliveries, ["ags", "year", "vehicle_fuel"])
+    rows = current_rows(settings, deliveries, raw_kba__vehicle_stock, key_changes(deliveries, raw_destatis__key_changes),
+                        ["ags", "year", "vehicle_fuel"], "vehicles")
     fuels = sorted(rows["vehicle_fuel"].dropna().unique())
     return with_district(rows, ["ags", "year", "vehicle_fuel"], "vehicles", cfg.municipality_keys(),
                          cfg.district.years.range, cfg.district.ags, {"vehicle_fuel": fuels})

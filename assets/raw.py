@@ -49,7 +49,7 @@ def build_raw_asset(table: str) -> AssetsDefinition:
         parsed = reused = 0
         for source in cfg.sources:
             entries = register[register["source_id"] == source.id]
-            key = cache_key(source.format, source.options, source.mappings, sorted(region.keys))
+            key = cache_key(source.format, source.options, source.mappings, sorted(region.keys | region.former_keys))
             for entry in entries.itertuples(index=False):
                 try:
                     if target_for(source.format, source.id, entry.file_name).table != table:

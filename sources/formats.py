@@ -27,6 +27,7 @@ from sources.parsers.tidy import (
     parse_emission_factors,
     parse_final_energy,
     parse_heating_systems,
+    parse_key_changes,
     parse_meter_readings,
     parse_vehicle_km,
 )
@@ -59,6 +60,7 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "agriculture": (RawTarget("raw_tidy__agriculture", parse_agriculture),),
     "vehicle_stock": (RawTarget("raw_kba__vehicle_stock", parse_vehicle_stock),),
     "degree_days": (RawTarget("raw_dwd__degree_days", parse_degree_days),),
+    "key_changes": (RawTarget("raw_destatis__key_changes", parse_key_changes),),
     "interval_csv": (RawTarget("raw_meter__interval_days", parse_interval_readings),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),

@@ -26,6 +26,7 @@ def region_prefix(ags: str) -> str:
 class Region:
     district_ags: str
     municipality_keys: frozenset[str]
+    former_keys: frozenset[str] = frozenset()  # keys that changed (key_changes) into one of the municipalities
 
     @property
     def keys(self) -> frozenset[str]:
@@ -49,8 +50,8 @@ class Region:
             key = key + "000"
         if not re.fullmatch(r"\d{8}", key) or key[:2] not in _STATES:
             return None, INVALID
-        if key in self.keys:
-            return key, INSIDE
+        if key in self.keys or key in self.former_keys:
+            return key, INSIDE  # a former key stays as delivered; the core layer moves it to the current key
         return key, (UNKNOWN if key.startswith(self.prefix) else OUTSIDE)
 
 

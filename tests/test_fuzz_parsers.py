@@ -48,6 +48,9 @@ SEEDS = {
     "final_energy": ("energy.json", {}, b'[{"ags": "05974028", "year": 2022, "sector": "municipal", "carrier": '
                      b'"heating_oil", "final_energy_mwh": 812.5, "data_quality": "A"}]'),
     "interval_csv": ("Lastgang.csv", {}, INTERVAL_SAMPLE),
+    "key_changes": ("Gebietsaenderungen.csv", {}, "Gemeindeschlüssel alt;Gemeindeschlüssel neu;Wirksamkeit;Anteil "
+                    "Bevölkerung\n05974999;05974004;01.01.2021;\n05974998;05974004;01.01.2021;0,6\n05974998;"
+                    "05974008;01.01.2021;0,4\n".encode()),
     "facility_db": ("meter_readings.csv", {}, b"meter_id,building_id,carrier,reading_date,reading_value,reading_unit,"
                     b"reading_kind,meter_exchange\nKS-001-E,KS-001,electricity,2020-01-01,100.5,kWh,counter,0\n"
                     b"KS-001-E,KS-001,electricity,2020-02-01,200.5,kWh,counter,0\n"),

@@ -5,6 +5,7 @@ publishes its own region, balance and population."""
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
@@ -36,6 +37,17 @@ GENESIS = ("statistics_code;time;1_variable_code;1_variable_attribute_code;value
                      for k, v in (("09799111", 11800), ("09799122", 19250), ("09799133", 8400))))
 
 
+def musterland_sources(grid, stats) -> list[dict]:
+    """The fictional district's grid operator and statistics office."""
+    return [
+        {"id": "musternetz_strom", "partner": "Musternetz GmbH", "connector": "file_drop", "location": str(grid),
+         "format": "grid_sheet", "options": {"pattern": "*.csv", "carrier": "electricity", "encoding": "cp1252"},
+         "mappings": {"customer_groups": {"Haushalte": "households", "Gewerbe": "commerce", "Industrie": "industry"}}},
+        {"id": "landesamt_bevoelkerung", "partner": "Landesamt für Statistik", "connector": "file_drop",
+         "location": str(stats), "format": "genesis_population", "options": {"pattern": "*.csv"}},
+    ]
+
+
 def test_a_fictional_district_in_another_state(tmp_path):
     (tmp_path / "musterland.csv").write_text(MUNICIPALITIES, encoding="utf-8")
     grid, stats = tmp_path / "strom", tmp_path / "statistik"
@@ -45,11 +57,7 @@ def test_a_fictional_district_in_another_state(tmp_path):
         (grid / f"Netzabsatz_{year}.csv").write_bytes(GRID.format(year=year, a=a).encode("cp1252"))
     (stats / "12411_flat.csv").write_text(GENESIS, encoding="utf-8")
     cfg = write_config(tmp_path / "musterland.yaml", [
-        {"id": "musternetz_strom", "partner": "Musternetz GmbH", "connector": "file_drop", "location": str(grid),
-         "format": "grid_sheet", "options": {"pattern": "*.csv", "carrier": "electricity", "encoding": "cp1252"},
-         "mappings": {"customer_groups": {"Haushalte": "households", "Gewerbe": "commerce", "Industrie": "industry"}}},
-        {"id": "landesamt_bevoelkerung", "partner": "Landesamt für Statistik", "connector": "file_drop",
-         "location": str(stats), "format": "genesis_population", "options": {"pattern": "*.csv"}},
+        *musterland_sources(grid, stats),
     ], district={"id": "musterland", "name": "Landkreis Musterland", "ags": "09799000",
                  "municipalities": str(tmp_path / "musterland.csv")},
         validation={"severity": {"inputs_complete": "warn"}},
@@ -72,3 +80,80 @@ def test_a_fictional_district_in_another_state(tmp_path):
     assert population[("09799000", 2021)] == 11800 + 19250 + 8400
     deliveries = pd.read_parquet(release / "deliveries.parquet")
     assert deliveries["rows_out_of_region"].sum() == 2  # Anröchte (Kreis Soest) is filtered from both sheets
+
+
+OLD_KEYS_2020 = """Netzbetreiber: Musternetz GmbH
+Netzabsatz Strom nach Gemeinden und Kundengruppen
+Berichtsjahr: 2020
+Einheit: MWh
+
+Gemeindeschlüssel;Gemeinde;Kundengruppe;Zählpunkte;Energiemenge
+09799111;Aberg;Haushalte;4.100;13.200
+09799115;Ehrenfeld;Haushalte;1.500;5.000
+09799122;Beheim;Haushalte;6.900;22.400
+09799131;Alt-Cedorf;Haushalte;1.900;6.000
+09799132;Dinghausen;Haushalte;1.150;3.800
+"""
+NEW_KEYS_2021 = GRID.format(year=2021, a="12.950")
+KEY_CHANGES = """Gemeindeschlüssel alt;Gemeindeschlüssel neu;Wirksamkeit;Anteil Bevölkerung
+09799131;09799133;01.01.2021;
+09799132;09799133;01.01.2021;
+09799115;09799111;01.01.2021;0,6
+09799115;09799122;01.01.2021;0,4
+05974999;05974004;01.01.2019;
+"""
+OLD_POPULATION = ("statistics_code;time;1_variable_code;1_variable_attribute_code;value_variable_code;value\n"
+                  + "".join(f"12411;31.12.2020;GEMEIN;{k};BEVSTD;{v}\n" for k, v in (
+                      ("09799111", 10000), ("09799115", 3000), ("09799122", 18050), ("09799131", 5000),
+                      ("09799132", 3400))))
+
+
+def test_data_under_former_keys_are_moved_to_todays_municipalities(tmp_path):
+    """Synthetic boundary reform on 1 January 2021: Alt-Cedorf and Dinghausen merge into Cedorf, Ehrenfeld is split
+    60/40 between Aberg and Beheim. The 2020 deliveries use the old keys, 2021's the new ones; the change table is a
+    delivery like any other."""
+    (tmp_path / "musterland.csv").write_text(MUNICIPALITIES, encoding="utf-8")
+    grid, stats, changes = tmp_path / "strom", tmp_path / "statistik", tmp_path / "gebiet"
+    for folder in (grid, stats, changes):
+        folder.mkdir()
+    (grid / "Netzabsatz_2020.csv").write_bytes(OLD_KEYS_2020.encode("cp1252"))
+    (grid / "Netzabsatz_2021.csv").write_bytes(NEW_KEYS_2021.encode("cp1252"))
+    (stats / "12411_flat.csv").write_text(OLD_POPULATION, encoding="utf-8")
+    (changes / "Gebietsaenderungen.csv").write_text(KEY_CHANGES, encoding="utf-8")
+    cfg = write_config(tmp_path / "musterland.yaml", [
+        *musterland_sources(grid, stats),
+        {"id": "destatis_gebietsaenderungen", "partner": "Statistisches Bundesamt", "connector": "file_drop",
+         "location": str(changes), "format": "key_changes", "options": {"pattern": "*.csv"}},
+    ], district={"id": "musterland", "name": "Landkreis Musterland", "ags": "09799000",
+                 "municipalities": str(tmp_path / "musterland.csv"), "years": {"first": 2020, "last": 2021}},
+        validation={"severity": {"inputs_complete": "warn"}},
+        balance={"required_cells": {"electricity": ["households"]}})
+    data = tmp_path / "data"
+    result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(cfg), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    release = latest_release(data)
+    energy = pd.read_parquet(release / "final_energy.parquet")
+    households = energy[(energy["sector"] == "households") & (energy["carrier"] == "electricity")]
+    by_place = households.set_index(["ags", "year"])["final_energy_mwh"]
+    assert by_place[("09799111", 2020)] == pytest.approx(13200 + 0.6 * 5000)
+    assert by_place[("09799122", 2020)] == pytest.approx(22400 + 0.4 * 5000)
+    assert by_place[("09799133", 2020)] == pytest.approx(6000 + 3800)
+    assert by_place[("09799000", 2020)] == pytest.approx(13200 + 5000 + 22400 + 6000 + 3800)  # nothing lost
+    assert by_place[("09799133", 2021)] == 9800
+    assert set(households["ags"]) == {"09799000", "09799111", "09799122", "09799133"}
+    population = pd.read_parquet(release / "population.parquet").set_index(["ags", "year"])["population"]
+    assert population[("09799111", 2020)] == pytest.approx(10000 + 0.6 * 3000)
+    assert population[("09799122", 2020)] == pytest.approx(18050 + 0.4 * 3000)
+    assert population[("09799133", 2020)] == 5000 + 3400
+    assert population[("09799000", 2020)] == 10000 + 3000 + 18050 + 5000 + 3400
+    inputs = pd.read_parquet(data / "warehouse" / "core_energy__inputs" / "year=2020.parquet")
+    cedorf = inputs[(inputs["ags"] == "09799133") & (inputs["sector"] == "households")]
+    assert sorted(cedorf["detail"]) == ["Haushalte (delivered as 09799131)", "Haushalte (delivered as 09799132)"]
+    assert sorted(cedorf["source_row"]) == [10, 11]  # the lines of Alt-Cedorf and Dinghausen in the 2020 sheet
+    ehrenfeld = inputs[inputs["detail"].str.contains("09799115")].set_index("ags")["detail"]
+    assert ehrenfeld.to_dict() == {"09799111": "Haushalte (delivered as 09799115 × 0.6)",
+                                   "09799122": "Haushalte (delivered as 09799115 × 0.4)"}
+    deliveries = pd.read_parquet(release / "deliveries.parquet")
+    changes_row = deliveries[deliveries["source_id"] == "destatis_gebietsaenderungen"].iloc[0]
+    assert changes_row["status"] == "accepted" and changes_row["rows_parsed"] == 4
+    assert changes_row["rows_out_of_region"] == 1  # 05974999 → Soest's Anröchte is not this district's concern

@@ -197,6 +197,11 @@ _FIELD_LIST = [
     Field("reading_kind", "string", "counter: cumulative counter state; consumption: consumption since the "
           "previous reading", allowed=("counter", "consumption")),
     Field("meter_exchange", "boolean", "True where the meter was exchanged at this reading (counter restarts)"),
+    Field("former_ags", "ags", "Municipality key that ceased to exist (or lost territory) with a boundary or key "
+          "change", pattern=AGS_PATTERN),
+    Field("effective_date", "date", "Date from which a key change applies; data of earlier years carry the former key"),
+    Field("share", "number", "Share of the former territory's inhabitants that went to this successor (1 for a "
+          "merge or a new key)", unit="fraction", minimum=0, maximum=1),
     Field("day", "date", "Local calendar day (Europe/Berlin)"),
     Field("consumption_kwh", "number", "Metered consumption; missing where readings of the period are unusable "
           "(duplicates), never filled", unit="kWh", minimum=0),

@@ -141,6 +141,9 @@ _TABLE_LIST: list[Table] = [
        [*LINEAGE, "ags", "year", "vehicle_fuel", "vehicles", "value_status"], [*LINEAGE]),
     _t("raw_dwd__degree_days", "raw", "DWD monthly heating degree days per station",
        [*LINEAGE, "station_id", "year", "month", "heating_degree_days", "value_status"], [*LINEAGE]),
+    _t("raw_destatis__key_changes", "raw", "Changes of municipality keys (Gebietsänderungen) leading into the region: "
+       "former key, successor, date and share of inhabitants; used to move data delivered under former keys to "
+       "today's keys", [*LINEAGE, "former_ags", "ags", "effective_date", "share"], [*LINEAGE]),
     _t("raw_facility__buildings", "raw", "Buildings of the district's facility database (snapshot pulls)",
        [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE]),
     _t("raw_facility__meter_readings", "raw", "Meter readings of the district's facility database (snapshot pulls): "

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assets.compute.crosswalk import to_current_keys
 from assets.compute.factors import lookup
 from assets.compute.totals import HAS_VALUE, totals
 from sources.parsers.grid import customer_group_sector
@@ -90,6 +91,16 @@ def facility_inputs(consumption: pd.DataFrame, reclassified_from: str) -> pd.Dat
     moved = base.assign(input_kind="facility_reclassification", sector=reclassified_from,
                         detail="minus " + consumption["building_id"], input_mwh=-consumption["final_energy_mwh"])
     return pd.concat([own, moved], ignore_index=True)[INPUT_COLUMNS]
+
+
+def inputs_in_current_keys(inputs: pd.DataFrame, changes: pd.DataFrame, municipality_keys: Sequence[str]) -> pd.DataFrame:
+    """Inputs delivered under a former municipality key moved to today's key(s), split by the share of inhabitants;
+    each keeps its delivery and row, and `detail` says which key it was delivered under."""
+    moved = to_current_keys(inputs, changes, municipality_keys, ["input_mwh"])
+    changed = moved["ags_delivered"] != moved["ags"]
+    share = moved["key_share"].map(lambda v: f" × {v:.4g}" if v != 1 else "")
+    moved.loc[changed, "detail"] = (moved["detail"] + " (delivered as " + moved["ags_delivered"] + share + ")")[changed]
+    return moved[INPUT_COLUMNS]
 
 
 def _weighted_score(frame: pd.DataFrame, group_by: list[str], energy: str, score: str) -> pd.Series:

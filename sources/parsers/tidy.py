@@ -15,15 +15,16 @@ from typing import Any
 import pandas as pd
 
 from sources.errors import Finding
-from sources.parsers.common import Delivery, ParseResult, RowReader, classify_key, parse_year, reject_duplicates
-from sources.region import Region
+from sources.parsers.common import (Delivery, ParseResult, RowReader, classify_key, finding_for, parse_year,
+                                   reject_duplicates)
+from sources.region import INVALID, Region
 from warehouse.fields import CARRIERS, DATA_QUALITY, SECTORS
 
 
 @dataclass(frozen=True)
 class Column:
     name: str  # the column in the raw table
-    kind: str  # ags | year | number | text | choice | bool | date
+    kind: str  # ags (inside the region) | key (any valid key) | year | number | text | choice | bool | date
     required: bool = True
     allowed: tuple[str, ...] = ()
     minimum: float | None = 0.0
@@ -117,6 +118,13 @@ METER_READINGS = TidyFormat(
     key=("meter_id", "reading_date"),
 )  # fmt: skip
 
+KEY_CHANGES = TidyFormat(
+    (Column("former_ags", "key", header="Gemeindeschlüssel alt"), Column("ags", "key", header="Gemeindeschlüssel neu"),
+     Column("effective_date", "date", header="Wirksamkeit"),
+     Column("share", "number", required=False, header="Anteil Bevölkerung", minimum=0.0)),
+    key=("former_ags", "ags", "effective_date"),
+)  # fmt: skip
+
 _TRUE = {"true", "1", "yes", "ja", "wahr"}
 _FALSE = {"false", "0", "no", "nein", "falsch", ""}
 
@@ -141,6 +149,12 @@ def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col
     if col.kind == "ags":
         key, finding = classify_key(reader, region, line, label, text)
         return key, finding, None
+    if col.kind == "key":  # any valid key, inside the region or not (a key that no longer exists)
+        key, where = region.classify(text)
+        if where == INVALID:
+            return None, reader.finding(line.number, label, raw, f"{raw!r} is not a valid municipality key",
+                                        "an 8-digit Amtlicher Gemeindeschlüssel such as 05974004"), None
+        return key, None, None
     if col.kind == "year":
         year, finding = parse_year(reader, line, label, text)
         return year, finding, None
@@ -241,3 +255,46 @@ parse_ets = _tidy_parser(ETS)
 parse_agriculture = _tidy_parser(AGRICULTURE)
 parse_vehicle_stock = _tidy_parser(VEHICLE_STOCK)
 parse_degree_days = _tidy_parser(DEGREE_DAYS, {"separator": ";", "decimal": ","})
+
+
+def parse_key_changes(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
+    """Changes of municipality keys (Destatis' Gebietsänderungen): former key → successor key from a date, with the
+    share of the former territory's inhabitants for a split (empty: the only successor takes all).
+
+    Kept are the changes that lead, directly or through later changes, to one of the region's municipalities (with
+    all parts of such a split, also those leaving the region); the others are filtered and counted. Rejected: shares
+    of one former key that do not add up to 1, and a successor in the region's key range that is neither one of its
+    municipalities nor changed further (municipalities.csv older than the change table)."""
+    result = parse_tidy(KEY_CHANGES, delivery, {"separator": ";", "decimal": ",", **options}, region)
+    rows, findings = result.rows, list(result.findings)
+    if rows.empty:
+        return result
+    parts = rows.groupby(["former_ags", "effective_date"])["share"]
+    count, filled = parts.transform("size"), parts.transform("count")
+    rows["share"] = rows["share"].where(rows["share"].notna() | (count > 1), 1.0)
+    total = rows.groupby(["former_ags", "effective_date"])["share"].transform(lambda s: s.sum(min_count=1))
+    bad = (filled.lt(count) & count.gt(1)) | (total - 1.0).abs().gt(1e-6)
+    for row in rows[bad].itertuples(index=False):
+        findings.append(finding_for(delivery, int(row.source_row), "Anteil Bevölkerung", None if pd.isna(row.share)
+                                    else str(row.share), f"the shares of former key {row.former_ags} (effective "
+                                    f"{row.effective_date}) do not add up to 1 over its successors",
+                                    "for a split one share per successor, together 1; for a merge none or 1"))
+    rows = rows[~bad]
+    current = set(region.municipality_keys)
+    dangling = rows["ags"].str.startswith(region.prefix) & ~rows["ags"].isin(current | set(rows["former_ags"]))
+    for row in rows[dangling].itertuples(index=False):
+        findings.append(finding_for(delivery, int(row.source_row), "Gemeindeschlüssel neu", row.ags,
+                                    f"successor key {row.ags} lies in the region but is neither one of its "
+                                    "municipalities nor changed further", "a key of municipalities.csv (is it older "
+                                    "than the change table?)"))
+    rows = rows[~rows["former_ags"].isin(set(rows.loc[dangling, "former_ags"]))]
+    reaching = set(current)  # keys whose territory is (partly) in the region today
+    while more := set(rows.loc[rows["ags"].isin(reaching), "former_ags"]) - reaching:
+        reaching |= more
+    relevant = rows["former_ags"].isin(reaching)
+    outside = int((~relevant).sum())
+    if outside:
+        findings.append(finding_for(delivery, None, "Gemeindeschlüssel alt", None, f"{outside} change(s) not leading "
+                                    "into the configured region were filtered out", kind="filtered",
+                                    rows_affected=outside))
+    return ParseResult(rows[relevant].reset_index(drop=True), findings)

@@ -1,0 +1,65 @@
+"""Municipality keys by year: partners name a municipality by the key it had when the data were collected; the balance
+and the indicators use the region's keys of today (municipalities.csv).
+
+The change table (Destatis' Gebietsänderungen, a delivery of format `key_changes`, raw table
+`raw_destatis__key_changes`) lists each change: former key, successor key, date and, for a split, each part's share
+of the former inhabitants. A row delivered under a former key moves to the successor(s):
+
+- additive quantities (MWh, inhabitants, counts) are split by the share (`mode="split"`);
+- records with one location (a plant, an installation, a building) go whole to the successor with the largest
+  share (`mode="locate"`).
+
+A change applies to a row of an earlier year than the change, and to any row whose key no longer exists (a late
+delivery under the old key). Changes are applied in date order, so chains (A → B in 2010, B → C in 2015) end at
+today's key. Every moved row keeps the key it was delivered under (`ags_delivered`) and its share (`key_share`), so
+its lineage to the delivered row stays intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+MOVED_COLUMNS = ["ags_delivered", "key_share"]
+
+
+def to_current_keys(frame: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],
+                    additive: Sequence[str] = (), mode: str = "split") -> pd.DataFrame:
+    """`frame` (with `ags`, optionally `year`) with every former key replaced by today's key(s); adds
+    `ags_delivered` and `key_share`. `changes`: former_ags, ags, effective_date, share."""
+    out = frame.assign(ags_delivered=frame["ags"], key_share=1.0)
+    if changes.empty or frame.empty:
+        return out
+    current = set(current_keys)
+    effective_year = pd.to_datetime(changes["effective_date"]).dt.year
+    for year, group in changes.assign(_effective=effective_year).groupby("_effective", sort=True):
+        targets = group[["former_ags", "ags", "share"]].rename(columns={"ags": "_to", "share": "_share"})
+        if mode == "locate":
+            targets = targets.sort_values(["_share", "_to"], ascending=[False, True]).drop_duplicates("former_ags")
+        applies = out["ags"].isin(targets["former_ags"])
+        if "year" in out:
+            applies &= (out["year"] < year) | ~out["ags"].isin(current)
+        if not applies.any():
+            continue
+        moved = out[applies].merge(targets, left_on="ags", right_on="former_ags", how="inner")
+        moved["key_share"] = moved["key_share"] * (1.0 if mode == "locate" else moved["_share"])
+        for column in additive if mode == "split" else ():
+            moved[column] = moved[column] * moved["_share"]
+        moved["ags"] = moved["_to"]
+        out = pd.concat([out[~applies], moved[out.columns]], ignore_index=True)
+    return out
+
+
+def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataFrame:
+    """Rows of one key after moving to today's keys (a merge makes several) summed with the missing-value policy;
+    `delivery_id` and `source_row` of the first row, the key's other columns as they are."""
+    from assets.compute.totals import totals
+
+    key = list(key)
+    if frame.empty or not frame.duplicated(key).any():
+        return frame.drop(columns=[c for c in MOVED_COLUMNS if c in frame]).reset_index(drop=True)
+    summed = totals(frame, key, value).drop(columns="complete")
+    rest = [c for c in frame.columns if c not in {*key, value, "value_status", *MOVED_COLUMNS}]
+    first = frame.drop_duplicates(key)[[*key, *rest]]
+    return summed.merge(first, on=key, how="left")[[c for c in frame.columns if c not in MOVED_COLUMNS]]
