@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 INSIDE = "inside"
 OUTSIDE = "outside"
@@ -28,8 +29,9 @@ class Region:
     municipality_keys: frozenset[str]
     former_keys: frozenset[str] = frozenset()  # keys that changed (key_changes) into one of the municipalities
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
+        """Municipalities and the region's own key (built once: a parser asks for every row)."""
         return self.municipality_keys | {self.district_ags}
 
     @property

@@ -185,12 +185,16 @@ def _to_arrow_column(series: pd.Series, col: Field, table: Table) -> pa.Array:
         if col.type == "date":
             return pa.array(pd.to_datetime(series).dt.date, type=col.arrow_type, from_pandas=True)
         if col.type in ("string", "ags"):
+            if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):  # the usual case, columnar
+                return pa.array(series, type=col.arrow_type, from_pandas=True)
             values = [None if _isna(v) else v for v in series.tolist()]
             bad = [v for v in values if v is not None and not isinstance(v, str)]
             if bad:
                 raise TypeError(f"non-string values such as {bad[0]!r}")
             return pa.array(values, type=col.arrow_type)
         if col.type == "boolean":
+            if pd.api.types.infer_dtype(series, skipna=True) in ("boolean", "empty"):
+                return pa.array(series, type=col.arrow_type, from_pandas=True)
             values = [None if _isna(v) else v for v in series.tolist()]
             bad = [v for v in values if v is not None and v not in (True, False)]
             if bad:

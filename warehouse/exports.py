@@ -31,7 +31,13 @@ def _cell(value):
 def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype) in ("str", "string"):
+        kind = pd.api.types.infer_dtype(out[col], skipna=True)
+        if kind == "string":  # columnar: only cells that start like a formula change
+            text = out[col]
+            risky = text.str.startswith(_FORMULA_START, na=False)
+            if risky.any():
+                out[col] = text.where(~risky, "'" + text)
+        elif out[col].dtype == object or str(out[col].dtype) in ("str", "string"):
             out[col] = out[col].map(_cell)
     return out
 

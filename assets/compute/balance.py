@@ -166,12 +166,9 @@ def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_se
     cells["emissions_t_co2e"] = cells["final_energy_mwh"] * cells["g_co2e_per_kwh"] / 1000
     cells["bisko_conformant"] = cells["bisko_conformant"].fillna(True).astype(bool)
     group = ["year", "sector", "carrier"]
-    district = cells.groupby(group, sort=True).agg(
-        final_energy_mwh=("final_energy_mwh", lambda s: s.sum(min_count=1)),
-        emissions_t_co2e=("emissions_t_co2e", lambda s: s.sum(min_count=1)),
-        bisko_conformant=("bisko_conformant", "all"),
-        complete=("complete", "all"),
-    ).reset_index().assign(ags=district_ags)
+    grouped = cells.groupby(group, sort=True)
+    district = grouped[["final_energy_mwh", "emissions_t_co2e"]].sum(min_count=1).join(
+        grouped[["bisko_conformant", "complete"]].all()).reset_index().assign(ags=district_ags)
     energy = district["final_energy_mwh"]
     district["g_co2e_per_kwh"] = (district["emissions_t_co2e"] * 1000 / energy).where(energy > 0)
     out = pd.concat([cells, district], ignore_index=True).assign(view="bisko", factor_set=factor_set)
@@ -187,13 +184,10 @@ def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, populat
     frames = []
     for scope, part in [("total", joined), *[(s, g) for s, g in joined.groupby("sector")]]:
         keys = ["ags", "year"]
-        grouped = part.groupby(keys, sort=True)
-        summary = grouped.agg(
-            final_energy_mwh=("final_energy_mwh", lambda s: s.sum(min_count=1)),
-            emissions_t_co2e=("emissions_t_co2e", lambda s: s.sum(min_count=1)),
-            complete=("complete", "all"),
-            bisko_conformant=("bisko_conformant", lambda s: bool(s.fillna(True).all())),
-        ).reset_index()
+        grouped = part.assign(bisko_conformant=part["bisko_conformant"].fillna(True).astype(bool)).groupby(keys,
+                                                                                                          sort=True)
+        summary = grouped[["final_energy_mwh", "emissions_t_co2e"]].sum(min_count=1).join(
+            grouped[["complete", "bisko_conformant"]].all()).reset_index()
         summary = summary.merge(_weighted_score(part, keys, "final_energy_mwh", "data_quality_score").reset_index(),
                                 on=keys, how="left")
         frames.append(summary.assign(balance_scope=scope))

@@ -59,23 +59,17 @@ def generation_table(units: pd.DataFrame, feed_in: pd.DataFrame, municipality_ke
     per_unit["generation_mwh"] = per_unit["metered_mwh"].where(per_unit["is_metered"], per_unit["estimated_mwh"])
     per_unit = per_unit[per_unit["ags"].isin(municipality_keys)]
     keys = ["ags", "year", "technology"]
-    out = per_unit.groupby(keys, sort=True).agg(
-        installed_kw=("installed_kw", "sum"),
-        generation_mwh=("generation_mwh", lambda s: s.sum(min_count=1)),
-        metered_units=("is_metered", "sum"),
-        units=("is_metered", "size"),
-    ).reset_index()
+    grouped = per_unit.groupby(keys, sort=True)
+    out = grouped[["generation_mwh"]].sum(min_count=1).join(grouped.agg(
+        installed_kw=("installed_kw", "sum"), metered_units=("is_metered", "sum"), units=("is_metered", "size"),
+    )).reset_index()
     out["method"] = np.where(out["metered_units"] == out["units"], "metered", "estimated")
     grade = np.where(out["metered_units"] == out["units"], "A", np.where(out["metered_units"] > 0, "B", "C"))
     out["data_quality"] = [(_DOWNGRADE[g] if y < complete_from else g) for g, y in zip(grade, out["year"], strict=True)]
-    out["_score"] = out["data_quality"].map({"A": 1.0, "B": 0.5, "C": 0.25, "D": 0.0})
-    district = out.groupby(["year", "technology"], sort=True).agg(
-        installed_kw=("installed_kw", "sum"),
-        generation_mwh=("generation_mwh", lambda s: s.sum(min_count=1)),
-        metered_units=("metered_units", "sum"),
-        units=("units", "sum"),
-        _weighted=("_score", lambda s: float((s * out.loc[s.index, "generation_mwh"]).sum())),
-    ).reset_index()
+    out["_weighted"] = out["data_quality"].map({"A": 1.0, "B": 0.5, "C": 0.25, "D": 0.0}) * out["generation_mwh"]
+    grouped = out.groupby(["year", "technology"], sort=True)
+    district = grouped[["generation_mwh"]].sum(min_count=1).join(
+        grouped[["installed_kw", "metered_units", "units", "_weighted"]].sum()).reset_index()
     district["method"] = np.where(district["metered_units"] == district["units"], "metered", "estimated")
     district["data_quality"] = (district["_weighted"] / district["generation_mwh"]).map(grade_of)
     district["ags"] = district_ags

@@ -78,14 +78,15 @@ def renewable_share(t: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     g = t["electricity_generation"]
     generated = g[g["technology"].isin(RENEWABLES)].groupby(["ags", "year"])["generation_mwh"].sum(min_count=1)
     f = t["final_energy"]
-    electricity = f[f["carrier"] == "electricity"].groupby(["ags", "year"]).agg(
-        consumed=("final_energy_mwh", lambda s: s.sum(min_count=1)), complete=("complete", "all"))
+    by_place = f[f["carrier"] == "electricity"].groupby(["ags", "year"])
+    electricity = by_place["final_energy_mwh"].sum(min_count=1).rename("consumed").to_frame().join(
+        by_place["complete"].all())
     joined = electricity.join(generated.rename("generated"), how="left").reset_index()
     joined["value"] = joined["generated"] / joined["consumed"] * 100
     grades = g[g["technology"].isin(RENEWABLES)].assign(
         _s=lambda x: x["data_quality"].map({"A": 1.0, "B": 0.5, "C": 0.25, "D": 0.0}) * x["generation_mwh"])
-    weighted = grades.groupby(["ags", "year"]).apply(lambda x: x["_s"].sum() / x["generation_mwh"].sum()
-                                                      if x["generation_mwh"].sum() else np.nan, include_groups=False)
+    sums = grades.groupby(["ags", "year"])[["_s", "generation_mwh"]].sum()
+    weighted = sums["_s"] / sums["generation_mwh"].where(sums["generation_mwh"] != 0)
     joined["data_quality"] = joined.set_index(["ags", "year"]).index.map(weighted).map(grade_of)
     return _series(joined)
 
@@ -98,8 +99,8 @@ def own_properties_emissions(t: Mapping[str, pd.DataFrame], district_ags: str) -
     cells = c.assign(sector="municipal")[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]]
     with_factors = lookup(t["emission_factors"], cells)
     with_factors["t"] = with_factors["final_energy_mwh"] * with_factors["g_co2e_per_kwh"] / 1000
-    out = with_factors.groupby("year").agg(value=("t", lambda s: s.sum(min_count=1)),
-                                           complete=("complete", "all")).reset_index()
+    by_year = with_factors.groupby("year")
+    out = by_year["t"].sum(min_count=1).rename("value").to_frame().join(by_year["complete"].all()).reset_index()
     return _series(out.assign(ags=district_ags, data_quality="A"))
 
 

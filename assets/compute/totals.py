@@ -54,20 +54,31 @@ def totals(frame: pd.DataFrame, group_by: Iterable[str], value_column: str, stat
                                                          if complete_column else True),
     )
     grouped = work.groupby(group_by, dropna=False, sort=True)
-    out = grouped.agg(
-        _value=(value_column, lambda s: s.sum(min_count=1)),
-        _any=("_has", "any"),
-        _all_complete=("_complete", "all"),
-    ).reset_index()
-    out[value_column] = out["_value"].astype("float64")
-    statuses = grouped[status_column].agg(lambda s: combined_status(set(s)))
-    out[status_column] = statuses.to_numpy()
+    out = grouped[[value_column]].sum(min_count=1).astype("float64")
+    out["_any"] = grouped["_has"].any()
+    out["_all_complete"] = grouped["_complete"].all()
+    out[status_column] = combined_statuses(work[status_column], grouped.ngroup()).to_numpy()
+    out = out.reset_index()
     out["complete"] = out["_all_complete"] & (out["_any"] | (out[status_column] == "not_applicable"))
     return out[[*group_by, value_column, status_column, "complete"]]
 
 
+_STATUS_RANK = {"reported": 0, "estimated": 1, "confidential": 2, "not_applicable": 3}
+_RANKED = ["reported", "estimated", "confidential"]
+
+
+def combined_statuses(statuses: pd.Series, groups: pd.Series) -> pd.Series:
+    """`combined_status` of every group at once (groups numbered 0..n-1 in order, as `ngroup` gives them)."""
+    rank = statuses.map(_STATUS_RANK).astype("float64").fillna(4)
+    by = rank.groupby(groups.to_numpy())
+    low, high = by.min(), by.max()
+    names = low.map(dict(enumerate(_RANKED))).astype(object)
+    names[low.eq(3) & high.eq(3)] = "not_applicable"
+    return names.fillna("missing").sort_index()
+
+
 def combined_status(statuses: set[str]) -> str:
-    """Status of a total: reported if any cell was reported, else estimated if any was, else confidential if any
+    """Status of a total (one group; `combined_statuses` does all groups at once): reported if any cell was reported, else estimated if any was, else confidential if any
     was, else not_applicable if all were, else missing."""
     for status in ("reported", "estimated", "confidential"):
         if status in statuses:
