@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+import pandas as pd
+
 INSIDE = "inside"
 OUTSIDE = "outside"
 INVALID = "invalid"
@@ -55,6 +58,18 @@ class Region:
         if key in self.keys or key in self.former_keys:
             return key, INSIDE  # a former key stays as delivered; the core layer moves it to the current key
         return key, (UNKNOWN if key.startswith(self.prefix) else OUTSIDE)
+
+
+    def classify_many(self, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """`classify` for a whole column at once: (normalised keys, INSIDE | OUTSIDE | UNKNOWN | INVALID)."""
+        key = raw.fillna("").astype(str).str.strip().str.replace(" ", "", regex=False)
+        key = key.mask(key.str.fullmatch(r"\d{7}"), "0" + key)
+        key = key.mask(key.str.fullmatch(r"\d{5}"), key + "000")
+        valid = key.str.fullmatch(r"\d{8}") & key.str[:2].isin(_STATES)
+        inside = valid & key.isin(self.keys | self.former_keys)
+        unknown = valid & ~inside & key.str.startswith(self.prefix)
+        where = np.select([~valid, inside, unknown], [INVALID, INSIDE, UNKNOWN], OUTSIDE)
+        return key.where(valid), pd.Series(where, index=raw.index)
 
 
 # Two-digit state prefixes of German municipality keys (01 Schleswig-Holstein ... 16 Thüringen).

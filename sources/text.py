@@ -11,6 +11,8 @@ import io
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from sources.errors import EmptyDeliveryError, EncodingError, LayoutError
 
 _MOJIBAKE = ("Ã¤", "Ã¶", "Ã¼", "ÃŸ", "Ã„", "Ã–", "Ãœ", "Ã©")
@@ -126,6 +128,18 @@ def parse_number(text: str, decimal: str = ",") -> float:
     if not _PLAIN_NUMBER.match(t):
         raise ValueError(text)
     return float(t)
+
+
+def parse_numbers(texts: pd.Series, decimal: str = ",") -> tuple[pd.Series, pd.Series]:
+    """`parse_number` for a whole column at once: (values, not_a_number); empty cells are null and not flagged."""
+    t = texts.fillna("").astype(str).str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "",
+                                                                                                  regex=False)
+    pattern = _GERMAN_NUMBER if decimal == "," else _PLAIN_NUMBER
+    good = t.str.match(pattern.pattern)
+    if decimal == ",":
+        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    values = pd.to_numeric(t.where(good), errors="coerce").astype("float64")
+    return values, ~good & (t != "")
 
 
 def number_format_hint(decimal: str) -> str:

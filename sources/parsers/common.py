@@ -243,3 +243,61 @@ def reject_duplicates(reader: RowReader, frame: pd.DataFrame, key: list[str]) ->
             findings.append(reader.finding(r, None, None, f"the key ({label}) appears in rows {rows}; none was taken",
                                            "one row per key"))
     return frame[~mask].reset_index(drop=True), findings
+
+
+def csv_batches(delivery: Delivery, options: Mapping[str, Any], fields: Mapping[str, str], required: list[str],
+                findings: list[Finding], block_bytes: int = 32 * 2**20) -> Iterator[pd.DataFrame]:
+    """A large delimited table in column batches (pyarrow, one pass, memory bounded by the block size): frames of
+    `source_row` and each field of `fields` (field → header, found case-insensitively; None where absent) as text.
+
+    The header is found as RowReader finds it (below a header block); every data line is numbered as in the file,
+    blank lines are skipped, a line with the wrong number of cells goes to `findings` with its line. For machine
+    exports without line breaks inside quoted cells (the Marktstammdatenregister's): smaller or hand-made files go
+    through RowReader, which also recognises footnotes and truncation.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    encoding, separator = options.get("encoding", "utf-8"), options.get("separator", ";")
+    with delivery.open() as handle:
+        head = handle.read(1 << 20)
+    head = head[: head.rfind(b"\n") + 1] or head  # whole lines only (no character cut in two)
+    lines = split_lines(decode(head, encoding, delivery.source_id, delivery.file_name), separator,
+                        delivery.source_id, delivery.file_name)
+    header = lines[find_header(lines, required, delivery.source_id, delivery.file_name, separator)]
+    names = {c.casefold(): c for c in header.cells if c}
+    wanted = {field: names.get(label.casefold()) for field, label in fields.items()}
+    skipped: list[int] = []
+
+    def invalid(row) -> str:
+        number = row.number  # the line in the file (pyarrow counts the skipped header block too)
+        skipped.append(number)
+        findings.append(finding_for(delivery, number, None, row.text[:200], f"the row has {row.actual_columns} "
+                                    f"cells, the header has {row.expected_columns}",
+                                    f"{row.expected_columns} cells separated by {separator!r}"))
+        return "skip"
+
+    pa_encoding = "utf8" if encoding.lower().replace("-", "") in ("utf8", "utf8sig") else encoding
+    reader = pacsv.open_csv(
+        delivery.open(),
+        read_options=pacsv.ReadOptions(skip_rows=header.number - 1, use_threads=False, block_size=block_bytes,
+                                       encoding=pa_encoding),
+        parse_options=pacsv.ParseOptions(delimiter=separator, ignore_empty_lines=False, invalid_row_handler=invalid),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names.values()},
+                                             include_columns=[c for c in wanted.values() if c],
+                                             strings_can_be_null=False),
+    )  # fmt: skip
+    next_line = header.number + 1
+    for batch in reader:
+        n = batch.num_rows
+        pending = np.array([s for s in skipped if s is not None and s >= next_line], dtype="int64")
+        span = np.arange(next_line, next_line + n + len(pending))
+        numbers = span[~np.isin(span, pending)][:n]
+        next_line = int(numbers[-1]) + 1 if n else next_line
+        skipped[:] = [s for s in skipped if s is not None and s >= next_line]
+        frame = pd.DataFrame({"source_row": numbers, **{
+            field: batch.column(column).to_pandas() if column else None for field, column in wanted.items()}})
+        present = [column for column in wanted.values() if column]
+        blank = np.logical_and.reduce([batch.column(c).to_numpy(zero_copy_only=False) == "" for c in present])
+        yield frame[~blank]

@@ -15,10 +15,10 @@ configurable (`options.technologies`, `options.status_codes`, ...) with the cata
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
@@ -26,9 +26,10 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.parsers.common import Delivery, ParseResult, RowReader, finding_for, reject_duplicates, unknown_key_problem
-from sources.region import INSIDE, INVALID, UNKNOWN, Region
-from sources.text import parse_number
+from sources.parsers.common import (Delivery, ParseResult, RowReader, csv_batches, finding_for, reject_duplicates,
+                                   unknown_key_problem)
+from sources.region import INSIDE, INVALID, OUTSIDE, UNKNOWN, Region
+from sources.text import parse_numbers
 
 TECHNOLOGY_NAMES = {
     "Solare Strahlungsenergie": "solar_pv", "Wind": "wind_onshore", "Biomasse": "biomass", "Wasser": "hydro",
@@ -53,87 +54,87 @@ RAW_COLUMNS = ["delivery_id", "source_row", "unit_id", "ags", "technology", "uni
                "commissioned_on", "decommissioned_on", "eeg_id"]  # fmt: skip
 
 
-def _date(text: str | None) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text[:10], fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+RECORD_FIELDS = list(CSV_COLUMNS)  # unit_id, status, carrier, gross_kw, net_kw, commissioned_on, ... eeg_id
+STREAM_FROM_BYTES = 32 * 2**20  # larger web exports are read in column batches (pyarrow), not line by line
+XML_BATCH = 10_000  # unit records validated together (memory stays flat: only units in the region are kept)
 
 
-class _Collector:
-    """Turns unit records into rows, findings and a count of units outside the region."""
+def _dates(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(dates, not_a_date) of a column: dd.mm.yyyy or yyyy-mm-dd (first 10 characters); empty is null."""
+    t = texts.fillna("").astype(str).str.strip().str[:10]
+    german = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
+    iso = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
+    parsed = german.fillna(iso)
+    return parsed.dt.date.where(parsed.notna(), None), parsed.isna() & (t != "")
+
+
+class _Units:
+    """Turns batches of unit records (text, with their row numbers) into rows, findings and a count of units
+    outside the region — every check on whole columns, so a national export costs no Python per unit."""
 
     def __init__(self, delivery: Delivery, region: Region, technologies: Mapping[str, str],
-                 statuses: Mapping[str, str], decimal: str):
-        self.delivery, self.region, self.decimal = delivery, region, decimal
+                 statuses: Mapping[str, str], decimal: str, columns: Mapping[str, str]):
+        self.delivery, self.region, self.decimal, self.columns = delivery, region, decimal, columns
         self.technologies, self.statuses = technologies, statuses
-        self.rows: list[dict] = []
+        self.frames: list[pd.DataFrame] = []
         self.findings: list = []
         self.outside = 0
         self.not_generation = 0
 
-    def add(self, row_number: int, record: Mapping[str, str | None], columns: Mapping[str, str]) -> None:
-        key, where = self.region.classify(record.get("ags") or "")
-        if where != INSIDE:
-            if where == INVALID and (record.get("ags") or "").strip():
-                self.findings.append(finding_for(self.delivery, row_number, columns["ags"], record.get("ags"),
-                                                 f"{record.get('ags')!r} is not a valid municipality key",
-                                                 "an 8-digit Gemeindeschlüssel"))
-            elif where == UNKNOWN:
-                self.findings.append(finding_for(self.delivery, row_number, columns["ags"], record.get("ags"),
-                                                 unknown_key_problem(key, self.region),
-                                                 "one of the configured municipalities"))
-            else:
-                self.outside += 1  # also units located only to a postcode outside the region
+    def _reject(self, batch: pd.DataFrame, mask: pd.Series, field: str, problem, expected: str) -> pd.Series:
+        """Findings for the rows of `mask` (problem: text, or a function of the raw value); returns the rest."""
+        for row, raw in zip(batch.loc[mask, "source_row"], batch.loc[mask, field], strict=True):
+            raw = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+            self.findings.append(finding_for(self.delivery, int(row), self.columns[field], raw,
+                                             problem(raw) if callable(problem) else problem, expected))
+        return ~mask
+
+    def add(self, batch: pd.DataFrame) -> None:
+        """`batch`: source_row and the RECORD_FIELDS as delivered text (None where a column is absent)."""
+        if batch.empty:
             return
-        carrier = (record.get("carrier") or "").strip()
-        if carrier in NOT_GENERATION:
-            self.not_generation += 1
-            return
-        technology = self.technologies.get(carrier)
-        if technology is None:
-            self.findings.append(finding_for(self.delivery, row_number, columns["carrier"], carrier,
-                                             f"energy carrier {carrier!r} is not mapped to a technology",
-                                             f"one of {sorted(self.technologies)} (options.technologies)"))
-            return
-        status = self.statuses.get((record.get("status") or "").strip())
-        if status is None:
-            self.findings.append(finding_for(self.delivery, row_number, columns["status"], record.get("status"),
-                                             f"operating status {record.get('status')!r} is not known",
-                                             f"one of {sorted(self.statuses)}"))
-            return
-        values: dict[str, Any] = {}
+        batch = batch.reset_index(drop=True)
+        key, where = self.region.classify_many(batch["ags"])
+        blank_ags = batch["ags"].fillna("").astype(str).str.strip() == ""
+        keep = where == INSIDE
+        self._reject(batch, (where == INVALID) & ~blank_ags, "ags", lambda r: f"{r!r} is not a valid municipality key",
+                     "an 8-digit Gemeindeschlüssel")
+        for row, k in zip(batch.loc[where == UNKNOWN, "source_row"], key[where == UNKNOWN], strict=True):
+            self.findings.append(finding_for(self.delivery, int(row), self.columns["ags"], k,
+                                             unknown_key_problem(k, self.region), "one of the configured municipalities"))
+        self.outside += int(((where == OUTSIDE) | ((where == INVALID) & blank_ags)).sum())
+        carrier = batch["carrier"].fillna("").astype(str).str.strip()
+        storage = keep & carrier.isin(NOT_GENERATION)
+        self.not_generation += int(storage.sum())
+        keep &= ~storage
+        technology = carrier.map(self.technologies)
+        keep &= self._reject(batch, keep & technology.isna(), "carrier",
+                             lambda r: f"energy carrier {(r or '').strip()!r} is not mapped to a technology",
+                             f"one of {sorted(self.technologies)} (options.technologies)")
+        status = batch["status"].fillna("").astype(str).str.strip().map(self.statuses)
+        keep &= self._reject(batch, keep & status.isna(), "status", lambda r: f"operating status {r!r} is not known",
+                             f"one of {sorted(self.statuses)}")
+        values = {}
         for name in ("gross_kw", "net_kw"):
-            text = (record.get(name) or "").strip()
-            try:
-                values[name] = parse_number(text, self.decimal) if text else None
-            except ValueError:
-                self.findings.append(finding_for(self.delivery, row_number, columns[name], text,
-                                                 f"{text!r} is not a number", "a capacity in kW"))
-                return
-        if values["gross_kw"] is None or values["gross_kw"] < 0:
-            self.findings.append(finding_for(self.delivery, row_number, columns["gross_kw"], record.get("gross_kw"),
-                                             "the gross capacity is missing or negative", "a capacity in kW ≥ 0"))
-            return
+            values[name], bad = parse_numbers(batch[name], self.decimal)
+            keep &= self._reject(batch, keep & bad, name, lambda r: f"{(r or '').strip()!r} is not a number",
+                                 "a capacity in kW")
+        keep &= self._reject(batch, keep & ~(values["gross_kw"] >= 0), "gross_kw",
+                             "the gross capacity is missing or negative", "a capacity in kW ≥ 0")
         for name in ("commissioned_on", "decommissioned_on"):
-            try:
-                values[name] = _date(record.get(name))
-            except ValueError:
-                self.findings.append(finding_for(self.delivery, row_number, columns[name], record.get(name),
-                                                 f"{record.get(name)!r} is not a date", "dd.mm.yyyy or yyyy-mm-dd"))
-                return
-        if values["commissioned_on"] is None and status != "planned":
-            self.findings.append(finding_for(self.delivery, row_number, columns["commissioned_on"], None,
+            values[name], bad = _dates(batch[name])
+            keep &= self._reject(batch, keep & bad, name, lambda r: f"{r!r} is not a date", "dd.mm.yyyy or yyyy-mm-dd")
+        undated = keep & values["commissioned_on"].isna() & (status != "planned")
+        for row in batch.loc[undated, "source_row"]:
+            self.findings.append(finding_for(self.delivery, int(row), self.columns["commissioned_on"], None,
                                              "a unit in operation has no commissioning date", "a date"))
-            return
-        self.rows.append({"delivery_id": self.delivery.delivery_id, "source_row": row_number,
-                          "unit_id": (record.get("unit_id") or "").strip(), "ags": key, "technology": technology,
-                          "unit_status": status, **values, "eeg_id": (record.get("eeg_id") or "").strip() or None})
+        keep &= ~undated
+        eeg = batch["eeg_id"].fillna("").astype(str).str.strip()
+        self.frames.append(pd.DataFrame({
+            "delivery_id": self.delivery.delivery_id, "source_row": batch["source_row"].astype("int64"),
+            "unit_id": batch["unit_id"].fillna("").astype(str).str.strip(), "ags": key, "technology": technology,
+            "unit_status": status, **values, "eeg_id": eeg.where(eeg != "", None),
+        })[keep.to_numpy()][RAW_COLUMNS])  # fmt: skip
 
     def result(self, column: str) -> ParseResult:
         findings = list(self.findings)
@@ -141,7 +142,8 @@ class _Collector:
             findings.append(finding_for(self.delivery, None, column, None,
                                         f"{self.outside} unit(s) outside the configured region were filtered out",
                                         kind="filtered", rows_affected=self.outside))
-        frame = pd.DataFrame(self.rows, columns=RAW_COLUMNS)
+        frames = [f for f in self.frames if len(f)]
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
         frame, dupes = reject_duplicates(_KeyReporter(self.delivery), frame, ["unit_id"])
         return ParseResult(frame, findings + dupes)
 
@@ -154,17 +156,26 @@ class _KeyReporter:
         return finding_for(self.delivery, *args, **kwargs)
 
 
+def _size(delivery: Delivery) -> int:
+    return len(delivery.data) if delivery.data is not None else Path(delivery.path).stat().st_size
+
+
 def parse_mastr_csv(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
                     region: Region) -> ParseResult:
     columns = {**CSV_COLUMNS, **options.get("columns", {})}
     required = [columns[c] for c in ("unit_id", "status", "carrier", "gross_kw", "commissioned_on", "ags")]
+    decimal = options.get("decimal", ",")
+    units = _Units(delivery, region, {**TECHNOLOGY_NAMES, **options.get("technologies", {})},
+                   {**STATUS_NAMES, **options.get("statuses", {})}, decimal, columns)
+    if _size(delivery) >= int(options.get("stream_from_bytes", STREAM_FROM_BYTES)):
+        for batch in csv_batches(delivery, {"encoding": "utf-8", **options}, columns, required, units.findings):
+            units.add(batch)
+        return units.result(columns["ags"])
     reader = RowReader(delivery, {"encoding": "utf-8", **options}, required)
-    collector = _Collector(delivery, region, {**TECHNOLOGY_NAMES, **options.get("technologies", {})},
-                           {**STATUS_NAMES, **options.get("statuses", {})}, reader.decimal)
-    for line, cells in reader.rows(collector.findings):
-        record = {name: cells.get(header.casefold()) for name, header in columns.items()}
-        collector.add(line.number, record, columns)
-    return collector.result(columns["ags"])
+    records = [(line.number, *[cells.get(columns[name].casefold()) for name in RECORD_FIELDS])
+               for line, cells in reader.rows(units.findings)]
+    units.add(pd.DataFrame(records, columns=["source_row", *RECORD_FIELDS]))
+    return units.result(columns["ags"])
 
 
 XML_FIELDS = {
@@ -194,8 +205,8 @@ def _xml_units(stream: BinaryIO, delivery: Delivery, member: str) -> Iterator[di
 def parse_mastr_xml(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
                     region: Region) -> ParseResult:
     columns = {v: k for k, v in XML_FIELDS.items()}
-    collector = _Collector(delivery, region, {**TECHNOLOGY_CODES, **options.get("technology_codes", {})},
-                           {**STATUS_CODES, **options.get("status_codes", {})}, decimal=".")
+    collector = _Units(delivery, region, {**TECHNOLOGY_CODES, **options.get("technology_codes", {})},
+                       {**STATUS_CODES, **options.get("status_codes", {})}, ".", columns)
     try:
         row = _read_xml(delivery, options, collector, columns)
     except ParseError as exc:
@@ -214,9 +225,22 @@ def parse_mastr_xml(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     return collector.result("Gemeindeschluessel")
 
 
-def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Collector,
+def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
               columns: Mapping[str, str]) -> int:
     row = 0
+    pending: list[tuple] = []
+
+    def add(record: Mapping[str, str | None]) -> None:
+        nonlocal row
+        row += 1
+        pending.append((row, *[record.get(name) for name in RECORD_FIELDS]))
+        if len(pending) >= XML_BATCH:
+            flush()
+
+    def flush() -> None:
+        collector.add(pd.DataFrame(pending, columns=["source_row", *RECORD_FIELDS]))
+        pending.clear()
+
     with delivery.open() as handle:
         if zipfile.is_zipfile(handle):
             handle.seek(0)
@@ -232,11 +256,10 @@ def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Collec
                 for member in members:
                     with archive.open(member) as stream:
                         for record in _xml_units(stream, delivery, member):
-                            row += 1
-                            collector.add(row, record, columns)
+                            add(record)
         else:
             handle.seek(0)
             for record in _xml_units(handle, delivery, delivery.file_name):
-                row += 1
-                collector.add(row, record, columns)
+                add(record)
+    flush()
     return row

@@ -145,3 +145,38 @@ def test_bulk_xml_memory_stays_flat_as_the_file_grows(tmp_path):
     # ten times the units (and the file), but the peak grows only by the kept in-region rows
     assert peak_large < 2 * peak_small + 2_000_000, (peak_small, peak_large)
     assert peak_large < 40_000_000
+
+
+STREAMED = ("Stand: 2024\n\nMaStR-Nr. der Einheit;Anzeige-Name der Einheit;Betriebs-Status;Energieträger;"
+            "Bruttoleistung der Einheit;Nettonennleistung der Einheit;Inbetriebnahmedatum der Einheit;Datum der "
+            "endgültigen Stilllegung;Gemeindeschlüssel\n"
+            "SEE1;PV;In Betrieb;Solare Strahlungsenergie;9,9;9,5;01.02.2010;;05974004\n"      # 4
+            "\n"                                                                                # 5 blank
+            "SEE2;PV;In Betrieb;Solare Strahlungsenergie;1.234,5;;2011-03-04;;05974016\n"       # 6
+            "SEE3;PV;In Betrieb;Solare Strahlungsenergie;abc;9,5;01.02.2010;;05974016\n"       # 7 not a number
+            "SEE4;PV;In Betrieb\n"                                                              # 8 short row
+            "SEE5;Akku;In Betrieb;Speicher;1;1;01.02.2010;;05974016\n"                         # 9 storage
+            "SEE6;WEA;In Betrieb;Wind;1;1;31.02.2010;;05974016\n"                              # 10 no such date
+            "SEE7;WEA;In Planung;Wind;1;1;;;05974016\n"                                        # 11 planned, undated
+            "SEE8;WEA;In Betrieb;Wind;1;1;01.01.2000;;09162000\n"                              # 12 outside
+            "SEE9;WEA;In Betrieb;Wind;1;1;01.01.2000;;05974099\n"                              # 13 unknown key
+            "SEE10;WEA;Kaputt;Wind;1;1;01.01.2000;;05974004\n")                                # 14 unknown status
+
+
+def test_a_large_export_is_read_in_column_batches_with_the_same_rows_and_findings():
+    """Above options.stream_from_bytes the web export is read by pyarrow in batches; rows, line numbers and
+    findings are those of the line-by-line reader (here forced with a threshold of 0 bytes)."""
+    data = STREAMED.encode("utf-8-sig")
+    lined = parse_mastr_csv(Delivery("m:1", "m", "E.csv", data), {}, {}, REGION)
+    streamed = parse_mastr_csv(Delivery("m:1", "m", "E.csv", data), {"stream_from_bytes": 0}, {}, REGION)
+    pd.testing.assert_frame_equal(lined.rows, streamed.rows)
+    assert lined.rows["source_row"].tolist() == [4, 6, 11]
+    assert lined.rows["gross_kw"].tolist() == [9.9, 1234.5, 1.0]
+
+    def described(result):
+        return sorted((f.source_row or 0, f.column or "", f.kind) for f in result.findings)
+
+    assert described(lined) == described(streamed) == [
+        (0, "Gemeindeschlüssel", "filtered"), (7, "Bruttoleistung der Einheit", "rejected"), (8, "", "rejected"),
+        (10, "Inbetriebnahmedatum der Einheit", "rejected"), (13, "Gemeindeschlüssel", "rejected"),
+        (14, "Betriebs-Status", "rejected")]

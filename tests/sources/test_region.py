@@ -33,3 +33,14 @@ def test_classify_in_a_state_and_the_country():
     assert nrw.classify("05999999")[1] == UNKNOWN and nrw.classify("09162000")[1] == OUTSIDE
     germany = Region("00000000", frozenset({"09162000"}))
     assert germany.classify("09162000")[1] == INSIDE and germany.classify("05974004")[1] == UNKNOWN
+
+
+def test_classifying_a_whole_column_agrees_with_one_key_at_a_time():
+    import pandas as pd
+
+    raws = ["05974004", "5974016", "05974", " 05974 016 ", "05974099", "09162000", "99123456", "0597400X", "", None,
+            "05974000"]
+    keys, where = SOEST.classify_many(pd.Series(raws, dtype=object))
+    for raw, key, kind in zip(raws, keys, where, strict=True):
+        expected = SOEST.classify(raw or "")
+        assert (None if pd.isna(key) else key, kind) == expected, raw
