@@ -34,12 +34,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {  # municipalities, first year, last year
-    "tiny": (6, 2019, 2021),
-    "soest": (14, 2007, 2024),
-    "nrw": (396, 2007, 2024),
-    "germany": (10_800, 2007, 2024),
+SIZES = {  # municipalities, first year, last year, Marktstammdatenregister units per municipality
+    "tiny": (6, 2019, 2021, 20),
+    "soest": (14, 2007, 2024, 2_500),   # Kreis Soest has about 35,000 units
+    "nrw": (396, 2007, 2024, 1_500),    # NRW about 600,000
+    "germany": (10_800, 2007, 2024, 463),  # Germany about 5 million
 }
+TECHNOLOGY_MIX = [("Solare Strahlungsenergie", 0.90, 3, 30), ("Wind", 0.02, 1500, 5000), ("Biomasse", 0.03, 50, 800),
+                  ("Wasser", 0.01, 10, 500), ("Speicher", 0.04, 5, 20)]  # carrier, share, kW from, kW to
 # customer group, sector, MWh per inhabitant, inhabitants per metering point
 GROUPS = {"electricity": [("SLP Haushalt", "households", 0.8, 2), ("SLP Gewerbe", "commerce", 0.9, 15),
                           ("RLM Industrie", "industry", 2.0, 500), ("Kommunale Einrichtungen", "municipal", 0.1, 400)],
@@ -49,6 +51,11 @@ GROUPS = {"electricity": [("SLP Haushalt", "households", 0.8, 2), ("SLP Gewerbe"
 
 def german(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
+
+
+def german_decimal(value: float) -> str:
+    """1234.5678 → '1.234,568' (thousands dot, decimal comma), as the Marktstammdatenregister writes."""
+    return f"{value:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def region(n: int) -> tuple[str, str, list[tuple[str, str]]]:
@@ -70,7 +77,7 @@ def region(n: int) -> tuple[str, str, list[tuple[str, str]]]:
 
 def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2012) -> tuple[Path, Path]:
     """The deliveries and a configuration; returns (configuration, grid folder)."""
-    n, first, last = SIZES[size]
+    n, first, last, _ = SIZES[size]
     rng = random.Random(seed)
     ags, name, places = region(n)
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,14 +111,23 @@ def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2
         fh.write("MaStR-Nr. der Einheit;Anzeige-Name der Einheit;Betriebs-Status;Energieträger;Bruttoleistung der "
                  "Einheit;Nettonennleistung der Einheit;Inbetriebnahmedatum der Einheit;Datum der endgültigen "
                  "Stilllegung;Gemeindeschlüssel\n")
+        carriers = [c for c, *_ in TECHNOLOGY_MIX]
+        weights = [w for _, w, *_ in TECHNOLOGY_MIX]
+        ranges = {c: (lo, hi) for c, _, lo, hi in TECHNOLOGY_MIX}
         unit = 0
         for key, _ in places:
-            for _ in range(mastr_per_municipality):
+            chunk = []
+            for carrier in rng.choices(carriers, weights, k=mastr_per_municipality):
                 unit += 1
-                kw = rng.uniform(3, 30)
-                fh.write(f"SEE{unit:012d};PV {unit};In Betrieb;Solare Strahlungsenergie;{kw:.3f}".replace(".", ",")
-                         + f";{kw * 0.95:.3f}".replace(".", ",")
-                         + f";{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(first, last)};;{key}\n")
+                kw = rng.uniform(*ranges[carrier])
+                closed = rng.random() < 0.03
+                status = "Endgültig stillgelegt" if closed else "In Betrieb"
+                start = rng.randint(1995, last)
+                end = f"{rng.randint(1, 28):02d}.06.{rng.randint(start, last)}" if closed else ""
+                chunk.append(f"SEE{unit:012d};Einheit {unit};{status};{carrier};{german_decimal(kw)};"
+                             f"{german_decimal(kw * 0.95)};{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{start};"
+                             f"{end};{key}\n")
+            fh.write("".join(chunk))
     groups = {g: s for carrier in GROUPS.values() for g, s, _, _ in carrier}
     config = {
         "district": {"id": f"scale_{size}", "name": name, "ags": ags, "municipalities": "municipalities.csv",
@@ -140,6 +156,7 @@ def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2
     return path, grid
 
 
+MASTR_STEPS = ("parse_raw_mastr__units", "electricity_generation")  # MaStR aggregation: units parsed → capacity
 STEP = re.compile(r"\[\s*\d+/\d+\]\s+(\S+)\s+(ok|FAILED|skipped)\s+([\d.]+) s(?:\s+([\d,]+) rows)?")
 
 
@@ -164,14 +181,18 @@ def run_pipeline(config: Path, data: Path) -> dict:
                              "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     stages: dict[str, dict] = {}
+    mastr_seconds = 0.0
     for step, status, secs, rows in STEP.findall(result.stdout):
         if status == "skipped":
             continue
+        if step in MASTR_STEPS:
+            mastr_seconds += float(secs)
         entry = stages.setdefault(_stage(step), {"seconds": 0.0, "rows": 0})
         entry["seconds"] += float(secs)
         entry["rows"] += int(rows.replace(",", "")) if rows else 0
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"exit_code": result.returncode, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb, 1),
+            "mastr_seconds": round(mastr_seconds, 2),
             "stages": {k: {"seconds": round(v["seconds"], 2), "rows": v["rows"],
                            "rows_per_second": round(v["rows"] / v["seconds"]) if v["seconds"] else None}
                        for k, v in stages.items()},
@@ -193,6 +214,24 @@ print(len(cells))
 """
 
 
+MASTR_BASELINE = """
+import sys, pandas as pd
+f = pd.read_csv(sys.argv[1], sep=";", decimal=",", thousands=".", encoding="utf-8-sig", dtype={"Gemeindeschlüssel": str},
+                usecols=["Betriebs-Status", "Energieträger", "Bruttoleistung der Einheit", "Gemeindeschlüssel"])
+kw = f[f["Betriebs-Status"] == "In Betrieb"].groupby(["Gemeindeschlüssel", "Energieträger"])["Bruttoleistung der Einheit"].sum()
+print(len(f), len(kw))
+"""
+
+
+def run_mastr_baseline(export: Path) -> dict:
+    """pandas reading the unit export and summing operating capacity per municipality and carrier (no checks)."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", MASTR_BASELINE, str(export)], capture_output=True, text=True,
+                            check=True)
+    units, cells = (int(v) for v in result.stdout.split()[-2:])
+    return {"seconds": round(time.perf_counter() - started, 2), "units": units, "cells": cells}
+
+
 def run_baseline(grid: Path) -> dict:
     pairs = ", ".join(f"({g!r}, {s!r})" for carrier in GROUPS.values() for g, s, _, _ in carrier)
     started = time.perf_counter()
@@ -204,10 +243,12 @@ def run_baseline(grid: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
-    parser.add_argument("--mastr-units", type=int, default=20, help="Marktstammdatenregister units per municipality")
+    parser.add_argument("--mastr-units", type=int, help="Marktstammdatenregister units per municipality (default: "
+                        "the size's, about the real count: Germany 463 × 10,800 = 5 million)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data (printed path)")
     args = parser.parse_args()
-    n, first, last = SIZES[args.size]
+    n, first, last, per_municipality = SIZES[args.size]
+    args.mastr_units = per_municipality if args.mastr_units is None else args.mastr_units
     folder = Path(tempfile.mkdtemp(prefix=f"klimamonitor-scale-{args.size}-"))
     needed = n * (last - first + 1) * 8 * 120 * 20 + n * args.mastr_units * 200  # deliveries, warehouse, releases
     free = shutil.disk_usage(folder).free
@@ -220,6 +261,7 @@ def main() -> None:
         generated_s = round(time.perf_counter() - started, 2)
         run = run_pipeline(config, folder / "data")
         baseline = run_baseline(grid)
+        mastr_baseline = run_mastr_baseline(folder / "deliveries" / "mastr" / "Stromerzeugungseinheiten.csv")
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -230,7 +272,11 @@ def main() -> None:
               "generated_s": generated_s, **{k: v for k, v in run.items() if k != "tail"},
               "validation_share": round(validation / run["seconds"], 3) if run["seconds"] else None,
               "baseline": {**baseline, "ratio_pipeline_raw_core_balance_to_pandas":
-                           round(core_work / baseline["seconds"], 2) if baseline["seconds"] else None}}
+                           round(core_work / baseline["seconds"], 2) if baseline["seconds"] else None},
+              "mastr": {"units": n * args.mastr_units, "pipeline_seconds": run["mastr_seconds"],
+                        "baseline": mastr_baseline,
+                        "ratio_pipeline_to_pandas": round(run["mastr_seconds"] / mastr_baseline["seconds"], 2)
+                        if mastr_baseline["seconds"] else None}}
     print(f"size {args.size}: {n:,} municipalities × {last - first + 1} years, generated in {generated_s} s")
     print(f"{'stage':<12} {'seconds':>9} {'rows':>12} {'rows/s':>12}")
     for stage, v in sorted(run["stages"].items()):
@@ -239,6 +285,9 @@ def main() -> None:
           f"validation {report['validation_share'] or 0:.0%}")
     print(f"baseline (pandas, grid sheets → final energy cells): {baseline['seconds']} s; pipeline raw+core+balance "
           f"{core_work:.2f} s = {report['baseline']['ratio_pipeline_raw_core_balance_to_pandas']}× the baseline")
+    m = report["mastr"]
+    print(f"MaStR: {m['units']:,} units parsed, checked and aggregated in {m['pipeline_seconds']} s; pandas reading and "
+          f"summing them (no checks): {m['baseline']['seconds']} s = {m['ratio_pipeline_to_pandas']}× the baseline")
     if run["exit_code"]:
         print(run["tail"])
     print("JSON " + json.dumps(report))
