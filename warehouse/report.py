@@ -52,19 +52,23 @@ def _page(title: str, body: str, synthetic: bool, district: str) -> str:
             f"{banner}<h1>{html.escape(title)}</h1>{body}</main></body></html>\n")
 
 
+def _points(frame: pd.DataFrame) -> list[tuple[int, float]]:
+    """(year, value) of the rows that have a value, as plain numbers (a chart per place: no pandas per point)."""
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype="float64", na_value=float("nan"))
+    return [(int(y), v) for y, v in zip(frame["year"].tolist(), values.tolist(), strict=True) if v == v]
+
+
 def line_chart(series: Sequence[tuple[str, pd.DataFrame, str]], unit: str, title: str,
                target: tuple[int, float] | None = None) -> str:
     """An SVG line chart; `series` are (label, frame with year and value, kind: data|path|projection)."""
     width, height, left, right, top, bottom = 720, 340, 70, 20, 20, 45
-    frames = [f.dropna(subset=["value"]) for _, f, _ in series]
-    if not any(len(f) for f in frames):
+    frames = [_points(f) for _, f, _ in series]
+    if not any(frames):
         return "<p>Keine Daten für ein Diagramm.</p>"
-    years = pd.concat([f["year"] for f in frames] + ([pd.Series([target[0]])] if target else []))
-    values = pd.concat([f["value"] for f in frames] + ([pd.Series([target[1]])] if target else []))
-    if years.empty:
-        return "<p>Keine Daten für ein Diagramm.</p>"
-    y0, y1 = int(years.min()), int(years.max())
-    v0, v1 = min(0.0, float(values.min())), float(values.max())
+    years = [y for f in frames for y, _ in f] + ([target[0]] if target else [])
+    values = [v for f in frames for _, v in f] + ([target[1]] if target else [])
+    y0, y1 = int(min(years)), int(max(years))
+    v0, v1 = min(0.0, float(min(values))), float(max(values))
     v1 = v1 if v1 > v0 else v0 + 1
     pad = (v1 - v0) * 0.08
     v0, v1 = (v0 - pad if v0 < 0 else v0), v1 + pad
@@ -93,13 +97,13 @@ def line_chart(series: Sequence[tuple[str, pd.DataFrame, str]], unit: str, title
     for i, ((label, _, kind), frame) in enumerate(zip(series, frames, strict=True)):
         colour = PALETTE[i % len(PALETTE)]
         dash = {"data": "", "path": " stroke-dasharray='6 4'", "projection": " stroke-dasharray='2 4'"}[kind]
-        points = " ".join(f"{x(r.year):.1f},{y(r.value):.1f}" for r in frame.itertuples())
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in frame)
         if len(frame) > 1:
             parts.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2.5'{dash} points='{points}'/>")
         if kind == "data":
-            parts += [f"<circle class='data-point' data-year='{int(r.year)}' cx='{x(r.year):.1f}' cy='{y(r.value):.1f}'"
-                      f" r='4' fill='{colour}'><title>{int(r.year)}: {_fmt(r.value, 2)} {html.escape(unit)}</title>"
-                      "</circle>" for r in frame.itertuples()]
+            parts += [f"<circle class='data-point' data-year='{year}' cx='{x(year):.1f}' cy='{y(value):.1f}'"
+                      f" r='4' fill='{colour}'><title>{year}: {_fmt(value, 2)} {html.escape(unit)}</title>"
+                      "</circle>" for year, value in frame]
         legend.append((label, colour, dash))
     if target:
         parts.append(f"<rect x='{x(target[0]) - 6:.1f}' y='{y(target[1]) - 6:.1f}' width='12' height='12' "
