@@ -157,7 +157,8 @@ def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2
 
 
 MASTR_STEPS = ("parse_raw_mastr__units", "electricity_generation")  # MaStR aggregation: units parsed → capacity
-STEP = re.compile(r"\[\s*\d+/\d+\]\s+(\S+)\s+(ok|FAILED|skipped)\s+([\d.]+) s(?:\s+([\d,]+) rows)?")
+STEP = re.compile(r"\[\s*\d+/\d+\]\s+(\S+)\s+(ok|FAILED|skipped)\s+([\d.]+) s(?:\s+([\d,]+) rows)?"
+                  r"(?:\s+peak ([\d,]+) MB)?")
 
 
 def _stage(step: str) -> str:
@@ -182,9 +183,12 @@ def run_pipeline(config: Path, data: Path) -> dict:
     seconds = time.perf_counter() - started
     stages: dict[str, dict] = {}
     mastr_seconds = 0.0
-    for step, status, secs, rows in STEP.findall(result.stdout):
+    peak_step, peak_step_mb = None, 0.0
+    for step, status, secs, rows, peak in STEP.findall(result.stdout):
         if status == "skipped":
             continue
+        if peak and float(peak.replace(",", "")) > peak_step_mb:  # the step during which the peak was reached
+            peak_step, peak_step_mb = step, float(peak.replace(",", ""))
         if step in MASTR_STEPS:
             mastr_seconds += float(secs)
         entry = stages.setdefault(_stage(step), {"seconds": 0.0, "rows": 0})
@@ -192,7 +196,7 @@ def run_pipeline(config: Path, data: Path) -> dict:
         entry["rows"] += int(rows.replace(",", "")) if rows else 0
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"exit_code": result.returncode, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb, 1),
-            "mastr_seconds": round(mastr_seconds, 2),
+            "mastr_seconds": round(mastr_seconds, 2), "peak_reached_in": peak_step,
             "stages": {k: {"seconds": round(v["seconds"], 2), "rows": v["rows"],
                            "rows_per_second": round(v["rows"] / v["seconds"]) if v["seconds"] else None}
                        for k, v in stages.items()},
@@ -281,7 +285,8 @@ def main() -> None:
     print(f"{'stage':<12} {'seconds':>9} {'rows':>12} {'rows/s':>12}")
     for stage, v in sorted(run["stages"].items()):
         print(f"{stage:<12} {v['seconds']:>9.2f} {v['rows']:>12,} {v['rows_per_second'] or 0:>12,}")
-    print(f"run: {run['seconds']} s wall, exit {run['exit_code']}, peak RSS {run['peak_rss_mb']:,.0f} MB, "
+    print(f"run: {run['seconds']} s wall, exit {run['exit_code']}, peak RSS {run['peak_rss_mb']:,.0f} MB "
+          f"(reached in {run['peak_reached_in']}), "
           f"validation {report['validation_share'] or 0:.0%}")
     print(f"baseline (pandas, grid sheets → final energy cells): {baseline['seconds']} s; pipeline raw+core+balance "
           f"{core_work:.2f} s = {report['baseline']['ratio_pipeline_raw_core_balance_to_pandas']}× the baseline")

@@ -25,6 +25,14 @@ def error_message(err) -> str:
     return err.message.strip()
 
 
+def peak_rss_mb() -> float:
+    """The run process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
 class _ProgressHandler(logging.Handler):
     def __init__(self, total: int, stream: TextIO):
         super().__init__(level=logging.DEBUG)
@@ -62,8 +70,8 @@ class _ProgressHandler(logging.Handler):
         elif kind == DagsterEventType.STEP_SUCCESS:
             secs = time.perf_counter() - self.started.get(step, time.perf_counter())
             rows = self.rows.get(step)
-            detail = f"{secs:6.2f} s" + (f"   {rows:>9,} rows" if rows is not None else "")
-            self._line(step, "ok", detail)
+            detail = f"{secs:6.2f} s" + (f"   {rows:>9,} rows" if rows is not None else f"   {'':>14}")
+            self._line(step, "ok", f"{detail}   peak {peak_rss_mb():,.0f} MB")
         elif kind == DagsterEventType.STEP_FAILURE:
             self._line(step, "FAILED", error_message(event.event_specific_data.error).splitlines()[0])
         elif kind == DagsterEventType.STEP_SKIPPED:
