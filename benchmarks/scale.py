@@ -249,7 +249,7 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
     parser.add_argument("--mastr-units", type=int, help="Marktstammdatenregister units per municipality (default: "
                         "the size's, about the real count: Germany 463 × 10,800 = 5 million)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated data (printed path)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data (the path is printed)")
     args = parser.parse_args()
     n, first, last, per_municipality = SIZES[args.size]
     args.mastr_units = per_municipality if args.mastr_units is None else args.mastr_units

@@ -111,25 +111,70 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str)) if isinstance(value, list | dict) else str(value)
 
 
+CHUNK_ROWS = 1_000_000  # larger frames are validated in slices: memory stays bounded by the slice, not the table
+_WHOLE_TABLE = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
+                "expect_table_columns_to_match_ordered_list")  # judged on the whole table (keys), not per slice
+
+
 def run_check(check: Check, frame: pd.DataFrame) -> Outcome:
-    """Run one check's expectations on a frame (index reset so failing rows can be shown)."""
+    """Run one check's expectations on a frame (index reset so failing rows can be shown).
+
+    A frame of more than CHUNK_ROWS rows is validated slice by slice for the row-wise expectations (types, nulls,
+    allowed values, ranges, patterns) and counts add up; uniqueness is judged on the key columns of the whole frame
+    and the column list on its first rows."""
     started = time.perf_counter()
     frame = frame.reset_index(drop=True)
     if frame.empty and check.empty_frame_columns is not None:
         # nothing to validate row by row: only the column list can be wrong (GX is not needed for that)
         if list(frame.columns) == list(check.empty_frame_columns):
             return Outcome(check.name, check.severity, True, 0, time.perf_counter() - started, [], check.description)
+    sample_columns = [c for c in check.sample_columns if c in frame.columns]
+    expectations = check.expectations()
+    if len(frame) <= CHUNK_ROWS:
+        failures = _validate(check.name, expectations, frame, sample_columns)
+    else:
+        whole = [e for e in expectations if e.expectation_type in _WHOLE_TABLE]
+        rows = [e for e in expectations if e.expectation_type not in _WHOLE_TABLE]
+        failures = []
+        for first in range(0, len(frame), CHUNK_ROWS):
+            part = frame.iloc[first:first + CHUNK_ROWS].reset_index(drop=True)
+            failures += _validate(check.name, rows, part, sample_columns)
+        for e in whole:
+            columns = getattr(e, "column_list", None) or [getattr(e, "column", None)]
+            keys = frame.head(CHUNK_ROWS) if e.expectation_type.startswith("expect_table") else \
+                frame[[*dict.fromkeys([*columns, *sample_columns])]]
+            failures += _validate(check.name, [e], keys, sample_columns)
+        failures = _combined(failures, len(frame))
+    return Outcome(check.name, check.severity, not failures, len(frame), time.perf_counter() - started,
+                   failures, check.description)
+
+
+def _combined(failures: list[Failure], rows: int) -> list[Failure]:
+    """Failures of the same expectation and column in several slices as one: counts added, first samples kept."""
+    merged: dict[tuple, Failure] = {}
+    for f in failures:
+        key = (f.expectation, f.column)
+        if key not in merged:
+            merged[key] = Failure(f.expectation, f.column, f.unexpected_count, f.detail, list(f.sample))
+            continue
+        m = merged[key]
+        m.unexpected_count += f.unexpected_count
+        m.sample = (m.sample + f.sample)[:SAMPLE_ROWS]
+        m.detail = f"{m.unexpected_count} row(s) unexpected ({m.unexpected_count / rows * 100:.1f} %)"
+    return list(merged.values())
+
+
+def _validate(name: str, expectations: list, frame: pd.DataFrame, sample_columns: list[str]) -> list[Failure]:
     _, batch_definition = _batch_definition()
-    suite = gx().ExpectationSuite(name=check.name)
-    for expectation in check.expectations():
-        suite.add_expectation(expectation)
+    suite = gx().ExpectationSuite(name=name)
+    for expectation in expectations:
+        suite.add_expectation(expectation.copy() if hasattr(expectation, "copy") else expectation)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     # a quick pass that only says pass/fail (about a third faster); the failing rows are collected only on failure
     result = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
     if not result.success:
         result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     failures = []
-    sample_columns = [c for c in check.sample_columns if c in frame.columns]
     for r in result.results:
         if r.success:
             continue
@@ -160,8 +205,7 @@ def run_check(check: Check, frame: pd.DataFrame) -> Outcome:
                 values = [_json_safe(v) for v in res["partial_unexpected_list"][:SAMPLE_ROWS]]
                 detail += f", e.g. {values}"
         failures.append(Failure(kind, column, count, detail, sample))
-    return Outcome(check.name, check.severity, not failures, len(frame), time.perf_counter() - started,
-                   failures, check.description)
+    return failures
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -22,21 +22,15 @@ RENEWABLE = ("solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable")
 _DOWNGRADE = {"A": "B", "B": "C", "C": "D", "D": "D"}
 
 
-def unit_year(units: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The units that existed in `year` (whole columns at once): capacity at year end and the share of the year in
-    operation. `units`: usable units with `start`/`end` as datetime64 (end NaT: still operating)."""
+def _in_year(start: np.ndarray, end: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit (datetime64 commissioning/decommissioning, end NaT while operating): existed in `year`, the share of
+    the year in operation, and whether it still operated at year end."""
     first, after = np.datetime64(f"{year}-01-01"), np.datetime64(f"{year + 1}-01-01")
-    start, end = units["start"].to_numpy(), units["end"].to_numpy()
     open_end = np.isnat(end)
     alive = (start < after) & (open_end | (end > first))
-    start, end, open_end = start[alive], end[alive], open_end[alive]
     active_to = np.where(open_end, after, np.minimum(end, after))
-    share = (active_to - np.maximum(start, first)) / (after - first)
-    part = units[alive]
-    return pd.DataFrame({"unit_id": part["unit_id"].to_numpy(), "ags": part["ags"].to_numpy(),
-                         "technology": part["technology"].to_numpy(), "year": year, "eeg_id": part["eeg_id"].to_numpy(),
-                         "installed_kw": np.where(open_end | (end >= after), part["gross_kw"].to_numpy(), 0.0),
-                         "gross_kw": part["gross_kw"].to_numpy(), "share_of_year": share})
+    share = np.where(alive, (active_to - np.maximum(start, first)) / (after - first), 0.0)
+    return alive, share, alive & (open_end | (end >= after))
 
 
 def usable_units(units: pd.DataFrame, municipality_keys: Sequence[str]) -> pd.DataFrame:
@@ -48,30 +42,63 @@ def usable_units(units: pd.DataFrame, municipality_keys: Sequence[str]) -> pd.Da
                          end=pd.to_datetime(usable["decommissioned_on"]).astype("datetime64[s]"))
 
 
+def _estimated_year(units: pd.DataFrame, groups: tuple[np.ndarray, pd.MultiIndex], year: int,
+                    hours: Mapping[str, float]) -> pd.DataFrame:
+    """Units without feed-in data, summed per municipality and technology for one year (bincount over the group
+    codes `groups`: no row per unit and year is built)."""
+    codes, groups = groups
+    alive, share, at_end = _in_year(units["start"].to_numpy(), units["end"].to_numpy(), year)
+    gross = units["gross_kw"].to_numpy(dtype="float64")
+    per_hour = units["technology"].map(hours).to_numpy(dtype="float64", na_value=np.nan)
+    n = len(groups)
+    count = np.bincount(codes, weights=alive, minlength=n)
+    out = groups.set_names(["ags", "technology"]).to_frame(index=False).assign(
+        year=year, generation_mwh=np.bincount(codes, weights=np.where(alive, gross * per_hour * share / 1000, 0.0),
+                                              minlength=n),
+        installed_kw=np.bincount(codes, weights=np.where(at_end, gross, 0.0), minlength=n),
+        metered_units=0, units=count.astype("int64"))
+    missing_hours = np.bincount(codes, weights=alive & np.isnan(per_hour), minlength=n) > 0
+    out.loc[missing_hours, "generation_mwh"] = np.nan  # no full-load hours for the technology: unknown, not 0
+    return out[count > 0]
+
+
+def _metered_year(units: pd.DataFrame, metered: pd.DataFrame, year: int, hours: Mapping[str, float]) -> pd.DataFrame:
+    """Units with an EEG link, one by one for one year: the feed-in where delivered, else the estimate."""
+    alive, share, at_end = _in_year(units["start"].to_numpy(), units["end"].to_numpy(), year)
+    per_unit = units[alive].assign(year=year, share_of_year=share[alive],
+                                   installed_kw=np.where(at_end, units["gross_kw"], 0.0)[alive])
+    per_unit = per_unit.merge(metered[metered["year"] == year], on=["eeg_id", "year"], how="left")
+    estimated = per_unit["gross_kw"] * per_unit["technology"].map(hours).astype("float64") * \
+        per_unit["share_of_year"] / 1000
+    per_unit["is_metered"] = per_unit["metered_mwh"].notna()
+    per_unit["generation_mwh"] = per_unit["metered_mwh"].where(per_unit["is_metered"], estimated)
+    grouped = per_unit.groupby(["ags", "year", "technology"], sort=True)
+    return grouped[["generation_mwh"]].sum(min_count=1).join(grouped.agg(
+        installed_kw=("installed_kw", "sum"), metered_units=("is_metered", "sum"), units=("is_metered", "size"),
+    )).reset_index()
+
+
 def generation_table(units: pd.DataFrame, feed_in: pd.DataFrame, municipality_keys: Sequence[str],
                      district_ags: str, years: Sequence[int], full_load_hours: Mapping[str, float],
                      complete_from: int = 2019) -> pd.DataFrame:
-    """Per municipality, year and technology; computed year by year, so memory holds one year of units at a time."""
+    """Per municipality, year and technology; year by year, without a row per unit and year."""
     usable = usable_units(units, municipality_keys)
     metered = feed_in.dropna(subset=["feed_in_mwh"]).groupby(["eeg_id", "year"])["feed_in_mwh"].sum()
     metered = metered.rename("metered_mwh").reset_index()
-    keys = ["ags", "year", "technology"]
+    linked = usable["eeg_id"].isin(metered["eeg_id"])
     hours = {k: float(v) for k, v in full_load_hours.items()}
-    parts = []
-    for year in years:
-        per_unit = unit_year(usable, year)
-        per_unit = per_unit.merge(metered[metered["year"] == year], on=["eeg_id", "year"], how="left")
-        estimated = per_unit["gross_kw"] * per_unit["technology"].map(hours).astype("float64") * \
-            per_unit["share_of_year"] / 1000
-        per_unit["is_metered"] = per_unit["metered_mwh"].notna()
-        per_unit["generation_mwh"] = per_unit["metered_mwh"].where(per_unit["is_metered"], estimated)
-        grouped = per_unit.groupby(keys, sort=True)
-        parts.append(grouped[["generation_mwh"]].sum(min_count=1).join(grouped.agg(
-            installed_kw=("installed_kw", "sum"), metered_units=("is_metered", "sum"), units=("is_metered", "size"),
-        )).reset_index())
-    parts = [p for p in parts if len(p)]
-    out = pd.concat(parts, ignore_index=True) if parts else \
-        pd.DataFrame(columns=[*keys, "generation_mwh", "installed_kw", "metered_units", "units"])
+    keys = ["ags", "year", "technology"]
+    estimated = usable[~linked]
+    groups = pd.MultiIndex.from_frame(estimated[["ags", "technology"]]).factorize()
+    parts = [part for year in years for part in (_estimated_year(estimated, groups, year, hours),
+                                                 _metered_year(usable[linked], metered, year, hours)) if len(part)]
+    if parts:
+        both = pd.concat(parts, ignore_index=True)
+        grouped = both.groupby(keys, sort=True)
+        out = grouped[["generation_mwh"]].sum(min_count=1).join(
+            grouped[["installed_kw", "metered_units", "units"]].sum()).reset_index()
+    else:
+        out = pd.DataFrame(columns=[*keys, "generation_mwh", "installed_kw", "metered_units", "units"])
     out["method"] = np.where(out["metered_units"] == out["units"], "metered", "estimated")
     grade = np.where(out["metered_units"] == out["units"], "A", np.where(out["metered_units"] > 0, "B", "C"))
     out["data_quality"] = [(_DOWNGRADE[g] if y < complete_from else g) for g, y in zip(grade, out["year"], strict=True)]

@@ -86,3 +86,30 @@ def test_district_sum_flags_a_difference():
     assert list(frame["difference_pct"].round(2)) == [0.0, -9.09]
     outcome = run_check(Check("sum", "", _expect_between("difference_pct", -0.1, 0.1)), frame)
     assert not outcome.passed and outcome.failures[0].unexpected_count == 1
+
+
+def test_a_large_frame_is_validated_in_slices_with_the_same_verdict(monkeypatch):
+    """Above CHUNK_ROWS the row-wise expectations run slice by slice (bounded memory) and the key is checked on the
+    whole frame: counts add up over slices, and a duplicate key split across two slices is still found."""
+    import warehouse.validation as validation
+
+    rows = 10
+    frame = as_stored(pd.DataFrame({
+        "delivery_id": ["pop:1"] * rows, "source_row": list(range(2, rows + 2)),
+        "ags": ["05974004"] * rows, "year": [2021] * rows, "population": [100.0] * rows,
+        "quality_mark": ["e"] * rows, "value_status": ["reported"] * rows, "provisional": [False] * rows,
+    }), "raw_genesis__population")  # fmt: skip
+    frame.loc[[1, 8], "population"] = -1.0  # in the first and the third slice of four rows
+    frame.loc[9, "source_row"] = 2  # the key of row 0, in another slice
+    whole = run_check(catalog_check("raw_genesis__population"), frame)
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 4)
+    sliced = run_check(catalog_check("raw_genesis__population"), frame)
+
+    def verdict(outcome):
+        return sorted((f.expectation, f.column, f.unexpected_count) for f in outcome.failures)
+
+    assert verdict(sliced) == verdict(whole) == [
+        ("expect_column_values_to_be_between", "population", 2),
+        ("expect_compound_columns_to_be_unique", "delivery_id, source_row", 2)]
+    between = next(f for f in sliced.failures if f.column == "population")
+    assert [s["source_row"] for s in between.sample] == [3, 10] and "2 row(s) unexpected (20.0 %)" in between.detail
