@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -42,22 +43,38 @@ def usable_units(units: pd.DataFrame, municipality_keys: Sequence[str]) -> pd.Da
                          end=pd.to_datetime(usable["decommissioned_on"]).astype("datetime64[s]"))
 
 
-def _estimated_year(units: pd.DataFrame, groups: tuple[np.ndarray, pd.MultiIndex], year: int,
-                    hours: Mapping[str, float]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Columns:
+    """The columns of the units without feed-in data that every year needs, extracted once as arrays."""
+
+    start: np.ndarray
+    end: np.ndarray
+    gross_kw: np.ndarray
+    hours: np.ndarray  # full-load hours of the unit's technology (NaN: none configured)
+    codes: np.ndarray  # the unit's (municipality, technology) group
+    groups: pd.MultiIndex
+
+    @classmethod
+    def of(cls, units: pd.DataFrame, hours: Mapping[str, float]) -> _Columns:
+        codes, groups = pd.MultiIndex.from_frame(units[["ags", "technology"]]).factorize()
+        groups = groups.set_names(["ags", "technology"])
+        per_technology = groups.get_level_values("technology").map(hours).to_numpy(dtype="float64", na_value=np.nan)
+        return cls(units["start"].to_numpy(), units["end"].to_numpy(), units["gross_kw"].to_numpy(dtype="float64"),
+                   per_technology[codes] if len(codes) else np.array([], dtype="float64"), codes, groups)
+
+
+def _estimated_year(units: _Columns, year: int) -> pd.DataFrame:
     """Units without feed-in data, summed per municipality and technology for one year (bincount over the group
-    codes `groups`: no row per unit and year is built)."""
-    codes, groups = groups
-    alive, share, at_end = _in_year(units["start"].to_numpy(), units["end"].to_numpy(), year)
-    gross = units["gross_kw"].to_numpy(dtype="float64")
-    per_hour = units["technology"].map(hours).to_numpy(dtype="float64", na_value=np.nan)
-    n = len(groups)
-    count = np.bincount(codes, weights=alive, minlength=n)
-    out = groups.set_names(["ags", "technology"]).to_frame(index=False).assign(
-        year=year, generation_mwh=np.bincount(codes, weights=np.where(alive, gross * per_hour * share / 1000, 0.0),
-                                              minlength=n),
-        installed_kw=np.bincount(codes, weights=np.where(at_end, gross, 0.0), minlength=n),
+    codes: no row per unit and year is built)."""
+    alive, share, at_end = _in_year(units.start, units.end, year)
+    n = len(units.groups)
+    count = np.bincount(units.codes, weights=alive, minlength=n)
+    out = units.groups.to_frame(index=False).assign(
+        year=year, generation_mwh=np.bincount(units.codes, weights=np.where(
+            alive, units.gross_kw * units.hours * share / 1000, 0.0), minlength=n),
+        installed_kw=np.bincount(units.codes, weights=np.where(at_end, units.gross_kw, 0.0), minlength=n),
         metered_units=0, units=count.astype("int64"))
-    missing_hours = np.bincount(codes, weights=alive & np.isnan(per_hour), minlength=n) > 0
+    missing_hours = np.bincount(units.codes, weights=alive & np.isnan(units.hours), minlength=n) > 0
     out.loc[missing_hours, "generation_mwh"] = np.nan  # no full-load hours for the technology: unknown, not 0
     return out[count > 0]
 
@@ -88,9 +105,8 @@ def generation_table(units: pd.DataFrame, feed_in: pd.DataFrame, municipality_ke
     linked = usable["eeg_id"].isin(metered["eeg_id"])
     hours = {k: float(v) for k, v in full_load_hours.items()}
     keys = ["ags", "year", "technology"]
-    estimated = usable[~linked]
-    groups = pd.MultiIndex.from_frame(estimated[["ags", "technology"]]).factorize()
-    parts = [part for year in years for part in (_estimated_year(estimated, groups, year, hours),
+    estimated = _Columns.of(usable[~linked], hours)
+    parts = [part for year in years for part in (_estimated_year(estimated, year),
                                                  _metered_year(usable[linked], metered, year, hours)) if len(part)]
     if parts:
         both = pd.concat(parts, ignore_index=True)

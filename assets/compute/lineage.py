@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from assets.compute.factors import lookup
@@ -25,18 +26,32 @@ def _keys(frame: pd.DataFrame, extra: str = "") -> pd.Series:
             + ";carrier=" + frame["carrier"] + extra)
 
 
+def _order(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """Row order sorting by `columns` (nulls last), from integer codes: a national lineage table has millions of
+    rows, and sorting by the key text itself took most of the time."""
+    keys = []
+    for column in columns:
+        codes, _ = pd.factorize(frame[column], sort=True, use_na_sentinel=True)
+        keys.append(np.where(codes < 0, codes.max() + 1, codes))
+    return np.lexsort(keys[::-1])
+
+
 def lineage_table(inputs: pd.DataFrame, factors: pd.DataFrame, factor_set: str, district_ags: str) -> pd.DataFrame:
-    rows = inputs[inputs["delivery_id"].notna()][["ags", "year", "sector", "carrier", "delivery_id", "source_row"]]
+    """Sorted by table, cell key, delivery and row (no carrier name is a prefix of another, so the order of the
+    cell columns is the order of the key text)."""
+    cell = ["ags", "year", "sector", "carrier"]
+    rows = inputs[inputs["delivery_id"].notna()][[*cell, "delivery_id", "source_row"]]
     both = pd.concat([rows, rows.assign(ags=district_ags)], ignore_index=True).drop_duplicates()
-    final = pd.DataFrame({"output_table": "final_energy", "output_key": _keys(both), "delivery_id": both["delivery_id"],
-                          "source_row": both["source_row"], "factor_set": None, "factor_row": None})
-    cells = both[["ags", "year", "sector", "carrier"]].drop_duplicates().assign(final_energy_mwh=1.0)
+    cells = both[cell].drop_duplicates().assign(final_energy_mwh=1.0)
     with_factor = lookup(factors, cells[cells["carrier"].isin(factors["carrier"])])
     factor_ids = factor_set + ":" + with_factor["carrier"] + ":" + with_factor["sector_scope"].fillna("all") + ":" + \
         with_factor["year"].astype(str)
-    factor_rows = pd.DataFrame({"output_table": "emissions", "output_key": _keys(with_factor, ";view=bisko"),
-                                "delivery_id": None, "source_row": None, "factor_set": factor_set,
-                                "factor_row": factor_ids})
-    emission_inputs = final.assign(output_table="emissions", output_key=final["output_key"] + ";view=bisko")
-    out = pd.concat([final, emission_inputs, factor_rows], ignore_index=True)
-    return out[COLUMNS].sort_values(["output_table", "output_key", "delivery_id", "source_row"]).reset_index(drop=True)
+    work = pd.concat([
+        both.assign(output_table="final_energy", factor_set=None, factor_row=None),
+        both.assign(output_table="emissions", factor_set=None, factor_row=None),
+        with_factor[cell].assign(output_table="emissions", delivery_id=None, source_row=None, factor_set=factor_set,
+                                 factor_row=factor_ids.to_numpy()),
+    ], ignore_index=True)  # fmt: skip
+    work = work.iloc[_order(work, ["output_table", *cell, "delivery_id", "source_row"])].reset_index(drop=True)
+    view = np.where(work["output_table"] == "emissions", ";view=bisko", "")
+    return work.assign(output_key=_keys(work) + view)[COLUMNS]
