@@ -8,13 +8,16 @@ deliveries in the partners' real formats, against a plain pandas baseline of the
 
 Generated per size: the region (municipalities.csv), grid operators' electricity and gas sheets per year (cp1252,
 `;`, German numbers, header block), a GENESIS population flat file, a Marktstammdatenregister web export
-(`--mastr-units`, default 20 per municipality) and the factor set; then `klimamonitor run` in a fresh process.
+of about the real size (Soest 35,000, NRW 594,000, Germany 5 million units; `--mastr-units` per municipality) and
+the factor set; then `klimamonitor run` in a fresh process, and an incremental run taking in one corrected sheet.
 
 Printed per stage (landing, raw, core, balance, indicators, publish; checks as "validation"): wall time, rows
-written, rows per second; the run's peak RSS; validation's share; and the baseline — pandas reading the same grid
-sheets and summing final energy per municipality, year, sector and carrier — with the ratio to the pipeline's raw +
-core + balance stages. Then the same as JSON on one line prefixed `JSON `. Free disk is checked first; the generated
-data are deleted afterwards unless `--keep`.
+written, rows per second; the run's peak RSS and the step it was reached in; validation's share; the incremental
+run as a share of the full one; and two pandas baselines in the same run — the grid sheets read and summed to final
+energy per municipality, year, sector and carrier (against the pipeline's raw + core + balance stages), and the
+unit export read and summed to capacity per municipality and carrier (against parsing and aggregating the units).
+Then the same as JSON on one line prefixed `JSON `. Free disk is checked first; the generated data are deleted
+afterwards unless `--keep` (the path is printed).
 """
 
 from __future__ import annotations
@@ -175,11 +178,11 @@ def _stage(step: str) -> str:
     return table.layer if table else "validation"
 
 
-def run_pipeline(config: Path, data: Path) -> dict:
+def run_pipeline(config: Path, data: Path, *extra: str) -> dict:
     """`klimamonitor run` in a fresh process: per-stage seconds and rows, peak RSS, exit code."""
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--no-history", "--config", str(config),
-                             "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True)
+                             "--data-dir", str(data), *extra], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     stages: dict[str, dict] = {}
     mastr_seconds = 0.0
@@ -216,6 +219,20 @@ for path in sorted(glob.glob(sys.argv[1] + "/Netzabsatz_*.csv")):
 cells = pd.concat(frames).groupby(["Gemeindeschlüssel", "year", "sector", "carrier"])["mwh"].sum()
 print(len(cells))
 """
+
+
+def run_incremental(config: Path, data: Path, grid: Path, year: int) -> dict:
+    """One new delivery after the full run: the grid operator corrects its electricity sheet of `year` (every value
+    1 % higher, a new file); `klimamonitor run --years YEAR` takes it in. Wall time and peak RSS of that run."""
+    sheet = grid / f"Netzabsatz_electricity_{year}.csv"
+    text = sheet.read_bytes().decode("cp1252")
+    head, _, body = text.partition("Energiemenge\n")
+    lines = [line.rsplit(";", 1) for line in body.splitlines()]
+    corrected = "".join(f"{rest};{german(float(v.replace('.', '')) * 1.01)}\n" for rest, v in lines)
+    (grid / f"Netzabsatz_electricity_{year}_korrigiert.csv").write_bytes(
+        (head + "Energiemenge\n" + corrected).encode("cp1252"))
+    run = run_pipeline(config, data, "--years", str(year))
+    return {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"], "exit_code": run["exit_code"]}
 
 
 MASTR_BASELINE = """
@@ -264,7 +281,8 @@ def main() -> None:
         config, grid = generate(folder / "deliveries", args.size, args.mastr_units)
         generated_s = round(time.perf_counter() - started, 2)
         run = run_pipeline(config, folder / "data")
-        baseline = run_baseline(grid)
+        baseline = run_baseline(grid)  # before the incremental run adds a corrected sheet
+        incremental = run_incremental(config, folder / "data", grid, last)
         mastr_baseline = run_mastr_baseline(folder / "deliveries" / "mastr" / "Stromerzeugungseinheiten.csv")
     finally:
         if not args.keep:
@@ -277,11 +295,13 @@ def main() -> None:
               "validation_share": round(validation / run["seconds"], 3) if run["seconds"] else None,
               "baseline": {**baseline, "ratio_pipeline_raw_core_balance_to_pandas":
                            round(core_work / baseline["seconds"], 2) if baseline["seconds"] else None},
+              "incremental": {**incremental, "share_of_full_run": round(incremental["seconds"] / run["seconds"], 3)},
               "mastr": {"units": n * args.mastr_units, "pipeline_seconds": run["mastr_seconds"],
                         "baseline": mastr_baseline,
                         "ratio_pipeline_to_pandas": round(run["mastr_seconds"] / mastr_baseline["seconds"], 2)
                         if mastr_baseline["seconds"] else None}}
-    print(f"size {args.size}: {n:,} municipalities × {last - first + 1} years, generated in {generated_s} s")
+    print(f"size {args.size}: {n:,} municipalities × {last - first + 1} years, generated in {generated_s} s"
+          + (f" (kept in {folder})" if args.keep else ""))
     print(f"{'stage':<12} {'seconds':>9} {'rows':>12} {'rows/s':>12}")
     for stage, v in sorted(run["stages"].items()):
         print(f"{stage:<12} {v['seconds']:>9.2f} {v['rows']:>12,} {v['rows_per_second'] or 0:>12,}")
@@ -290,13 +310,16 @@ def main() -> None:
           f"validation {report['validation_share'] or 0:.0%}")
     print(f"baseline (pandas, grid sheets → final energy cells): {baseline['seconds']} s; pipeline raw+core+balance "
           f"{core_work:.2f} s = {report['baseline']['ratio_pipeline_raw_core_balance_to_pandas']}× the baseline")
+    inc = report["incremental"]
+    print(f"incremental: a corrected {last} electricity sheet taken in by `run --years {last}` in {inc['seconds']} s "
+          f"= {inc['share_of_full_run']:.0%} of the full run (exit {inc['exit_code']})")
     m = report["mastr"]
     print(f"MaStR: {m['units']:,} units parsed, checked and aggregated in {m['pipeline_seconds']} s; pandas reading and "
           f"summing them (no checks): {m['baseline']['seconds']} s = {m['ratio_pipeline_to_pandas']}× the baseline")
     if run["exit_code"]:
         print(run["tail"])
     print("JSON " + json.dumps(report))
-    sys.exit(1 if run["exit_code"] else 0)
+    sys.exit(1 if run["exit_code"] or incremental["exit_code"] else 0)
 
 
 if __name__ == "__main__":
