@@ -8,8 +8,9 @@ deliveries in the partners' real formats, against a plain pandas baseline of the
 
 Generated per size: the region (municipalities.csv), grid operators' electricity and gas sheets per year (cp1252,
 `;`, German numbers, header block), a GENESIS population flat file, a Marktstammdatenregister web export
-of about the real size (Soest 35,000, NRW 594,000, Germany 5 million units; `--mastr-units` per municipality) and
-the factor set; then `klimamonitor run` in a fresh process, and an incremental run taking in one corrected sheet.
+of about the real size (Soest 35,000, NRW 594,000, Germany 5 million units; `--mastr-units` per municipality), the
+facility database's buildings with a year of 15-minute load profiles (200 buildings for NRW and Germany) and the
+factor set; then `klimamonitor run` in a fresh process, and an incremental run taking in one corrected sheet.
 
 Printed per stage (landing, raw, core, balance, indicators, publish; checks as "validation"): wall time, rows
 written, rows per second; the run's peak RSS and the step it was reached in; validation's share; the incremental
@@ -36,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from interval_aggregation import QUARTER_HOURS_PER_YEAR, generate as write_load_profiles
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {  # municipalities, first year, last year, Marktstammdatenregister units per municipality
     "tiny": (6, 2019, 2021, 20),
@@ -43,6 +46,7 @@ SIZES = {  # municipalities, first year, last year, Marktstammdatenregister unit
     "nrw": (396, 2007, 2024, 1_500),    # NRW about 600,000
     "germany": (10_800, 2007, 2024, 463),  # Germany about 5 million
 }
+BUILDINGS = {"tiny": 2, "soest": 20, "nrw": 200, "germany": 200}  # public buildings with 15-minute load profiles
 TECHNOLOGY_MIX = [("Solare Strahlungsenergie", 0.90, 3, 30), ("Wind", 0.02, 1500, 5000), ("Biomasse", 0.03, 50, 800),
                   ("Wasser", 0.01, 10, 500), ("Speicher", 0.04, 5, 20)]  # carrier, share, kW from, kW to
 # customer group, sector, MWh per inhabitant, inhabitants per metering point
@@ -132,6 +136,15 @@ def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2
                              f"{end};{key}\n")
             fh.write("".join(chunk))
     groups = {g: s for carrier in GROUPS.values() for g, s, _, _ in carrier}
+    buildings = BUILDINGS[size]
+    facility = folder / "gebaeude"
+    (facility / "lastgang").mkdir(parents=True, exist_ok=True)
+    with open(facility / "buildings.csv", "w", encoding="utf-8") as fh:  # the facility database's snapshot
+        fh.write("building_id,building_name,building_use,gross_floor_area_m2,ags\n")
+        for b in range(buildings):
+            fh.write(f"B{b:06d},Gebäude {b + 1},Schule,{rng.randint(800, 12000)},{places[b % n][0]}\n")
+    # two meters per building (every 4th a gas counter), every quarter hour of 2024 (benchmarks/interval_aggregation)
+    write_load_profiles(facility / "lastgang" / "Lastgang_2024.csv.gz", 2 * buildings * QUARTER_HOURS_PER_YEAR)
     config = {
         "district": {"id": f"scale_{size}", "name": name, "ags": ags, "municipalities": "municipalities.csv",
                      "years": {"first": first, "last": last}},
@@ -145,6 +158,10 @@ def generate(folder: Path, size: str, mastr_per_municipality: int, seed: int = 2
              "format": "genesis_population", "options": {"pattern": "*.csv"}},
             {"id": "mastr", "partner": "Bundesnetzagentur", "connector": "file_drop", "location": "mastr",
              "format": "mastr_csv", "options": {"pattern": "*.csv"}},
+            {"id": "facility_db", "partner": "Gebäudemanagement", "connector": "file_drop", "location": "gebaeude",
+             "format": "facility_db", "options": {"pattern": "*.csv"}},
+            {"id": "facility_interval", "partner": "Messstellenbetreiber", "connector": "file_drop",
+             "location": "gebaeude/lastgang", "format": "interval_csv", "options": {"pattern": "*.csv.gz"}},
             {"id": "emission_factors", "partner": "klimamonitor", "connector": "file_drop",
              "location": str(ROOT / "config" / "kreis_soest" / "factors"), "format": "emission_factors"},
         ],

@@ -32,7 +32,7 @@ def _order(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     keys = []
     for column in columns:
         codes, _ = pd.factorize(frame[column], sort=True, use_na_sentinel=True)
-        keys.append(np.where(codes < 0, codes.max() + 1, codes))
+        keys.append(np.where(codes < 0, len(codes), codes))  # a null after every value
     return np.lexsort(keys[::-1])
 
 
