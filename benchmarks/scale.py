@@ -240,7 +240,7 @@ print(len(cells))
 
 def run_incremental(config: Path, data: Path, grid: Path, year: int) -> dict:
     """One new delivery after the full run: the grid operator corrects its electricity sheet of `year` (every value
-    1 % higher, a new file); `klimamonitor run --years YEAR` takes it in. Wall time and peak RSS of that run."""
+    1 % higher, a new file); `klimamonitor run --years YEAR` takes it in. Wall time of that run."""
     sheet = grid / f"Netzabsatz_electricity_{year}.csv"
     text = sheet.read_bytes().decode("cp1252")
     head, _, body = text.partition("Energiemenge\n")
@@ -249,7 +249,7 @@ def run_incremental(config: Path, data: Path, grid: Path, year: int) -> dict:
     (grid / f"Netzabsatz_electricity_{year}_korrigiert.csv").write_bytes(
         (head + "Energiemenge\n" + corrected).encode("cp1252"))
     run = run_pipeline(config, data, "--years", str(year))
-    return {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb"], "exit_code": run["exit_code"]}
+    return {"seconds": run["seconds"], "exit_code": run["exit_code"]}  # (peak RSS: children's maximum, not its own)
 
 
 MASTR_BASELINE = """
