@@ -16,7 +16,7 @@ from assets.compute.balance import (
     tidy_inputs,
     INPUT_COLUMNS,
 )
-from assets.compute.crosswalk import sum_current, to_current_keys
+from assets.compute.crosswalk import changes_in_use, located, summed_at_current_keys
 from assets.compute.deliveries import rows_in_use
 from assets.compute.context import ets_table, renovation_table, with_district
 from assets.compute.factors import FactorError, compile_factor_set
@@ -28,17 +28,11 @@ from assets.compute.meters import combine_consumption, interval_months, interval
 from pipelines.resources import Settings
 
 
-def key_changes(deliveries: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
-    """The municipality key changes in use (assets/compute/crosswalk.py)."""
-    return rows_in_use(raw_destatis__key_changes, deliveries, ["former_ags", "ags", "effective_date"])
-
-
 def current_rows(settings: Settings, deliveries: pd.DataFrame, raw: pd.DataFrame, changes: pd.DataFrame,
                  key: list[str], value: str) -> pd.DataFrame:
     """Raw rows in use, delivered under former keys moved to today's and summed per key (additive `value`)."""
-    rows = rows_in_use(raw, deliveries, key)
-    keys = settings.config().municipality_keys()
-    return sum_current(to_current_keys(rows, changes, keys, [value]), key, value)
+    return summed_at_current_keys(rows_in_use(raw, deliveries, key), changes, settings.config().municipality_keys(),
+                                  key, value)
 
 
 @asset(group_name="core", description="The district's buildings' 15-minute interval data per carrier and month, "
@@ -60,9 +54,8 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
     cfg = settings.config()
     years = cfg.district.years.range
     readings = rows_in_use(raw_facility__meter_readings, deliveries, ["meter_id", "reading_date"])
-    buildings = to_current_keys(rows_in_use(raw_facility__buildings, deliveries, ["building_id"]),
-                                key_changes(deliveries, raw_destatis__key_changes), cfg.municipality_keys(),
-                                mode="locate")
+    buildings = located(rows_in_use(raw_facility__buildings, deliveries, ["building_id"]),
+                        changes_in_use(raw_destatis__key_changes, deliveries), cfg.municipality_keys())
     days = rows_in_use(raw_meter__interval_days, deliveries, ["meter_id", "day"])
     from_readings, findings = yearly_consumption(readings, years)
     for finding in findings[:20]:
@@ -112,19 +105,6 @@ def emission_factors(settings: Settings, deliveries: pd.DataFrame,
                               heat_pump_spf=cfg.balance.heat_pump_spf)
 
 
-def located(rows: pd.DataFrame, changes: pd.DataFrame, municipality_keys: list[str], key: list[str],
-            what: str) -> pd.DataFrame:
-    """Rows of one location per key (e.g. a plant's factor) moved to today's keys; two for one key after a merge are
-    an error: which applies only the partner can say."""
-    moved = to_current_keys(rows, changes, municipality_keys, mode="locate")
-    twice = moved[moved.duplicated(key, keep=False)]
-    if len(twice):
-        first = twice.iloc[0]
-        raise ValueError(f"two {what} rows for {', '.join(f'{k}={first[k]}' for k in key)} after moving former keys "
-                         f"({sorted(twice['ags_delivered'])}) to today's: deliver one, under today's key")
-    return moved.drop(columns=["ags_delivered", "key_share"])
-
-
 def partition_years(context: AssetExecutionContext) -> list[int]:
     """The years this run materialises of a year-partitioned asset."""
     return sorted(int(k) for k in context.partition_keys)
@@ -150,7 +130,7 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
                             raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
         years = cfg.district.years.range  # modelled inputs interpolate across years: computed whole, then cut
-        changes = key_changes(deliveries, raw_destatis__key_changes)
+        changes = changes_in_use(raw_destatis__key_changes, deliveries)
         heating = current_rows(settings, deliveries, raw_chimney__heating_systems, changes,
                                ["ags", "year", "fuel", "power_class"], "systems")
         vehicle_km = current_rows(settings, deliveries, raw_transport__vehicle_km, changes,
@@ -191,8 +171,8 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
                   raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
         plant = located(rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"]),
-                        key_changes(deliveries, raw_destatis__key_changes), cfg.municipality_keys(), ["ags", "year"],
-                        "district-heat factor")
+                        changes_in_use(raw_destatis__key_changes, deliveries), cfg.municipality_keys(),
+                        unique=["ags", "year"], what="district-heat factors")
         bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
         degree_days = rows_in_use(raw_dwd__degree_days, deliveries, ["station_id", "year", "month"])
         views = [
@@ -220,8 +200,8 @@ def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, populat
 def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mastr__units: pd.DataFrame,
                            raw_eeg__feed_in: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    units = to_current_keys(rows_in_use(raw_mastr__units, deliveries, ["unit_id"]),
-                            key_changes(deliveries, raw_destatis__key_changes), cfg.municipality_keys(), mode="locate")
+    units = located(rows_in_use(raw_mastr__units, deliveries, ["unit_id"]),
+                    changes_in_use(raw_destatis__key_changes, deliveries), cfg.municipality_keys())
     feed_in = rows_in_use(raw_eeg__feed_in, deliveries, ["eeg_id", "year"])
     return generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
                             cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
@@ -231,17 +211,15 @@ def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mas
        "trading phase of each year (the scope widened in 2013).")
 def ets_installations(settings: Settings, deliveries: pd.DataFrame, raw_ets__verified_emissions: pd.DataFrame,
                       raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
-    rows = to_current_keys(rows_in_use(raw_ets__verified_emissions, deliveries, ["installation_id", "year"]),
-                           key_changes(deliveries, raw_destatis__key_changes), settings.config().municipality_keys(),
-                           mode="locate")
-    return ets_table(rows.drop(columns=["ags_delivered", "key_share"]))
+    return ets_table(located(rows_in_use(raw_ets__verified_emissions, deliveries, ["installation_id", "year"]),
+                             changes_in_use(raw_destatis__key_changes, deliveries), settings.config().municipality_keys()))
 
 
 @asset(group_name="balance", description="Agricultural emissions per municipality and year (outside BISKO).")
 def agriculture_emissions(settings: Settings, deliveries: pd.DataFrame,
                           raw_tidy__agriculture: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    rows = current_rows(settings, deliveries, raw_tidy__agriculture, key_changes(deliveries, raw_destatis__key_changes),
+    rows = current_rows(settings, deliveries, raw_tidy__agriculture, changes_in_use(raw_destatis__key_changes, deliveries),
                         ["ags", "year"], "emissions_t_co2e")
     return with_district(rows, ["ags", "year"], "emissions_t_co2e", cfg.municipality_keys(),
                          cfg.district.years.range, cfg.district.ags)
@@ -252,7 +230,7 @@ def agriculture_emissions(settings: Settings, deliveries: pd.DataFrame,
 def renovations(settings: Settings, deliveries: pd.DataFrame, raw_tidy__renovations: pd.DataFrame,
                 raw_tidy__building_stock: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    changes = key_changes(deliveries, raw_destatis__key_changes)
+    changes = changes_in_use(raw_destatis__key_changes, deliveries)
     counts = current_rows(settings, deliveries, raw_tidy__renovations, changes, ["ags", "year"], "energy_renovations")
     stock = current_rows(settings, deliveries, raw_tidy__building_stock, changes, ["ags", "year"], "buildings_pre_1979")
     return renovation_table(counts, stock, cfg.municipality_keys(), cfg.district.years.range, cfg.district.ags)
@@ -262,7 +240,7 @@ def renovations(settings: Settings, deliveries: pd.DataFrame, raw_tidy__renovati
 def vehicle_stock(settings: Settings, deliveries: pd.DataFrame, raw_kba__vehicle_stock: pd.DataFrame,
                   raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    rows = current_rows(settings, deliveries, raw_kba__vehicle_stock, key_changes(deliveries, raw_destatis__key_changes),
+    rows = current_rows(settings, deliveries, raw_kba__vehicle_stock, changes_in_use(raw_destatis__key_changes, deliveries),
                         ["ags", "year", "vehicle_fuel"], "vehicles")
     fuels = sorted(rows["vehicle_fuel"].dropna().unique())
     return with_district(rows, ["ags", "year", "vehicle_fuel"], "vehicles", cfg.municipality_keys(),

@@ -7,7 +7,7 @@ import pandas as pd
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetKey,
                      AssetsDefinition, MetadataValue, Output, asset)
 
-from assets.compute.crosswalk import sum_current, to_current_keys
+from assets.compute.crosswalk import changes_in_use, summed_at_current_keys
 from assets.compute.deliveries import delivery_table, rows_in_use
 from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
@@ -96,7 +96,7 @@ def build_deliveries_asset(source_ids: list[str], monitored: list[str] | None = 
 def population(settings: Settings, deliveries: pd.DataFrame, raw_genesis__population: pd.DataFrame,
                raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    changes = rows_in_use(raw_destatis__key_changes, deliveries, ["former_ags", "ags", "effective_date"])
-    rows = sum_current(to_current_keys(rows_in_use(raw_genesis__population, deliveries, ["ags", "year"]), changes,
-                                       cfg.municipality_keys(), ["population"]), ["ags", "year"], "population")
+    changes = changes_in_use(raw_destatis__key_changes, deliveries)
+    rows = summed_at_current_keys(rows_in_use(raw_genesis__population, deliveries, ["ags", "year"]), changes,
+                                  cfg.municipality_keys(), ["ags", "year"], "population")
     return population_table(rows, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range)

@@ -150,7 +150,8 @@ def run_check(check: Check, frame: pd.DataFrame) -> Outcome:
 
 
 def _combined(failures: list[Failure], rows: int) -> list[Failure]:
-    """Failures of the same expectation and column in several slices as one: counts added, first samples kept."""
+    """Failures of the same expectation and column in several slices as one: counts added, the share taken over the
+    whole frame, the first slice's examples and samples kept."""
     merged: dict[tuple, Failure] = {}
     for f in failures:
         key = (f.expectation, f.column)
@@ -160,7 +161,11 @@ def _combined(failures: list[Failure], rows: int) -> list[Failure]:
         m = merged[key]
         m.unexpected_count += f.unexpected_count
         m.sample = (m.sample + f.sample)[:SAMPLE_ROWS]
-        m.detail = f"{m.unexpected_count} row(s) unexpected ({m.unexpected_count / rows * 100:.1f} %)"
+    for m in merged.values():
+        if m.unexpected_count and " row(s) unexpected" in m.detail:
+            examples = m.detail.partition(", e.g. ")[2]
+            m.detail = f"{m.unexpected_count} row(s) unexpected ({m.unexpected_count / rows * 100:.1f} %)" + (
+                f", e.g. {examples}" if examples else "")
     return list(merged.values())
 
 

@@ -24,6 +24,13 @@ import pandas as pd
 MOVED_COLUMNS = ["ags_delivered", "key_share"]
 
 
+def changes_in_use(raw_key_changes: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `raw_destatis__key_changes` from accepted deliveries (the later wins on the same change)."""
+    from assets.compute.deliveries import rows_in_use
+
+    return rows_in_use(raw_key_changes, deliveries, ["former_ags", "ags", "effective_date"])
+
+
 def to_current_keys(frame: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],
                     additive: Sequence[str] = (), mode: str = "split") -> pd.DataFrame:
     """`frame` (with `ags`, optionally `year`) with every former key replaced by today's key(s); adds
@@ -49,6 +56,26 @@ def to_current_keys(frame: pd.DataFrame, changes: pd.DataFrame, current_keys: It
         moved["ags"] = moved["_to"]
         out = pd.concat([out[~applies], moved[out.columns]], ignore_index=True)
     return out
+
+
+def located(rows: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],
+            unique: Sequence[str] = (), what: str = "rows") -> pd.DataFrame:
+    """Records with one location (`mode="locate"`) at today's key, without the helper columns. With `unique`: two
+    records for one such key after a merge (e.g. two plants' district-heat factors for one municipality and year)
+    are an error, because which one applies only the partner can say."""
+    moved = to_current_keys(rows, changes, current_keys, mode="locate")
+    twice = moved[moved.duplicated(list(unique), keep=False)] if unique else moved.iloc[:0]
+    if len(twice):
+        first = twice.iloc[0]
+        raise ValueError(f"two {what} for {', '.join(f'{k}={first[k]}' for k in unique)} after moving former keys "
+                         f"({sorted(twice['ags_delivered'])}) to today's: deliver one, under today's key")
+    return moved.drop(columns=MOVED_COLUMNS)
+
+
+def summed_at_current_keys(rows: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],
+                           key: Sequence[str], value: str) -> pd.DataFrame:
+    """Rows of an additive `value` at today's keys: split by share, then summed per `key`."""
+    return sum_current(to_current_keys(rows, changes, current_keys, [value]), key, value)
 
 
 def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataFrame:

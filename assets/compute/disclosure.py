@@ -29,7 +29,9 @@ def cell_consumers(inputs: pd.DataFrame, grid_rows: pd.DataFrame) -> pd.DataFram
     grid = inputs[inputs["input_kind"] == "grid"][[*CELL, "delivery_id", "source_row"]]
     counted = grid.merge(grid_rows[["delivery_id", "source_row", "consumers"]], on=["delivery_id", "source_row"],
                          how="left")
-    return counted.groupby(CELL, as_index=False).agg(consumers=("consumers", lambda s: s.sum(min_count=len(s))))
+    grouped = counted.groupby(CELL)["consumers"]
+    total = grouped.sum()  # null where any grid row of the cell does not say how many
+    return total.where(grouped.count() == grouped.size()).rename("consumers").reset_index()
 
 
 def confidential_cells(final_energy: pd.DataFrame, consumers: pd.DataFrame, district_ags: str,

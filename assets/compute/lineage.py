@@ -37,8 +37,7 @@ def _order(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
 
 
 def lineage_table(inputs: pd.DataFrame, factors: pd.DataFrame, factor_set: str, district_ags: str) -> pd.DataFrame:
-    """Sorted by table, cell key, delivery and row (no carrier name is a prefix of another, so the order of the
-    cell columns is the order of the key text)."""
+    """Sorted by table, cell (ags, year, sector, carrier), delivery and row."""
     cell = ["ags", "year", "sector", "carrier"]
     rows = inputs[inputs["delivery_id"].notna()][[*cell, "delivery_id", "source_row"]]
     both = pd.concat([rows, rows.assign(ags=district_ags)], ignore_index=True).drop_duplicates()

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from assets.compute.crosswalk import sum_current, to_current_keys
+from assets.compute.crosswalk import located, sum_current, to_current_keys
 from sources.parsers.tidy import parse_key_changes
 from sources.region import Region
 from tests.sources.helpers import delivery
@@ -106,3 +106,11 @@ def test_the_change_table_keeps_changes_into_the_region_and_names_every_bad_row(
 def test_parsers_accept_former_keys_and_still_reject_unknown_ones(key, expected):
     region = Region("05974000", frozenset(TODAY), frozenset({"05974901"}))
     assert region.classify(key) == (key, expected)
+
+
+def test_two_located_records_for_one_key_after_a_merge_are_an_error_naming_both_keys():
+    factors = pd.DataFrame({"ags": ["05974901", "05974902"], "year": [2012, 2012], "g_co2e_per_kwh": [180.0, 240.0]})
+    with pytest.raises(ValueError, match=r"ags=05974004, year=2012 .*'05974901', '05974902'"):
+        located(factors, MERGE_AND_SPLIT, TODAY, unique=["ags", "year"], what="district-heat factors")
+    one = located(factors.iloc[[0]], MERGE_AND_SPLIT, TODAY, unique=["ags", "year"])
+    assert one[["ags", "g_co2e_per_kwh"]].values.tolist() == [["05974004", 180.0]] and "ags_delivered" not in one
