@@ -16,6 +16,7 @@ from assets.compute.balance import (
     tidy_inputs,
     INPUT_COLUMNS,
 )
+from assets.compute.conformity import conformity_table
 from assets.compute.crosswalk import changes_in_use, located, summed_at_current_keys
 from assets.compute.deliveries import rows_in_use
 from assets.compute.context import ets_table, renovation_table, with_district
@@ -94,15 +95,19 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
 
 @asset(group_name="balance", description="The configured emission factor set, compiled for every year of the "
        "balance; derivations stated, interpolation only for the carriers the configuration names.")
-def emission_factors(settings: Settings, deliveries: pd.DataFrame,
-                     raw_factors__emission_factors: pd.DataFrame) -> pd.DataFrame:
+def emission_factors(settings: Settings, deliveries: pd.DataFrame, raw_factors__emission_factors: pd.DataFrame,
+                     raw_tidy__district_heat_factors: pd.DataFrame,
+                     raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     if not cfg.balance.factor_set:
         raise FactorError("balance.factor_set is not configured: name the factor set the balance uses")
     rows = rows_in_use(raw_factors__emission_factors, deliveries, ["factor_set", "carrier", "sector_scope", "year"])
+    plant = located(rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"]),
+                    changes_in_use(raw_destatis__key_changes, deliveries), cfg.municipality_keys(),
+                    unique=["ags", "year"], what="district-heat factors")
     return compile_factor_set(rows, cfg.balance.factor_set, cfg.district.years.range,
                               interpolate=cfg.balance.interpolate, carry_forward=cfg.balance.carry_forward,
-                              heat_pump_spf=cfg.balance.heat_pump_spf)
+                              heat_pump_spf=cfg.balance.heat_pump_spf, plant_factors=plant)
 
 
 def partition_years(context: AssetExecutionContext) -> list[int]:
@@ -158,22 +163,17 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
                      core_energy__inputs: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
         return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.district.ags,
-                                  partition_years(context), cfg.balance.required_cells)
+                                  partition_years(context), cfg.balance.required_specs())
 
     @asset(group_name="balance", partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
            description="Emissions (t CO2e) per cell and year: the bisko view with the configured factor set (district "
            "heat with the plant's own factor where delivered; a missing factor is an error naming carrier, sector, "
            "year) and the non-conformant views local_mix, weather_corrected and ets_production.")
     def emissions(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
-                  final_energy: pd.DataFrame, emission_factors: pd.DataFrame,
-                  raw_tidy__district_heat_factors: pd.DataFrame, electricity_generation: pd.DataFrame,
-                  raw_dwd__degree_days: pd.DataFrame, ets_installations: pd.DataFrame,
-                  raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
+                  final_energy: pd.DataFrame, emission_factors: pd.DataFrame, electricity_generation: pd.DataFrame,
+                  raw_dwd__degree_days: pd.DataFrame, ets_installations: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
-        plant = located(rows_in_use(raw_tidy__district_heat_factors, deliveries, ["ags", "year"]),
-                        changes_in_use(raw_destatis__key_changes, deliveries), cfg.municipality_keys(),
-                        unique=["ags", "year"], what="district-heat factors")
-        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags, plant)
+        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags)
         degree_days = rows_in_use(raw_dwd__degree_days, deliveries, ["station_id", "year", "month"])
         views = [
             bisko,
@@ -193,6 +193,17 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
        "(population of the same year), with final-energy-weighted data quality.")
 def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     return summarise(final_energy, emissions, population)
+
+
+@asset(group_name="balance", description="BISKO conformity per place, year and criterion (territorial principle, "
+       "five sectors, life-cycle factors, federal electricity mix, no weather correction, district-heat method, data "
+       "quality, required cells): conformant, non_conformant or incomplete, with the reason in words.")
+def bisko_conformity(settings: Settings, final_energy: pd.DataFrame, core_energy__inputs: pd.DataFrame,
+                     emission_factors: pd.DataFrame) -> pd.DataFrame:
+    cfg = settings.config()
+    return conformity_table(final_energy, core_energy__inputs, emission_factors, cfg.municipality_keys(),
+                            cfg.district.ags, cfg.district.years.range, cfg.balance.required_specs(),
+                            cfg.municipality_names())
 
 
 @asset(group_name="balance", description="Installed gross capacity at year end (Marktstammdatenregister) and "
@@ -254,5 +265,5 @@ def lineage(settings: Settings, core_energy__inputs: pd.DataFrame, emission_fact
     return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.district.ags)
 
 
-BALANCE_ASSETS = [lineage, core_facility__interval_months, ets_installations, agriculture_emissions, renovations,
+BALANCE_ASSETS = [lineage, bisko_conformity, core_facility__interval_months, ets_installations, agriculture_emissions, renovations,
                   vehicle_stock, electricity_generation, core_facility__consumption, emission_factors, balance_summary]

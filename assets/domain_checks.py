@@ -95,7 +95,7 @@ DOMAIN_CHECKS: list[DomainCheck] = [
         "Every required municipality × year × sector × carrier cell (balance.required_cells) has an input; absent "
         "cells are published as missing and make totals incomplete",
         lambda store, cfg: absent_required_cells(store.read("core_energy__inputs"), cfg.municipality_keys(),
-                                                 cfg.district.years.range, cfg.balance.required_cells),
+                                                 cfg.district.years.range, cfg.balance.required_specs()),
         lambda cfg: _in_set("delivered", [True]),
         ("ags", "year", "sector", "carrier"),
     ),

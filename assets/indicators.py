@@ -4,7 +4,8 @@ import pandas as pd
 from dagster import asset
 
 from assets.compute.deliveries import rows_in_use
-from assets.compute.indicators import PROCESSING, SERIES, assess
+from assets.compute.conformity import overall, resting_on
+from assets.compute.indicators import BALANCE_INDICATORS, PROCESSING, RENAMED, SERIES, assess
 from pipelines.config import ConfigError
 from pipelines.resources import Settings
 from warehouse.catalog import get_table
@@ -16,6 +17,11 @@ def targets(settings: Settings) -> pd.DataFrame:
     rows = []
     for set_name, target_set in settings.config().target_sets().items():
         for t in target_set.targets:
+            if t.indicator in RENAMED:
+                raise ConfigError(f"target {set_name}/{t.indicator_id}: indicator {t.indicator!r} was renamed to "
+                                  f"{RENAMED[t.indicator]!r} with contract 2.0: changes are negative for fewer "
+                                  "emissions now, so state the target the same way (e.g. comparator '<=', "
+                                  "target_value -30)")
             if t.indicator not in SERIES:
                 raise ConfigError(f"target {set_name}/{t.indicator_id}: unknown indicator {t.indicator!r}; "
                                   f"known: {sorted(SERIES)}")
@@ -30,15 +36,18 @@ def indicators(settings: Settings, targets: pd.DataFrame, deliveries: pd.DataFra
                final_energy: pd.DataFrame, electricity_generation: pd.DataFrame, renovations: pd.DataFrame,
                agriculture_emissions: pd.DataFrame, vehicle_stock: pd.DataFrame,
                core_facility__consumption: pd.DataFrame, emission_factors: pd.DataFrame,
-               raw_facility__buildings: pd.DataFrame) -> pd.DataFrame:
+               raw_facility__buildings: pd.DataFrame, core_energy__inputs: pd.DataFrame,
+               bisko_conformity: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     tables = {
+        "core_energy__inputs": core_energy__inputs, "names": cfg.municipality_names(),
         "balance_summary": balance_summary, "final_energy": final_energy,
         "electricity_generation": electricity_generation, "renovations": renovations,
         "agriculture_emissions": agriculture_emissions, "vehicle_stock": vehicle_stock,
         "core_facility__consumption": core_facility__consumption, "emission_factors": emission_factors,
         "buildings": rows_in_use(raw_facility__buildings, deliveries, ["building_id"]),
     }  # fmt: skip
+    states = overall(bisko_conformity)
     frames = []
     for set_name, target_set in cfg.target_sets().items():
         for target in target_set.targets:
@@ -46,8 +55,13 @@ def indicators(settings: Settings, targets: pd.DataFrame, deliveries: pd.DataFra
             series = SERIES[target.indicator](tables, spec, cfg.district.ags)
             if target.scope == "organisational":
                 series = series[series["ags"] == cfg.district.ags]
-            rows = assess(series, spec, cfg.indicators.trend_years)
-            if not rows.empty:
-                frames.append(rows.assign(target_set=set_name, indicator_id=target.indicator_id))
+            rows = assess(series, spec, cfg.indicators.trend_years, cfg.indicators.min_trend_years)
+            if rows.empty:
+                continue
+            rows["conformity"] = "not_applicable"
+            if target.indicator in BALANCE_INDICATORS:
+                rows["conformity"] = resting_on(rows, states, target.base_year)
+            frames.append(rows.assign(target_set=set_name, indicator_id=target.indicator_id))
     columns = get_table("indicators").column_names
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+

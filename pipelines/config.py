@@ -114,17 +114,36 @@ class ValidationSettings(_Strict):
     severity: dict[str, Literal["warn", "error"]] = Field(default_factory=dict)
 
 
+class RequiredCell(_Strict):
+    """Cells of one carrier every municipality (or the listed ones) must have each year, and the input kinds that
+    must be in them (e.g. rail beside road transport in the transport electricity cell)."""
+
+    sectors: list[str]
+    municipalities: list[str] | None = None  # only these (e.g. where a district-heat network exists); none: all
+    inputs: list[str] = Field(default_factory=list)  # input kinds (core_energy__inputs.input_kind) required inside
+
+
 class BalanceSettings(_Strict):
     factor_set: str | None = None
     interpolate: list[str] = Field(default_factory=list)
     carry_forward: list[str] = Field(default_factory=list)
     heat_pump_spf: float = Field(3.2, gt=1)
-    gas_hi_per_hs: float = Field(0.903, gt=0.5, le=1)
+    gas_hi_per_hs: float = Field(round(1 / 1.11, 6), gt=0.5, le=1, description="natural gas: net (Hi) = gross (Hs) × "
+                                 "this ratio unless a delivery states its own; default 1 ÷ 1.11 (GEG / DIN V 18599)")
     facility_reclassified_from: str = "commerce"
-    required_cells: dict[str, list[str]] = Field(default_factory=dict)
+    required_cells: dict[str, list[str] | RequiredCell | list[RequiredCell]] = Field(default_factory=dict)
     local_mix_factors: dict[str, float] = Field(default_factory=dict)  # technology -> g CO2e/kWh (local_mix view)
     weather_station: str | None = None  # DWD station of the degree days (weather_corrected view)
     space_heating_share: float = Field(0.75, ge=0, le=1)
+
+    def required_specs(self) -> list[dict]:
+        """`required_cells` as a flat list of {carrier, sectors, municipalities, inputs}."""
+        specs = []
+        for carrier, entry in self.required_cells.items():
+            entries = [RequiredCell(sectors=entry)] if entry and isinstance(entry[0], str) else \
+                (entry if isinstance(entry, list) else [entry])
+            specs += [{"carrier": carrier, **e.model_dump()} for e in entries]
+        return specs
 
 
 class ModelledSettings(_Strict):
@@ -167,6 +186,7 @@ class TargetSet(_Strict):
 
 class IndicatorSettings(_Strict):
     trend_years: int = Field(5, ge=2, description="years in the least-squares trend projection")
+    min_trend_years: int = Field(3, ge=2, description="no on/off-track status from a trend of fewer complete years")
 
 
 class PublishingSettings(_Strict):
@@ -245,6 +265,11 @@ class DistrictConfig(_Strict):
         if problems:
             raise ConfigError(f"{path}: " + "; ".join(problems))
         return frame[["ags", "name", "kind", "area_ha"]].reset_index(drop=True)
+
+    def municipality_names(self) -> dict[str, str]:
+        """Name of every key of the region (district included), for messages and reasons."""
+        frame = self.municipalities()
+        return dict(zip(frame["ags"], frame["name"], strict=True))
 
     def municipality_keys(self) -> list[str]:
         frame = self.municipalities()

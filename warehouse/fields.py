@@ -17,6 +17,9 @@ VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "miss
 DATA_QUALITY = ("A", "B", "C", "D")
 DELIVERY_STATUS = ("accepted", "superseded", "rejected")
 AGS_PATTERN = r"^\d{8}$"
+CONFORMITY_CRITERIA = ("territorial_final_energy", "five_sectors", "lca_factors_with_upstream",
+                       "federal_electricity_mix", "no_weather_correction", "district_heat_method",
+                       "data_quality_stated", "required_cells_present")
 
 _FIELD_LIST = [
     # --- keys and places
@@ -37,6 +40,15 @@ _FIELD_LIST = [
     Field("data_quality", "string", "BISKO data-quality grade: A regional primary data, B extrapolated primary data, "
           "C regional key figures, D national key figures", allowed=DATA_QUALITY),
     Field("complete", "boolean", "False where any input behind the value is missing or confidential"),
+    Field("per_inhabitant_complete", "boolean", "False where the balance or the population of the year is missing "
+          "or incomplete; concerns the per-inhabitant figures only (tonnes need no population)"),
+    Field("criterion", "string", "BISKO criterion assessed (docs/methodology.md, 'Conformity')",
+          allowed=CONFORMITY_CRITERIA),
+    Field("conformity", "string", "conformant, non_conformant or incomplete (unknown is never conformant); in "
+          "indicators the worst state of the balance the value rests on in the year and the base year, "
+          "not_applicable where it does not rest on the territorial balance",
+          allowed=("conformant", "non_conformant", "incomplete", "not_applicable")),
+    Field("conformity_reason", "string", "Why the criterion has this state, in words"),
     Field("provisional", "boolean", "True where the partner marked the value as provisional (vorläufig)"),
     # --- deliveries and lineage
     Field("delivery_id", "string", "Identifier of a partner delivery in the landing zone: <source_id>:<first 16 "
@@ -76,6 +88,8 @@ _FIELD_LIST = [
           "configuration)"),
     Field("delivered_mwh", "number", "Energy as delivered, converted to MWh (gas still in the calorific value the "
           "delivery declares, see calorific_basis)", unit="MWh", minimum=0),
+    Field("hi_per_hs", "number", "Ratio of net to gross calorific value the delivery states for its gas (null: "
+          "the configured default, balance.gas_hi_per_hs = 1 ÷ 1.11)", minimum=0.5, maximum=1),
     Field("calorific_basis", "string", "Calorific value the gas quantity refers to: Hs (gross) or Hi (net); "
           "null for other carriers", allowed=("Hs", "Hi")),
     Field("final_energy_mwh", "number", "Final energy (gas at net calorific value)", unit="MWh", minimum=0),
@@ -155,7 +169,8 @@ _FIELD_LIST = [
     # --- lineage
     Field("output_table", "string", "Published table of the traced value"),
     Field("output_key", "string", "Key of the traced row as name=value pairs joined by ';'"),
-    Field("factor_row", "string", "Emission factor row used: <factor_set>:<carrier>:<sector_scope>:<year>"),
+    Field("factor_row", "string", "Emission factor row used: "
+          "<factor_set>:<carrier>:<sector_scope>:<region_scope>:<year> (the key of emission_factors)"),
     # --- targets and indicators
     Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ..."),
     Field("indicator_id", "string", "Identifier of the target / indicator within its set"),
@@ -221,6 +236,9 @@ _FIELD_LIST = [
     # --- factors
     Field("factor_set", "string", "Identifier of the emission factor set"),
     Field("sector_scope", "string", "Sector the factor applies to, or 'all'", allowed=("all", *SECTORS)),
+    Field("region_scope", "string", "Where the factor applies: 'all' (the set's default) or the municipality key "
+          "(AGS) of a plant factor (district heat from the supplier's plant data, BISKO rule 6)",
+          pattern=r"^(all|\d{8})$"),
     Field("g_co2e_per_kwh", "number", "Emission factor in CO2 equivalents including upstream chains",
           unit="g CO2e/kWh", minimum=0),
     Field("source", "string", "Publication the value comes from"),

@@ -28,8 +28,9 @@ _TABLE_LIST: list[Table] = [
        ["ags", "year"], published=True),
     _t("emission_factors", "balance", "The emission factor set of the balance: one factor per carrier, sector scope "
        "and year, each citing its source and stating how it was derived",
-       ["factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation", "bisko_rule",
-        "delivery_id", "source_row"], ["factor_set", "carrier", "sector_scope", "year"], published=True),
+       ["factor_set", "carrier", "sector_scope", "region_scope", "year", "g_co2e_per_kwh", "source", "derivation",
+        "bisko_rule", "delivery_id", "source_row"], ["factor_set", "carrier", "sector_scope", "region_scope", "year"],
+       published=True),
     _t("final_energy", "balance", "Final energy per municipality, year, BISKO sector and carrier (gas at net "
        "calorific value); district rows are the sums of the municipalities",
        ["ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality", "data_quality_score", "value_status",
@@ -42,7 +43,7 @@ _TABLE_LIST: list[Table] = [
        "emissions, per inhabitant, final-energy-weighted data quality",
        ["ags", "year", "balance_scope", "final_energy_mwh", "emissions_t_co2e", "population",
         "t_co2e_per_inhabitant", "mwh_per_inhabitant", "data_quality_score", "data_quality", "complete",
-        "bisko_conformant"], ["ags", "year", "balance_scope"], published=True),
+        "per_inhabitant_complete", "bisko_conformant"], ["ags", "year", "balance_scope"], published=True),
     _t("electricity_generation", "balance", "Electricity generation per municipality, year and technology: installed "
        "gross capacity at year end (MaStR) and generation (EEG feed-in where delivered, else capacity × full-load "
        "hours)", ["ags", "year", "technology", "installed_kw", "generation_mwh", "method", "data_quality"],
@@ -70,8 +71,12 @@ _TABLE_LIST: list[Table] = [
        "straight path, trend projection and status with its reason",
        ["target_set", "indicator_id", "ags", "year", "value", "unit", "base_year", "base_value", "target_year",
         "target_value", "gap", "path_value", "projected_value_at_target_year", "projected_year_reached",
-        ("status", "indicator_status"), "status_reason", "data_quality", "complete"],
+        ("status", "indicator_status"), "status_reason", "data_quality", "complete", "conformity"],
        ["target_set", "indicator_id", "ags", "year"], published=True),
+    _t("bisko_conformity", "balance", "Conformity of the balance with BISKO per place and year: each criterion "
+       "conformant, non_conformant or incomplete, with the reason in words",
+       ["ags", "year", "criterion", "conformity", "conformity_reason"], ["ags", "year", "criterion"],
+       published=True),
     _t("lineage", "balance", "For every final_energy and emissions cell: the delivered rows (delivery_id, source_row) "
        "and the emission factor row behind it; `klimamonitor trace` follows it to the landed files",
        ["output_table", "output_key", "delivery_id", "source_row", "factor_set", "factor_row"],
@@ -103,7 +108,7 @@ _TABLE_LIST: list[Table] = [
        [*LINEAGE, "ags", "year", "population", "quality_mark", "value_status", "provisional"], [*LINEAGE]),
     _t("raw_grid__energy", "raw", "Grid operators' yearly electricity, gas and district-heat sheets per municipality "
        "and customer group, converted to MWh (gas still at the delivered calorific basis)",
-       [*LINEAGE, "ags", "year", "carrier", "customer_group", "consumers", "delivered_mwh", "calorific_basis",
+       [*LINEAGE, "ags", "year", "carrier", "customer_group", "consumers", "delivered_mwh", "calorific_basis", "hi_per_hs",
         "value_status", "provisional"], [*LINEAGE]),
     _t("raw_tidy__final_energy", "raw", "Tidy final-energy deliveries (balances made elsewhere) per municipality, "
        "year, sector and carrier", [*LINEAGE, "ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality",

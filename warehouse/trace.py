@@ -10,8 +10,14 @@ import pandas as pd
 
 from warehouse.files import sha256_file
 
-EMISSION_INDICATORS = {"emissions_reduction_vs_base", "sector_emissions_annual_change", "sector_emissions_yoy_change",
+EMISSION_INDICATORS = {"emissions_change_vs_base", "sector_emissions_annual_change", "sector_emissions_yoy_change",
                        "emissions_per_inhabitant", "emissions_per_inhabitant_with_agriculture"}
+
+
+def factor_row_ids(factors: pd.DataFrame) -> pd.Series:
+    """The id of each emission_factors row as lineage names it: <set>:<carrier>:<sector_scope>:<region_scope>:<year>."""
+    return (factors["factor_set"] + ":" + factors["carrier"] + ":" + factors["sector_scope"] + ":"
+            + factors["region_scope"] + ":" + factors["year"].astype("int64").astype(str))
 
 
 class TraceError(ValueError):
@@ -73,8 +79,7 @@ def trace(release: Path, table: str, key: dict[str, str]) -> dict:
             "source_rows": sorted(int(r) for r in rows["source_row"].dropna().unique()),
         })  # fmt: skip
     factors = pd.read_parquet(release / "emission_factors.parquet")
-    factors["factor_row"] = (factors["factor_set"] + ":" + factors["carrier"] + ":" + factors["sector_scope"] + ":"
-                             + factors["year"].astype(str))
+    factors["factor_row"] = factor_row_ids(factors)
     used = factors[factors["factor_row"].isin(set(chosen["factor_row"].dropna()))]
     return {"table": table, "key": key, "cells": int(chosen["output_key"].nunique()), "deliveries": files,
             "factors": used[["factor_row", "g_co2e_per_kwh", "source", "derivation"]].to_dict("records")}

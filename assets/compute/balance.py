@@ -35,7 +35,8 @@ def grade_of(score: float | None) -> str | None:
 
 
 def grid_inputs(rows: pd.DataFrame, group_maps: Mapping[str, Mapping[str, Any]], gas_hi_per_hs: float) -> pd.DataFrame:
-    """Grid rows in use → inputs (grade A). Gas in Hs is converted to Hi; heat-pump groups are marked in `detail`."""
+    """Grid rows in use → inputs (grade A). Gas in Hs is converted to Hi with the ratio the delivery states, else
+    `gas_hi_per_hs` (1 ÷ 1.11); heat-pump groups are marked in `detail`."""
     if rows.empty:
         return pd.DataFrame(columns=INPUT_COLUMNS)
     source = rows["delivery_id"].str.split(":").str[0]
@@ -49,7 +50,8 @@ def grid_inputs(rows: pd.DataFrame, group_maps: Mapping[str, Mapping[str, Any]],
         entry = mapping.get(group)
         sectors.append(sector)
         heat_pump.append(bool(isinstance(entry, Mapping) and entry.get("heat_pump")))
-    factor = np.where(rows["calorific_basis"].fillna("") == "Hs", gas_hi_per_hs, 1.0)
+    stated = rows["hi_per_hs"].astype("float64") if "hi_per_hs" in rows else pd.Series(np.nan, index=rows.index)
+    factor = np.where(rows["calorific_basis"].fillna("") == "Hs", stated.fillna(gas_hi_per_hs), 1.0)
     return pd.DataFrame({
         "input_kind": "grid", "ags": rows["ags"], "year": rows["year"], "sector": sectors, "carrier": rows["carrier"],
         "detail": [f"{g} (heat pumps)" if hp else g for g, hp in zip(rows["customer_group"], heat_pump, strict=True)],
@@ -59,13 +61,23 @@ def grid_inputs(rows: pd.DataFrame, group_maps: Mapping[str, Mapping[str, Any]],
     })[INPUT_COLUMNS]  # fmt: skip
 
 
+HEAT_PUMP_ELECTRICITY = "heat_pump_electricity"
+_ONE_GRADE_LOWER = {"A": "B", "B": "C", "C": "D", "D": "D"}
+
+
 def ambient_heat_inputs(grid: pd.DataFrame, spf: float) -> pd.DataFrame:
-    """Heat-pump electricity counts once, as electricity; the ambient heat it lifts, electricity × (SPF − 1), is
-    added as carrier `ambient_heat` in the same sector (estimated, grade of the metered electricity)."""
+    """Heat pumps counted once (BISKO; DOMAIN.md §2): the heat they deliver is final energy of carrier `ambient_heat`
+    = heat-pump electricity × SPF, valued at the electricity mix ÷ SPF, and that electricity is taken out of the
+    electricity cell of the same sector (an input of kind `heat_pump_electricity`, negative). Their emissions are
+    then exactly electricity × mix. The heat rests on an assumed SPF: one grade below the metered electricity."""
     pumps = grid[(grid["carrier"] == "electricity") & grid["detail"].str.endswith("(heat pumps)")]
     status = pumps["value_status"].where(~pumps["value_status"].isin(HAS_VALUE), "estimated")
-    return pumps.assign(input_kind="ambient_heat", carrier="ambient_heat", input_mwh=pumps["input_mwh"] * (spf - 1),
-                        value_status=status)[INPUT_COLUMNS]
+    heat = pumps.assign(input_kind="ambient_heat", carrier="ambient_heat", input_mwh=pumps["input_mwh"] * spf,
+                        value_status=status, data_quality=pumps["data_quality"].map(_ONE_GRADE_LOWER),
+                        detail=pumps["detail"] + f" × SPF {spf:g}")
+    moved = pumps.assign(input_kind=HEAT_PUMP_ELECTRICITY, input_mwh=-pumps["input_mwh"],
+                         detail="minus " + pumps["detail"] + ": counted as ambient heat")
+    return pd.concat([heat, moved], ignore_index=True)[INPUT_COLUMNS]
 
 
 def tidy_inputs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -104,39 +116,76 @@ def inputs_in_current_keys(inputs: pd.DataFrame, changes: pd.DataFrame, municipa
 
 
 def _weighted_score(frame: pd.DataFrame, group_by: list[str], energy: str, score: str) -> pd.Series:
+    """Energy-weighted mean score per group. Only positive quantities weigh: a correction inside a cell (the
+    district's buildings moved out of commerce, heat-pump electricity moved to ambient heat) changes the cell's
+    energy, which is what weighs one level up, and adds no weight of its own."""
     values, scores = frame[energy].astype("float64"), frame[score].astype("float64")
-    weights = values.abs().where(scores.notna() & values.notna())
+    weights = values.where(scores.notna() & (values > 0))
     work = frame.assign(_w=weights, _ws=weights * scores)
     grouped = work.groupby(group_by, dropna=False, sort=True)
     total = grouped["_w"].sum(min_count=1)
     return (grouped["_ws"].sum(min_count=1) / total.where(total > 0)).rename("data_quality_score")
 
 
+CELL = ["ags", "year", "sector", "carrier"]
+CORRECTIONS = ("facility_reclassification", HEAT_PUMP_ELECTRICITY)  # inputs that move energy between cells
+
+
+def required_grid(specs: Sequence[Mapping[str, Any]], municipality_keys: Sequence[str],
+                  years: Sequence[int]) -> pd.DataFrame:
+    """Every required municipality × year × sector × carrier cell (from `balance.required_cells` as flat specs
+    {carrier, sectors, municipalities, inputs}), with the input kinds required inside it (`inputs`, a tuple)."""
+    rows: dict[tuple, set] = {}
+    for spec in specs:
+        places = [a for a in (spec.get("municipalities") or municipality_keys) if a in set(municipality_keys)]
+        for sector in spec["sectors"]:
+            for ags in places:
+                for year in years:
+                    rows.setdefault((ags, year, sector, spec["carrier"]), set()).update(spec.get("inputs") or ())
+    return pd.DataFrame([(*k, tuple(sorted(v))) for k, v in rows.items()], columns=[*CELL, "inputs"])
+
+
+def missing_inputs(inputs: pd.DataFrame, required: pd.DataFrame) -> pd.DataFrame:
+    """Required cells lacking a required input kind: (ags, year, sector, carrier, missing_inputs) — the cell may have
+    other inputs, but without these it is not whole."""
+    wanted = required[required["inputs"].map(len) > 0].explode("inputs").rename(columns={"inputs": "input_kind"})
+    if wanted.empty:
+        return pd.DataFrame(columns=[*CELL, "missing_inputs"])
+    present = inputs[inputs["input_mwh"].notna()][[*CELL, "input_kind"]].drop_duplicates().assign(_present=True)
+    merged = wanted.merge(present, on=[*CELL, "input_kind"], how="left")
+    absent = merged[merged["_present"].isna()]
+    return absent.groupby(CELL, sort=True)["input_kind"].agg(lambda k: ", ".join(sorted(k))).rename(
+        "missing_inputs").reset_index()
+
+
 def final_energy_table(inputs: pd.DataFrame, municipality_keys: Sequence[str], district_ags: str,
-                       years: Sequence[int], required_cells: Mapping[str, Sequence[str]]) -> pd.DataFrame:
-    """The final-energy matrix, municipalities and district, on the grid of required cells."""
-    keys = ["ags", "year", "sector", "carrier"]
+                       years: Sequence[int], required_specs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The final-energy matrix, municipalities and district, on the grid of required cells; a required cell
+    lacking a required input kind is incomplete."""
+    keys = CELL
     municipal = inputs[inputs["ags"].isin(municipality_keys)]
-    required = pd.DataFrame(
-        [(a, y, s, c) for c, sectors in required_cells.items() for s in sectors for a in municipality_keys
-         for y in years], columns=keys,
-    )  # fmt: skip
+    required = required_grid(required_specs, municipality_keys, years)
     present = municipal[keys].drop_duplicates()
-    absent = required.merge(present, on=keys, how="left", indicator=True)
+    absent = required[keys].merge(present, on=keys, how="left", indicator=True)
     absent = absent[absent["_merge"] == "left_only"].drop(columns="_merge")
     filler = absent.assign(input_kind="absent", detail="no delivery", input_mwh=np.nan, value_status="missing",
                            data_quality=None, provisional=False, delivery_id=None, source_row=None)
     cells = pd.concat([municipal, filler[INPUT_COLUMNS]], ignore_index=True) if len(filler) else municipal.copy()
-    # A reclassification corrects a delivered value; where the cell has no delivered value it has nothing to correct
+    # A correction moves a delivered value; where the cell has no delivered value it has nothing to correct
     # (the cell stays missing rather than becoming a negative partial sum).
-    base = cells[(cells["input_kind"] != "facility_reclassification") & cells["input_mwh"].notna()]
+    correction = cells["input_kind"].isin(CORRECTIONS)
+    base = cells[~correction & cells["input_mwh"].notna()]
     has_base = cells[keys].merge(base[keys].drop_duplicates().assign(_base=True), on=keys, how="left")["_base"]
-    cells = cells[(cells["input_kind"] != "facility_reclassification") | has_base.fillna(False).to_numpy()]
+    cells = cells[~correction | has_base.fillna(False).to_numpy()]
     cells["_score"] = cells["data_quality"].map(GRADE_WEIGHTS).astype("float64")
     rows = totals(cells, keys, "input_mwh").rename(columns={"input_mwh": "final_energy_mwh"})
     rows = rows.merge(_weighted_score(cells, keys, "input_mwh", "_score").reset_index(), on=keys, how="left")
     rows = rows.merge(cells.groupby(keys)["provisional"].any().reset_index(), on=keys, how="left")
     rows["data_quality"] = rows["data_quality_score"].map(grade_of)
+    lacking = missing_inputs(municipal, required)
+    if len(lacking):
+        flagged = rows[keys].merge(lacking.assign(_lacking=True), on=keys, how="left")["_lacking"].notna().to_numpy()
+        rows.loc[flagged, "complete"] = False
     district = totals(rows, ["year", "sector", "carrier"], "final_energy_mwh", complete_column="complete")
     district = district.merge(_weighted_score(rows, ["year", "sector", "carrier"], "final_energy_mwh",
                                               "data_quality_score").reset_index(), on=["year", "sector", "carrier"])
@@ -148,21 +197,13 @@ def final_energy_table(inputs: pd.DataFrame, municipality_keys: Sequence[str], d
                 "value_status", "complete", "provisional"]]
 
 
-def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_set: str, district_ags: str,
-                    plant_factors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """BISKO emissions per municipality cell with the set's factor; district heat with the plant's own factor where
-    the supplier delivered one for that municipality and year (BISKO rule 6); district rows are sums."""
+def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_set: str,
+                    district_ags: str) -> pd.DataFrame:
+    """BISKO emissions per municipality cell with the most specific factor of the set (a supplier's plant factor for
+    district heat where delivered for that municipality and year, BISKO rule 6); district rows are sums, their
+    factor the energy-weighted mean of the municipalities' factors."""
     municipal = final_energy[final_energy["ags"] != district_ags]
-    cells = municipal[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]]
-    if plant_factors is not None and not plant_factors.empty:
-        plant = plant_factors[["ags", "year", "g_co2e_per_kwh"]].rename(columns={"g_co2e_per_kwh": "_plant"})
-        cells = cells.merge(plant.assign(carrier="district_heat"), on=["ags", "year", "carrier"], how="left")
-        with_plant = cells[cells["_plant"].notna()].assign(g_co2e_per_kwh=lambda f: f["_plant"],
-                                                           sector_scope="all", bisko_conformant=True)
-        cells = pd.concat([lookup(factors, cells[cells["_plant"].isna()].drop(columns="_plant")),
-                           with_plant.drop(columns="_plant")], ignore_index=True)
-    else:
-        cells = lookup(factors, cells)
+    cells = lookup(factors, municipal[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]])
     cells["emissions_t_co2e"] = cells["final_energy_mwh"] * cells["g_co2e_per_kwh"] / 1000
     cells["bisko_conformant"] = cells["bisko_conformant"].fillna(True).astype(bool)
     group = ["year", "sector", "carrier"]
@@ -196,9 +237,10 @@ def balance_summary(final_energy: pd.DataFrame, emissions: pd.DataFrame, populat
     out = out.merge(pop, on=["ags", "year"], how="left")
     out["t_co2e_per_inhabitant"] = out["emissions_t_co2e"] / out["population"]
     out["mwh_per_inhabitant"] = out["final_energy_mwh"] / out["population"]
-    out["complete"] = out["complete"] & out["_pop_complete"].fillna(False).astype(bool)
+    # tonnes need no population: a missing population makes only the per-inhabitant figures incomplete
+    out["per_inhabitant_complete"] = out["complete"] & out["_pop_complete"].astype("boolean").fillna(False).astype(bool)
     out["data_quality"] = out["data_quality_score"].map(grade_of)
     return out[["ags", "year", "balance_scope", "final_energy_mwh", "emissions_t_co2e", "population",
                 "t_co2e_per_inhabitant", "mwh_per_inhabitant", "data_quality_score", "data_quality", "complete",
-                "bisko_conformant"]]
+                "per_inhabitant_complete", "bisko_conformant"]]
 

@@ -60,8 +60,9 @@ def _null(frame: pd.DataFrame, rows: pd.Series, columns: list[str]) -> pd.DataFr
     for column in columns:
         if column in frame:
             frame[column] = frame[column].astype(object).where(~rows, None)
-    if "complete" in frame:
-        frame.loc[rows, "complete"] = False
+    for flag in ("complete", "per_inhabitant_complete"):
+        if flag in frame:
+            frame.loc[rows, flag] = False
     return frame
 
 

@@ -37,20 +37,22 @@ def _order(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
 
 
 def lineage_table(inputs: pd.DataFrame, factors: pd.DataFrame, factor_set: str, district_ags: str) -> pd.DataFrame:
-    """Sorted by table, cell (ags, year, sector, carrier), delivery and row."""
+    """Sorted by table, cell (ags, year, sector, carrier), delivery and row. A municipal emissions cell names the one
+    factor row that produced its number (the most specific of the set, as the balance chose it); a district cell
+    names the factor rows of all its municipalities' cells."""
     cell = ["ags", "year", "sector", "carrier"]
     rows = inputs[inputs["delivery_id"].notna()][[*cell, "delivery_id", "source_row"]]
     both = pd.concat([rows, rows.assign(ags=district_ags)], ignore_index=True).drop_duplicates()
-    cells = both[cell].drop_duplicates().assign(final_energy_mwh=1.0)
-    with_factor = lookup(factors, cells[cells["carrier"].isin(factors["carrier"])])
-    factor_ids = factor_set + ":" + with_factor["carrier"] + ":" + with_factor["sector_scope"].fillna("all") + ":" + \
-        with_factor["year"].astype(str)
+    municipal = rows[cell].drop_duplicates()
+    municipal = municipal[municipal["carrier"].isin(factors["carrier"])].assign(final_energy_mwh=np.nan)
+    with_factor = lookup(factors, municipal).dropna(subset=["factor_row"])[[*cell, "factor_row"]]
+    factor_rows = pd.concat([with_factor, with_factor.assign(ags=district_ags)], ignore_index=True).drop_duplicates()
     work = pd.concat([
         both.assign(output_table="final_energy", factor_set=None, factor_row=None),
         both.assign(output_table="emissions", factor_set=None, factor_row=None),
-        with_factor[cell].assign(output_table="emissions", delivery_id=None, source_row=None, factor_set=factor_set,
-                                 factor_row=factor_ids.to_numpy()),
+        factor_rows.assign(output_table="emissions", delivery_id=None, source_row=None, factor_set=factor_set),
     ], ignore_index=True)  # fmt: skip
-    work = work.iloc[_order(work, ["output_table", *cell, "delivery_id", "source_row"])].reset_index(drop=True)
+    work = work.iloc[_order(work, ["output_table", *cell, "delivery_id", "source_row", "factor_row"])]
+    work = work.reset_index(drop=True)
     view = np.where(work["output_table"] == "emissions", ";view=bisko", "")
     return work.assign(output_key=_keys(work) + view)[COLUMNS]

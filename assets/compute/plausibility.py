@@ -4,10 +4,13 @@ judges, with lineage columns kept for the sample a person sees."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from assets.compute.balance import CELL, CORRECTIONS, required_grid
 
 
 def year_on_year(frame: pd.DataFrame, series_keys: Sequence[str], value_column: str) -> pd.DataFrame:
@@ -37,12 +40,11 @@ def ratio_bounds(factor: float) -> tuple[float, float]:
 
 
 def absent_required_cells(inputs: pd.DataFrame, municipality_keys: Sequence[str], years: Sequence[int],
-                          required_cells: dict[str, Sequence[str]]) -> pd.DataFrame:
+                          required_specs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Every required municipality × year × sector × carrier cell, with `delivered` False where no input exists."""
-    keys = ["ags", "year", "sector", "carrier"]
-    required = pd.DataFrame([(a, y, s, c) for c, sectors in required_cells.items() for s in sectors
-                             for a in municipality_keys for y in years], columns=keys)
-    present = inputs[inputs["input_kind"] != "facility_reclassification"][keys].drop_duplicates().assign(delivered=True)
+    keys = CELL
+    required = required_grid(required_specs, municipality_keys, years)[keys]
+    present = inputs[~inputs["input_kind"].isin(CORRECTIONS)][keys].drop_duplicates().assign(delivered=True)
     out = required.merge(present, on=keys, how="left")
     return out.assign(delivered=out["delivered"].fillna(False).astype(bool))
 

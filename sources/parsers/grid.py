@@ -57,7 +57,7 @@ def parse_grid_sheet(delivery: Delivery, options: Mapping[str, Any], mappings: M
         raise UnitError(src, name, f"unit {unit!r} (from 'Einheit:' above the table or options.unit)",
                         expected="kWh, MWh or GWh")
     factor = UNITS_TO_MWH[unit.casefold()]
-    basis = None
+    basis, hi_per_hs = None, None
     if carrier == "natural_gas":
         basis = (options.get("calorific_basis") or reader.header_value("Brennwertbezug", "Brennwert") or "").strip()
         basis = {"hs": "Hs", "ho": "Hs", "brennwert": "Hs", "hi": "Hi", "hu": "Hi", "heizwert": "Hi"}.get(basis.casefold())
@@ -65,6 +65,16 @@ def parse_grid_sheet(delivery: Delivery, options: Mapping[str, Any], mappings: M
             raise LayoutError(src, name, "the gas quantities do not say whether they are gross (Hs) or net (Hi) "
                               "calorific value", expected="'Brennwertbezug: Hs' (or Hi) above the table, or "
                               "options.calorific_basis")
+        stated = options.get("hi_per_hs") or reader.header_value("Hi/Hs", "Verhältnis Hi/Hs", "Umrechnung Hi/Hs")
+        if stated is not None:
+            try:
+                hi_per_hs = float(str(stated).strip().replace(",", "."))
+            except ValueError:
+                hi_per_hs = None
+            if hi_per_hs is None or not 0.5 < hi_per_hs <= 1:
+                raise LayoutError(src, name, f"the stated ratio of net to gross calorific value {stated!r} is not a "
+                                  "number between 0.5 and 1", expected="'Hi/Hs: 0,901' above the table, or "
+                                  "options.hi_per_hs")
     provisional = "vorläufig" in reader.header_text().casefold() or bool(options.get("provisional", False))
     group_map = mappings.get("customer_groups", {})
 
@@ -103,7 +113,7 @@ def parse_grid_sheet(delivery: Delivery, options: Mapping[str, Any], mappings: M
             "delivery_id": delivery.delivery_id, "source_row": line.number, "ags": key, "year": year,
             "carrier": carrier, "customer_group": group, "consumers": consumers,
             "delivered_mwh": None if value.value is None else value.value * factor, "calorific_basis": basis,
-            "value_status": value.status, "provisional": provisional,
+            "hi_per_hs": hi_per_hs, "value_status": value.status, "provisional": provisional,
         })  # fmt: skip
     frame = pd.DataFrame(records, columns=RAW_COLUMNS)
     frame, dupes = reject_duplicates(reader, frame, ["ags", "year", "customer_group"])
@@ -131,4 +141,4 @@ def _check_magnitude(frame: pd.DataFrame, group_map: Mapping[str, Any], src: str
 
 
 RAW_COLUMNS = ["delivery_id", "source_row", "ags", "year", "carrier", "customer_group", "consumers", "delivered_mwh",
-               "calorific_basis", "value_status", "provisional"]
+               "calorific_basis", "hi_per_hs", "value_status", "provisional"]
