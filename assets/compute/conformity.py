@@ -154,9 +154,9 @@ def _district(municipal: pd.DataFrame, district_ags: str, names: Mapping[str, st
     """The district's row per year and criterion: the worst state of its municipalities, naming them."""
     work = municipal.assign(_rank=municipal["conformity"].map(RANK))
     worst = work.groupby(["year", "criterion"])["_rank"].transform("max")
-    chosen = work[work["_rank"] == worst]
+    same = work.groupby(["year", "criterion"])["conformity_reason"].transform("nunique") == 1  # all say the same
+    chosen, same = work[work["_rank"] == worst], same[work["_rank"] == worst]
     place = chosen["ags"].map(lambda a: names.get(a, a))
-    same = chosen.groupby(["year", "criterion"])["conformity_reason"].transform("nunique") == 1
     chosen = chosen.assign(_text=np.where((chosen["conformity"] == "conformant") | same, chosen["conformity_reason"],
                                           place + ": " + chosen["conformity_reason"]))
     out = chosen.groupby(["year", "criterion"]).agg(conformity=("conformity", "first"),

@@ -40,6 +40,7 @@ def _series(frame: pd.DataFrame) -> pd.DataFrame:
         if col not in out:
             out[col] = default
     out["complete"] = out["complete"].astype("boolean").fillna(False).astype(bool)
+    out["note"] = out["note"].astype("object").where(out["note"].notna(), None)
     return out[SERIES_COLUMNS].reset_index(drop=True)
 
 

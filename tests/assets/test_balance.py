@@ -14,7 +14,10 @@ from assets.compute.balance import (
     final_energy_table,
     grade_of,
     grid_inputs,
+    missing_inputs,
+    required_grid,
 )
+from assets.compute.lineage import lineage_table
 from assets.compute.factors import FactorError, compile_factor_set
 from assets.compute.meters import yearly_consumption
 
@@ -46,12 +49,12 @@ def _factors(electricity_2020=400.0, extra=()):
 
 
 def _balance(grid_rows, *, facility=None, required=None, factors=None, years=(2020,)):
-    grid = grid_inputs(_grid(grid_rows), GROUPS, gas_hi_per_hs=0.903)
+    grid = grid_inputs(_grid(grid_rows), GROUPS, gas_hi_per_hs=1 / 1.11)
     parts = [grid, ambient_heat_inputs(grid, spf=3.2)]
     if facility is not None:
         parts.append(facility_inputs(facility, "commerce"))
     inputs = pd.concat(parts, ignore_index=True)
-    fe = final_energy_table(inputs, [M1, M2], D, list(years), required or {})
+    fe = final_energy_table(inputs, [M1, M2], D, list(years), required or [])
     compiled = compile_factor_set(factors if factors is not None else _factors(), "t", list(years),
                                   interpolate=["electricity"])
     return fe, emissions_table(fe, compiled, "t", D), compiled
@@ -63,25 +66,44 @@ def _cell(frame, ags, sector, carrier, column):
     return row.iloc[0][column]
 
 
-def test_heat_pumps_counted_once_as_electricity_plus_ambient_heat():
+def test_heat_pumps_counted_once_as_ambient_heat():
+    # 10 MWh heat-pump electricity at a mix of 500 g, SPF 3.2: 32 MWh ambient heat at 500 ÷ 3.2 = 156.25 g,
+    # 32 × 156.25 / 1000 = 5.0 t — exactly the electricity × mix — and the electricity cell loses the 10 MWh
     fe, em, factors = _balance([("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported"),
-                                ("grid_e", M1, "electricity", "Wärmepumpe", 10.0, "reported")])
-    assert _cell(fe, M1, "households", "electricity", "final_energy_mwh") == pytest.approx(110.0)
-    assert _cell(fe, M1, "households", "ambient_heat", "final_energy_mwh") == pytest.approx(10.0 * 2.2)
+                                ("grid_e", M1, "electricity", "Wärmepumpe", 10.0, "reported")],
+                               factors=_factors(electricity_2020=500.0))
+    assert _cell(fe, M1, "households", "electricity", "final_energy_mwh") == pytest.approx(100.0)
+    assert _cell(fe, M1, "households", "ambient_heat", "final_energy_mwh") == pytest.approx(32.0)
     assert _cell(fe, M1, "households", "ambient_heat", "value_status") == "estimated"
-    assert _cell(em, M1, "households", "electricity", "emissions_t_co2e") == pytest.approx(110 * 400 / 1000)
-    assert _cell(em, M1, "households", "ambient_heat", "g_co2e_per_kwh") == pytest.approx(400 / 3.2)
-    assert _cell(em, M1, "households", "ambient_heat", "emissions_t_co2e") == pytest.approx(22 * 125 / 1000)
+    assert _cell(em, M1, "households", "ambient_heat", "g_co2e_per_kwh") == pytest.approx(156.25)
+    assert _cell(em, M1, "households", "ambient_heat", "emissions_t_co2e") == pytest.approx(5.0)
+    assert _cell(em, M1, "households", "electricity", "emissions_t_co2e") == pytest.approx(100 * 500 / 1000)
+    households = em[(em["ags"] == M1) & (em["sector"] == "households")]["emissions_t_co2e"].sum()
+    assert households == pytest.approx(110 * 500 / 1000)  # 110 MWh of electricity, each counted once
     ambient = factors[(factors["carrier"] == "ambient_heat") & (factors["year"] == 2020)].iloc[0]
     assert ambient["bisko_rule"] and "÷ 3.2" in ambient["derivation"]
 
 
+def test_ambient_heat_rests_on_an_assumed_spf_and_is_not_grade_a():
+    fe, _, _ = _balance([("grid_e", M1, "electricity", "Wärmepumpe", 10.0, "reported")])
+    assert _cell(fe, M1, "households", "ambient_heat", "data_quality") == "B"  # metered electricity is A
+    assert _cell(fe, M1, "households", "electricity", "final_energy_mwh") == pytest.approx(0.0)
+
+
 def test_gas_gross_to_net_and_sector_specific_factor():
     fe, em, _ = _balance([("grid_g", M1, "natural_gas", "SLP Haushalt", 1000.0, "reported")])
-    assert _cell(fe, M1, "households", "natural_gas", "final_energy_mwh") == pytest.approx(903.0)
+    assert _cell(fe, M1, "households", "natural_gas", "final_energy_mwh") == pytest.approx(1000 / 1.11)
     assert _cell(em, M1, "households", "natural_gas", "g_co2e_per_kwh") == 251.0
-    assert _cell(em, M1, "households", "natural_gas", "emissions_t_co2e") == pytest.approx(903 * 251 / 1000)
+    assert _cell(em, M1, "households", "natural_gas", "emissions_t_co2e") == pytest.approx(1000 / 1.11 * 251 / 1000)
     assert _cell(em, M1, "households", "natural_gas", "bisko_conformant")  # a yearless factor, taken as published
+
+
+def test_a_delivery_states_its_own_hs_hi_ratio():
+    rows = _grid([("grid_g", M1, "natural_gas", "SLP Haushalt", 1000.0, "reported"),
+                  ("grid_g", M2, "natural_gas", "SLP Haushalt", 1000.0, "reported")])
+    rows["hi_per_hs"] = [0.895, None]  # the operator's ratio for M1's sheet; M2's sheet states none
+    inputs = grid_inputs(rows, GROUPS, gas_hi_per_hs=1 / 1.11)
+    assert inputs["input_mwh"].tolist() == pytest.approx([895.0, 1000 / 1.11])
 
 
 def test_district_heat_default_factor():
@@ -143,7 +165,7 @@ def test_a_missing_required_cell_flags_municipality_and_district_totals():
     rows = [("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported"),
             ("grid_e", M1, "electricity", "SLP Gewerbe", 40.0, "reported"),
             ("grid_e", M2, "electricity", "SLP Haushalt", 50.0, "reported")]  # M2 commerce electricity not delivered
-    fe, em, _ = _balance(rows, required={"electricity": ["households", "commerce"]})
+    fe, em, _ = _balance(rows, required=[{"carrier": "electricity", "sectors": ["households", "commerce"]}])
     assert _cell(fe, M2, "commerce", "electricity", "value_status") == "missing"
     assert math.isnan(_cell(fe, M2, "commerce", "electricity", "final_energy_mwh"))
     summary = balance_summary(fe, em, population).set_index(["ags", "balance_scope"])
@@ -200,14 +222,69 @@ def test_a_counter_going_down_without_exchange_is_a_finding_not_a_guess():
     assert not yearly.iloc[0]["complete"]
 
 
-def test_district_heat_uses_plant_data_where_delivered():
-    fe, _, factors = _balance([("grid_h", M1, "district_heat", "Gewerbe", 40.0, "reported"),
-                               ("grid_h", M2, "district_heat", "Gewerbe", 60.0, "reported")])
-    plant = pd.DataFrame({"ags": [M1], "year": [2020], "g_co2e_per_kwh": [180.0], "source": ["plant data"]})
-    em = emissions_table(fe, factors, "t", D, plant)
+def test_district_heat_uses_plant_data_where_delivered_and_lineage_names_that_row():
+    plant = pd.DataFrame({"ags": [M1], "year": [2020], "g_co2e_per_kwh": [180.0], "source": ["plant data"],
+                          "delivery_id": ["heat:1"], "source_row": [2]})
+    compiled = compile_factor_set(_factors(), "t", [2020], plant_factors=plant)
+    row = compiled[(compiled["carrier"] == "district_heat") & (compiled["region_scope"] == M1)].iloc[0]
+    assert row["g_co2e_per_kwh"] == 180.0 and row["delivery_id"] == "heat:1" and row["source_row"] == 2
+    inputs = grid_inputs(_grid([("grid_h", M1, "district_heat", "Gewerbe", 40.0, "reported"),
+                                ("grid_h", M2, "district_heat", "Gewerbe", 60.0, "reported")]), GROUPS, 1 / 1.11)
+    fe = final_energy_table(inputs, [M1, M2], D, [2020], [])
+    em = emissions_table(fe, compiled, "t", D)
     assert _cell(em, M1, "commerce", "district_heat", "g_co2e_per_kwh") == 180.0
     assert _cell(em, M1, "commerce", "district_heat", "bisko_conformant")
     assert _cell(em, M2, "commerce", "district_heat", "g_co2e_per_kwh") == 260.0  # the default where no plant data
     district = (40 * 180 + 60 * 260) / 1000
     assert _cell(em, D, "commerce", "district_heat", "emissions_t_co2e") == pytest.approx(district)
     assert _cell(em, D, "commerce", "district_heat", "g_co2e_per_kwh") == pytest.approx(district * 1000 / 100)
+    lineage = lineage_table(inputs, compiled, "t", D)
+    factor_rows = lineage[lineage["factor_row"].notna()].set_index("output_key")["factor_row"]
+    cell = "year=2020;sector=commerce;carrier=district_heat;view=bisko"
+    assert factor_rows[f"ags={M1};{cell}"] == f"t:district_heat:all:{M1}:2020"
+    assert factor_rows[f"ags={M2};{cell}"] == "t:district_heat:all:all:2020"
+    assert set(factor_rows[f"ags={D};{cell}"]) == {f"t:district_heat:all:{M1}:2020", "t:district_heat:all:all:2020"}
+
+
+def test_a_reclassification_adds_no_weight_to_the_quality_mean():
+    # commerce electricity delivered as a grade-C balance of 100 MWh; the district's building (grade A, 20 MWh) is
+    # moved out of it: the commerce cell stays C (0.25) — weighting |parts| would give (25 + 20) / 120 = 0.375
+    inputs = pd.DataFrame([
+        {"input_kind": "reported_balance", "ags": M1, "year": 2020, "sector": "commerce", "carrier": "electricity",
+         "detail": "b", "input_mwh": 100.0, "value_status": "reported", "data_quality": "C", "provisional": False,
+         "delivery_id": "y", "source_row": 1},
+    ])  # fmt: skip
+    facility = pd.DataFrame({"building_id": ["KS-1"], "ags": [M1], "year": [2020], "carrier": ["electricity"],
+                             "final_energy_mwh": [20.0], "days_covered": [366], "complete": [True],
+                             "delivery_id": ["fdb:1"]})
+    without = final_energy_table(inputs, [M1], D, [2020], [])
+    fe = final_energy_table(pd.concat([inputs, facility_inputs(facility, "commerce")], ignore_index=True),
+                            [M1], D, [2020], [])
+    assert _cell(fe, M1, "commerce", "electricity", "data_quality_score") == pytest.approx(0.25)
+    assert _cell(without, M1, "commerce", "electricity", "data_quality_score") == pytest.approx(0.25)
+    # one level up the cells weigh with their energy: 80 × 0.25 + 20 × 1 over 100, the buildings' A counts once
+    summary = balance_summary(fe, fe.assign(view="bisko", emissions_t_co2e=1.0, bisko_conformant=True),
+                              pd.DataFrame(columns=["ags", "year", "population", "complete"]))
+    total = summary[(summary["ags"] == M1) & (summary["balance_scope"] == "total")].iloc[0]
+    assert total["data_quality_score"] == pytest.approx((80 * 0.25 + 20 * 1.0) / 100)
+
+
+def test_a_required_input_kind_missing_makes_the_cell_incomplete():
+    # transport electricity needs rail and battery-electric road transport; only the latter was delivered for M1
+    inputs = pd.DataFrame([
+        {"input_kind": "road_battery_electric", "ags": M1, "year": 2020, "sector": "transport",
+         "carrier": "electricity", "detail": "car on urban", "input_mwh": 50.0, "value_status": "estimated",
+         "data_quality": "C", "provisional": False, "delivery_id": "v", "source_row": 2},
+    ])  # fmt: skip
+    specs = [{"carrier": "electricity", "sectors": ["transport"], "inputs": ["rail_local_passenger",
+                                                                            "road_battery_electric"]},
+             {"carrier": "district_heat", "sectors": ["households"], "municipalities": [M2]}]
+    fe = final_energy_table(inputs, [M1, M2], D, [2020], specs)
+    assert _cell(fe, M1, "transport", "electricity", "final_energy_mwh") == pytest.approx(50.0)
+    assert not _cell(fe, M1, "transport", "electricity", "complete")  # no rail: not whole
+    assert not _cell(fe, D, "transport", "electricity", "complete")
+    assert _cell(fe, M2, "households", "district_heat", "value_status") == "missing"  # a network exists in M2 only
+    assert fe[(fe["ags"] == M1) & (fe["carrier"] == "district_heat")].empty
+    lacking = missing_inputs(inputs, required_grid(specs, [M1, M2], [2020]))
+    assert lacking.set_index("ags").loc[M1, "missing_inputs"] == "rail_local_passenger"
+    assert lacking.set_index("ags").loc[M2, "missing_inputs"] == "rail_local_passenger, road_battery_electric"

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from assets.compute.indicators import assess, reduction_vs_base, year_on_year_change
+from assets.compute.indicators import annual_change_since_base, assess, change_vs_base, year_on_year_change
 
 M1 = "05974004"
 
@@ -17,71 +17,101 @@ def _series(values, complete=None, ags=M1):
                          "data_quality": "A", "note": None})
 
 
-TARGET = {"indicator": "emissions_reduction_vs_base", "unit": "%", "base_year": 2007, "target_year": 2020,
-          "comparator": ">=", "target_value": 30.0}
+TARGET = {"indicator": "emissions_change_vs_base", "unit": "%", "base_year": 2007, "target_year": 2020,
+          "comparator": "<=", "target_value": -30.0}
+RATE = {"unit": "%/year", "base_year": 2007, "target_year": 2020}
 
 
 def _row(frame, year):
     return frame[frame["year"] == year].iloc[0]
 
 
-def test_reduction_against_the_base_year_and_a_past_target_year():
-    emissions = _series({2007: 1000.0, 2015: 800.0, 2020: 650.0})
-    rows = assess(reduction_vs_base(emissions, 2007), TARGET, trend_years=5)
-    assert _row(rows, 2007)["value"] == 0 and _row(rows, 2007)["base_value"] == 0
+def test_change_against_the_base_year_and_a_past_target_year():
+    emissions = _series({2007: 1000.0, 2012: 900.0, 2013: 850.0, 2015: 800.0, 2020: 650.0})
+    rows = assess(change_vs_base(emissions, 2007), TARGET, trend_years=5)
+    r2007 = _row(rows, 2007)
+    assert r2007["value"] == 0 and r2007["base_value"] == 1000.0  # the base year's quantity in t CO2e, not 0
+    assert r2007["status"] == "not_assessable" and "reference of the target" in r2007["status_reason"]
     r2020 = _row(rows, 2020)
-    assert r2020["value"] == pytest.approx(35.0) and r2020["status"] == "met"  # 35 % ≥ 30 % in the target year
-    assert r2020["gap"] == pytest.approx(-5.0)
+    assert r2020["value"] == pytest.approx(-35.0) and r2020["status"] == "met"  # −35 % ≤ −30 % in the target year
+    assert r2020["gap"] == pytest.approx(-30.0 - -35.0)  # target minus value
     r2015 = _row(rows, 2015)
-    assert r2015["path_value"] == pytest.approx(30 * 8 / 13)
-    assert r2015["status"] == "on_track"  # 20 % is above the path (18.46 %) and the trend reaches 30 % by 2020
+    assert r2015["value"] == pytest.approx(-20.0)
+    assert r2015["path_value"] == pytest.approx(-30 * 8 / 13)  # the straight path from 0 % (2007) to −30 % (2020)
+    # −20 % is below the path (−18.46 %); the trend of 2007, 2012, 2013, 2015 reaches −30 % by 2020
+    assert r2015["status"] == "on_track"
 
 
-def test_a_target_already_met_before_the_target_year():
-    rows = assess(reduction_vs_base(_series({2007: 1000.0, 2012: 600.0}), 2007), TARGET, trend_years=5)
+def test_no_trend_status_from_fewer_than_three_years():
+    rows = assess(change_vs_base(_series({2007: 1000.0, 2012: 600.0}), 2007), TARGET, trend_years=5)
     r = _row(rows, 2012)
-    assert r["status"] == "on_track" and r["projected_year_reached"] == 2012
+    assert r["status"] == "not_assessable" and "fewer than 3 complete years" in r["status_reason"]
+    more = assess(change_vs_base(_series({2007: 1000.0, 2011: 700.0, 2012: 600.0}), 2007), TARGET, trend_years=5)
+    assert _row(more, 2012)["status"] == "on_track" and _row(more, 2012)["projected_year_reached"] == 2012
 
 
 def test_missed_after_the_target_year():
-    rows = assess(reduction_vs_base(_series({2007: 1000.0, 2020: 900.0, 2021: 880.0}), 2007), TARGET, trend_years=5)
+    rows = assess(change_vs_base(_series({2007: 1000.0, 2020: 900.0, 2021: 880.0}), 2007), TARGET, trend_years=5)
     assert _row(rows, 2020)["status"] == "missed" and _row(rows, 2021)["status"] == "missed"
-    assert "10.00 % in 2020 against the target >= 30" in _row(rows, 2020)["status_reason"]
+    assert "-10.00 % in 2020 against the target <= -30" in _row(rows, 2020)["status_reason"]
 
 
 def test_missing_base_year_is_not_assessable_not_zero_percent():
-    rows = assess(reduction_vs_base(_series({2008: 1000.0, 2015: 800.0}), 2007), TARGET, trend_years=5)
+    rows = assess(change_vs_base(_series({2008: 1000.0, 2015: 800.0}), 2007), TARGET, trend_years=5)
     assert rows["value"].isna().all()
     assert set(rows["status"]) == {"not_assessable"}
     assert set(rows["status_reason"]) == {"no value for the base year 2007"}
 
 
-def test_incomplete_base_year_is_not_assessable():
-    emissions = _series({2007: 900.0, 2015: 800.0}, complete={2007: False})
-    rows = assess(reduction_vs_base(emissions, 2007), TARGET, trend_years=5)
-    assert set(rows["status"]) == {"not_assessable"}
-    assert "the base year 2007 is incomplete" in set(rows["status_reason"])
+def test_incomplete_base_year_gives_no_verdict():
+    emissions = _series({2007: 900.0, 2015: 800.0, 2020: 500.0}, complete={2007: False})
+    rows = assess(change_vs_base(emissions, 2007), TARGET, trend_years=5)
+    assert set(rows["status"]) == {"not_assessable"} and not rows["complete"].any()
+    assert "the base year 2007 is incomplete" in _row(rows, 2020)["status_reason"]
 
 
-def test_an_incomplete_input_year_is_assessed_and_flagged():
-    emissions = _series({2007: 1000.0, 2015: 700.0}, complete={2015: False})
-    rows = assess(reduction_vs_base(emissions, 2007), TARGET, trend_years=5)
-    r = _row(rows, 2015)
-    assert not r["complete"] and r["status_reason"].endswith("based on incomplete inputs")
+def test_a_partial_year_is_not_assessable_naming_the_missing_cell():
+    emissions = _series({2007: 1000.0, 2019: 720.0, 2020: 650.0}, complete={2020: False})
+    emissions["note"] = [None, None, "incomplete inputs: Welver industry electricity confidential"]
+    rows = assess(change_vs_base(emissions, 2007), TARGET, trend_years=5)
+    r = _row(rows, 2020)
+    assert r["value"] == pytest.approx(-35.0) and not r["complete"]  # the value is published, flagged
+    assert r["status"] == "not_assessable"
+    assert "Welver industry electricity confidential" in r["status_reason"]
 
 
-def test_renovation_growth_undefined_after_a_year_without_renovations():
+def test_both_rate_targets_use_the_compound_annual_rate_since_the_base_year():
+    # renovations 100 (2007) → 121 (2009): (121/100)^(1/2) − 1 = +10 % a year
+    renovations = _series({2007: 100.0, 2008: 104.0, 2009: 121.0})
+    growth = assess(annual_change_since_base(renovations, 2007),
+                    {**RATE, "indicator": "renovation_growth", "comparator": ">=", "target_value": 2.5}, 5)
+    assert _row(growth, 2009)["value"] == pytest.approx(10.0)
+    assert _row(growth, 2009)["base_value"] == 100.0 and _row(growth, 2009)["path_value"] == 2.5
+    assert math.isnan(_row(growth, 2007)["value"])  # no rate in the base year itself
+    # production emissions 1000 (2007) → 810 (2009): (0.81)^(1/2) − 1 = −10 % a year
+    production = _series({2007: 1000.0, 2008: 950.0, 2009: 810.0})
+    change = assess(annual_change_since_base(production, 2007),
+                    {**RATE, "indicator": "sector_emissions_annual_change", "comparator": "<=", "target_value": -2.8}, 5)
+    assert _row(change, 2009)["value"] == pytest.approx(-10.0)
+    assert _row(change, 2009)["gap"] == pytest.approx(-2.8 - -10.0)
+    assert _row(change, 2008)["value"] == pytest.approx(-5.0)
+
+
+def test_a_rate_with_an_incomplete_end_year_is_not_assessable():
+    production = _series({2007: 1000.0, 2008: 950.0, 2009: 810.0, 2020: 700.0}, complete={2020: False})
+    rows = assess(annual_change_since_base(production, 2007),
+                  {**RATE, "indicator": "sector_emissions_annual_change", "comparator": "<=", "target_value": -2.8}, 5)
+    assert _row(rows, 2020)["status"] == "not_assessable"
+
+
+def test_renovation_growth_yoy_undefined_after_a_year_without_renovations():
     renovations = _series({2010: 40.0, 2011: 0.0, 2012: 30.0, 2013: 31.5})
     growth = year_on_year_change(renovations, undefined_note="growth undefined: no renovations the year before")
-    target = {"indicator": "renovation_growth", "unit": "%/year", "base_year": 2007, "target_year": 2020,
-              "comparator": ">=", "target_value": 2.5}
-    rows = assess(growth, target, trend_years=5)
-    assert _row(rows, 2011)["value"] == -100.0
-    r2012 = _row(rows, 2012)
-    assert math.isnan(r2012["value"]) and r2012["status"] == "not_assessable"
-    assert r2012["status_reason"] == "growth undefined: no renovations the year before"
-    r2013 = _row(rows, 2013)
-    assert r2013["value"] == pytest.approx(5.0) and r2013["path_value"] == 2.5  # a rate: the target applies yearly
+    assert growth.set_index("year")["value"][2011] == -100.0
+    r2012 = growth.set_index("year").loc[2012]
+    assert math.isnan(r2012["value"]) and r2012["note"] == "growth undefined: no renovations the year before"
+    assert growth.set_index("year")["value"][2013] == pytest.approx(5.0)
+
 
 
 def test_supporting_indicators_have_no_target():
@@ -108,13 +138,18 @@ def test_series_of_the_other_indicators():
                                       "final_energy_mwh": [600.0, 400.0], "complete": [True, True]}),
         "balance_summary": pd.DataFrame({"ags": [M1], "year": [2020], "balance_scope": ["total"],
                                          "emissions_t_co2e": [900.0], "population": [100.0], "complete": [True],
-                                         "data_quality": ["A"]}),
+                                         "per_inhabitant_complete": [True], "data_quality": ["A"]}),
+        # the balance moved 200 MWh of heat-pump electricity to ambient heat: it stays in the share's denominator
+        "core_energy__inputs": pd.DataFrame({"ags": [M1], "year": [2020], "input_kind": ["heat_pump_electricity"],
+                                             "input_mwh": [-200.0]}),
         "agriculture_emissions": pd.DataFrame({"ags": [M1], "year": [2020], "emissions_t_co2e": [100.0],
                                                "complete": [True]}),
         "vehicle_stock": pd.DataFrame({"ags": [M1] * 2, "year": [2020] * 2,
                                        "vehicle_fuel": ["battery_electric", "petrol"], "vehicles": [5.0, 95.0],
                                        "complete": [True, True]}),
     }  # fmt: skip
-    assert renewable_share(tables).iloc[0]["value"] == pytest.approx(30.0)  # fossil CHP is not renewable
+    # 300 MWh wind ÷ (600 + 400 + 200 MWh heat pumps) consumed; fossil CHP is not renewable
+    share = renewable_share(tables, "05974000")
+    assert share[share["ags"] == M1].iloc[0]["value"] == pytest.approx(300 / 1200 * 100)
     assert per_inhabitant_with_agriculture(tables).iloc[0]["value"] == pytest.approx(10.0)
     assert battery_electric_share(tables).iloc[0]["value"] == pytest.approx(5.0)
