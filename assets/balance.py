@@ -22,9 +22,9 @@ from assets.compute.deliveries import rows_in_use
 from assets.compute.context import ets_table, renovation_table, with_district
 from assets.compute.factors import FactorError, compile_factor_set
 from assets.compute.views import ets_view, local_mix_view, weather_corrected_view
-from assets.compute.generation import generation_table
+from assets.compute.generation import feed_in_without_unit, generation_table
 from assets.compute.lineage import lineage_table
-from assets.compute.modelled import heating_fuel_inputs, transport_inputs
+from assets.compute.modelled import heating_fuel_inputs, rail_inputs, solar_thermal_inputs, transport_inputs
 from assets.compute.meters import combine_consumption, interval_months, interval_years, yearly_consumption
 from pipelines.resources import Settings
 
@@ -127,11 +127,12 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
            description="Every input of the final-energy balance in one shape, per year: grid sheets (sector by "
            "customer-group mapping, gas Hs→Hi), tidy final-energy deliveries, the district's own buildings (moved "
            "from commerce to municipal), ambient heat of heat pumps, non-grid heating fuels (chimney sweeps), "
-           "transport.")
+           "road transport by drive, rail, solar thermal.")
     def core_energy__inputs(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
                             raw_grid__energy: pd.DataFrame, raw_tidy__final_energy: pd.DataFrame,
                             core_facility__consumption: pd.DataFrame, raw_chimney__heating_systems: pd.DataFrame,
-                            raw_transport__vehicle_km: pd.DataFrame,
+                            raw_transport__vehicle_km: pd.DataFrame, raw_transport__rail_train_km: pd.DataFrame,
+                            raw_tidy__solar_thermal: pd.DataFrame,
                             raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
         years = cfg.district.years.range  # modelled inputs interpolate across years: computed whole, then cut
@@ -139,7 +140,11 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
         heating = current_rows(settings, deliveries, raw_chimney__heating_systems, changes,
                                ["ags", "year", "fuel", "power_class"], "systems")
         vehicle_km = current_rows(settings, deliveries, raw_transport__vehicle_km, changes,
-                                  ["ags", "year", "road_type", "vehicle_class"], "vehicle_km_million")
+                                  ["ags", "year", "road_type", "vehicle_class", "drive"], "vehicle_km_million")
+        train_km = current_rows(settings, deliveries, raw_transport__rail_train_km, changes,
+                                ["ags", "year", "rail_category", "traction"], "train_km_thousand")
+        collectors = current_rows(settings, deliveries, raw_tidy__solar_thermal, changes, ["ags", "year"],
+                                  "collector_area_m2")
         group_maps = {s.id: s.mappings.get("customer_groups", {}) for s in cfg.sources}
         grid = grid_inputs(rows_in_use(raw_grid__energy, deliveries, ["ags", "year", "carrier", "customer_group"]),
                            group_maps, cfg.balance.gas_hi_per_hs)
@@ -150,6 +155,8 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
             facility_inputs(core_facility__consumption, cfg.balance.facility_reclassified_from),
             heating_fuel_inputs(heating, years, cfg.modelled.heating) if cfg.modelled.heating else None,
             transport_inputs(vehicle_km, cfg.modelled.transport) if cfg.modelled.transport else None,
+            rail_inputs(train_km, cfg.modelled.rail) if cfg.modelled.rail else None,
+            solar_thermal_inputs(collectors, cfg.modelled.solar_thermal) if cfg.modelled.solar_thermal else None,
         ]
         parts = [p for p in parts if p is not None and not p.empty]
         frame = pd.concat(parts, ignore_index=True)[INPUT_COLUMNS] if parts else pd.DataFrame(columns=INPUT_COLUMNS)
@@ -208,14 +215,28 @@ def bisko_conformity(settings: Settings, final_energy: pd.DataFrame, core_energy
 
 @asset(group_name="balance", description="Installed gross capacity at year end (Marktstammdatenregister) and "
        "generation (EEG feed-in where delivered, else capacity × full-load hours) per municipality, year, technology.")
-def electricity_generation(settings: Settings, deliveries: pd.DataFrame, raw_mastr__units: pd.DataFrame,
-                           raw_eeg__feed_in: pd.DataFrame, raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
+def electricity_generation(context: AssetExecutionContext, settings: Settings, deliveries: pd.DataFrame,
+                           raw_mastr__units: pd.DataFrame, raw_eeg__feed_in: pd.DataFrame,
+                           raw_destatis__key_changes: pd.DataFrame) -> Output[pd.DataFrame]:
     cfg = settings.config()
     units = located(rows_in_use(raw_mastr__units, deliveries, ["unit_id"]),
                     changes_in_use(raw_destatis__key_changes, deliveries), cfg.municipality_keys())
     feed_in = rows_in_use(raw_eeg__feed_in, deliveries, ["eeg_id", "year"])
-    return generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
-                            cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
+    orphans = feed_in_without_unit(units, feed_in, cfg.municipality_keys())
+    lost = orphans[~orphans["placed"]]
+    if len(lost):  # energy that cannot be placed: left out, said loudly with the amount
+        context.log.warning(
+            f"EEG feed-in of {lost['eeg_id'].nunique()} plant(s) without a Marktstammdatenregister unit and without a "
+            f"municipality key is left out of the generation: {lost['feed_in_mwh'].sum():,.1f} MWh in "
+            f"{lost['year'].nunique()} year(s), plants {sorted(lost['eeg_id'].unique())[:10]} — add the column "
+            "Gemeindeschluessel to the EEG delivery to count them")
+    placed = orphans[orphans["placed"]]
+    table = generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
+                             cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
+    return Output(table, metadata={
+        "EEG feed-in without unit, counted in its municipality (MWh)": float(placed["feed_in_mwh"].sum()),
+        "EEG feed-in without unit, left out (MWh)": float(lost["feed_in_mwh"].sum()),
+        "EEG plants without unit, left out": MetadataValue.json(sorted(lost["eeg_id"].unique())[:50])})
 
 
 @asset(group_name="balance", description="Verified EU ETS emissions per installation in the territory, with the "

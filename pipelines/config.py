@@ -140,8 +140,12 @@ class BalanceSettings(_Strict):
         """`required_cells` as a flat list of {carrier, sectors, municipalities, inputs}."""
         specs = []
         for carrier, entry in self.required_cells.items():
-            entries = [RequiredCell(sectors=entry)] if entry and isinstance(entry[0], str) else \
-                (entry if isinstance(entry, list) else [entry])
+            if isinstance(entry, RequiredCell):
+                entries = [entry]
+            elif entry and all(isinstance(e, str) for e in entry):
+                entries = [RequiredCell(sectors=entry)]
+            else:
+                entries = entry
             specs += [{"carrier": carrier, **e.model_dump()} for e in entries]
         return specs
 
@@ -152,7 +156,9 @@ class ModelledSettings(_Strict):
     full_load_hours: dict[str, float] = Field(default_factory=dict)  # technology -> hours a year (estimates)
     mastr_complete_from: int = 2019  # earlier years: capacity may miss units decommissioned before MaStR began
     heating: dict[str, Any] = Field(default_factory=dict)  # fuels, mwh_per_system, sector_by_power_class, ...
-    transport: dict[str, Any] = Field(default_factory=dict)  # kwh_per_vkm, fuel_shares, biodiesel_blend
+    transport: dict[str, Any] = Field(default_factory=dict)  # kwh_per_vkm(_electric), fuel_shares, biodiesel_blend, ...
+    rail: dict[str, Any] = Field(default_factory=dict)  # kwh_per_train_km per category and traction
+    solar_thermal: dict[str, Any] = Field(default_factory=dict)  # kwh_per_m2, sector
 
 
 class Target(_Strict):

@@ -30,6 +30,8 @@ from sources.parsers.tidy import (
     parse_key_changes,
     parse_meter_readings,
     parse_vehicle_km,
+    parse_rail_train_km,
+    parse_solar_thermal,
 )
 from sources.region import Region
 
@@ -54,6 +56,8 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "eeg_feed_in": (RawTarget("raw_eeg__feed_in", parse_eeg_feed_in),),
     "chimney_sweep": (RawTarget("raw_chimney__heating_systems", parse_heating_systems),),
     "vehicle_km": (RawTarget("raw_transport__vehicle_km", parse_vehicle_km),),
+    "rail_train_km": (RawTarget("raw_transport__rail_train_km", parse_rail_train_km),),
+    "solar_thermal": (RawTarget("raw_tidy__solar_thermal", parse_solar_thermal),),
     "renovations": (RawTarget("raw_tidy__renovations", parse_renovations),),
     "building_stock": (RawTarget("raw_tidy__building_stock", parse_building_stock),),
     "ets": (RawTarget("raw_ets__verified_emissions", parse_ets),),

@@ -17,6 +17,8 @@ VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "miss
 DATA_QUALITY = ("A", "B", "C", "D")
 DELIVERY_STATUS = ("accepted", "superseded", "rejected")
 AGS_PATTERN = r"^\d{8}$"
+DRIVES = ("combustion", "battery_electric")
+RAIL_CATEGORIES = ("local_passenger", "long_distance_passenger", "freight")
 CONFORMITY_CRITERIA = ("territorial_final_energy", "five_sectors", "lca_factors_with_upstream",
                        "federal_electricity_mix", "no_weather_correction", "district_heat_method",
                        "data_quality_stated", "required_cells_present")
@@ -142,6 +144,15 @@ _FIELD_LIST = [
     Field("vehicle_class", "string", "Vehicle class (BISKO transport)",
           allowed=("car", "motorcycle", "light_commercial", "heavy_goods", "bus", "coach")),
     Field("vehicle_km_million", "number", "Vehicle-kilometres driven in the territory", unit="million vkm",
+          minimum=0),
+    Field("drive", "string", "Drive of the vehicles: combustion (fuels by configured shares) or battery_electric "
+          "(electricity)", allowed=DRIVES),
+    Field("rail_category", "string", "Rail transport category (BISKO): local_passenger, long_distance_passenger or "
+          "freight", allowed=RAIL_CATEGORIES),
+    Field("traction", "string", "Traction of the trains: electric or diesel", allowed=("electric", "diesel")),
+    Field("train_km_thousand", "number", "Train-kilometres run in the territory", unit="thousand train-km",
+          minimum=0),
+    Field("collector_area_m2", "number", "Solar-thermal collector area installed at year end", unit="m²",
           minimum=0),
     # --- renovations, industry, agriculture, vehicles, weather
     Field("energy_renovations", "number", "Energy renovations of buildings built before 1979 completed in the year",

@@ -125,13 +125,20 @@ _TABLE_LIST: list[Table] = [
        [*LINEAGE, "unit_id", "ags", "technology", "unit_status", "gross_kw", "net_kw", "commissioned_on",
         "decommissioned_on", "eeg_id"], [*LINEAGE]),
     _t("raw_eeg__feed_in", "raw", "Yearly EEG feed-in per EEG plant (transmission operators' settlement data)",
-       [*LINEAGE, "eeg_id", "year", "feed_in_mwh", "value_status"], [*LINEAGE]),
+       [*LINEAGE, "eeg_id", "year", "feed_in_mwh", "ags", "technology", "value_status"], [*LINEAGE]),
     _t("raw_chimney__heating_systems", "raw", "Chimney-sweep survey: heating systems per municipality, survey year, "
        "fuel and power class", [*LINEAGE, "ags", "year", "fuel", "power_class", "systems", "value_status"],
        [*LINEAGE]),
     _t("raw_transport__vehicle_km", "raw", "Vehicle-kilometres per municipality, year, road type and vehicle class "
        "(BISKO transport defaults or traffic counts)",
-       [*LINEAGE, "ags", "year", "road_type", "vehicle_class", "vehicle_km_million", "value_status"], [*LINEAGE]),
+       [*LINEAGE, "ags", "year", "road_type", "vehicle_class", "drive", "vehicle_km_million", "value_status"],
+       [*LINEAGE]),
+    _t("raw_transport__rail_train_km", "raw", "Train-kilometres per municipality, year, rail category and traction "
+       "(railway operators or the BISKO transport defaults)",
+       [*LINEAGE, "ags", "year", "rail_category", "traction", "train_km_thousand", "value_status"], [*LINEAGE]),
+    _t("raw_tidy__solar_thermal", "raw", "Solar-thermal collector area per municipality at year end (funding "
+       "statistics such as BAFA / Solaratlas, or the district's own survey)",
+       [*LINEAGE, "ags", "year", "collector_area_m2", "value_status"], [*LINEAGE]),
     _t("raw_tidy__renovations", "raw", "Energy renovations of pre-1979 buildings per municipality and year",
        [*LINEAGE, "ags", "year", "energy_renovations", "value_status"], [*LINEAGE]),
     _t("raw_tidy__building_stock", "raw", "Residential buildings built before 1979 per municipality (census years)",

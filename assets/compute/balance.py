@@ -121,14 +121,17 @@ def _weighted_score(frame: pd.DataFrame, group_by: list[str], energy: str, score
     energy, which is what weighs one level up, and adds no weight of its own."""
     values, scores = frame[energy].astype("float64"), frame[score].astype("float64")
     weights = values.where(scores.notna() & (values > 0))
-    work = frame.assign(_w=weights, _ws=weights * scores)
+    work = frame.assign(_w=weights, _ws=weights * scores, _s0=scores.where(values == 0))
     grouped = work.groupby(group_by, dropna=False, sort=True)
     total = grouped["_w"].sum(min_count=1)
-    return (grouped["_ws"].sum(min_count=1) / total.where(total > 0)).rename("data_quality_score")
+    weighted = grouped["_ws"].sum(min_count=1) / total.where(total > 0)
+    # a cell stated as 0 (e.g. no rail line) has no energy to weigh: it keeps the grade of what states it
+    return weighted.fillna(grouped["_s0"].mean()).rename("data_quality_score")
 
 
 CELL = ["ags", "year", "sector", "carrier"]
-CORRECTIONS = ("facility_reclassification", HEAT_PUMP_ELECTRICITY)  # inputs that move energy between cells
+# inputs that move energy between cells (the district's buildings, heat pumps, battery-electric cars charged at home)
+CORRECTIONS = ("facility_reclassification", HEAT_PUMP_ELECTRICITY, "bev_home_charging")
 
 
 def required_grid(specs: Sequence[Mapping[str, Any]], municipality_keys: Sequence[str],

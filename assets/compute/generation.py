@@ -4,6 +4,9 @@
   decommissioned by then (planned units never count; temporarily closed ones do).
 - Generation: the unit's EEG feed-in for the year where delivered (linked by EegMastrNummer), otherwise capacity ×
   configured full-load hours × the share of the year the unit was in operation.
+- EEG feed-in of a plant without a usable Marktstammdatenregister unit (closed before MaStR began in 2019) is
+  counted in its municipality where the delivery names it (technology as delivered, else other_renewable; no
+  capacity); without a municipality it is left out and listed by `feed_in_without_unit`, to be reported loudly.
 - `method` is metered only if every unit's generation was metered. Grade: A metered, B partly metered, C
   estimated; years before the Marktstammdatenregister was complete (2019) get one grade lower, because units
   decommissioned before then may be missing (capacity is a lower bound).
@@ -95,6 +98,17 @@ def _metered_year(units: pd.DataFrame, metered: pd.DataFrame, year: int, hours: 
     )).reset_index()
 
 
+def feed_in_without_unit(units: pd.DataFrame, feed_in: pd.DataFrame,
+                         municipality_keys: Sequence[str]) -> pd.DataFrame:
+    """EEG feed-in rows with energy whose plant has no usable unit: `placed` where the row names a municipality."""
+    usable = usable_units(units, municipality_keys)
+    orphan = feed_in[feed_in["feed_in_mwh"].notna() & ~feed_in["eeg_id"].isin(usable["eeg_id"])]
+    ags = orphan["ags"] if "ags" in orphan else pd.Series(None, index=orphan.index, dtype="object")
+    technology = orphan["technology"] if "technology" in orphan else pd.Series(None, index=orphan.index)
+    return orphan.assign(ags=ags, technology=technology.fillna("other_renewable"),
+                         placed=ags.isin(municipality_keys))
+
+
 def generation_table(units: pd.DataFrame, feed_in: pd.DataFrame, municipality_keys: Sequence[str],
                      district_ags: str, years: Sequence[int], full_load_hours: Mapping[str, float],
                      complete_from: int = 2019) -> pd.DataFrame:
@@ -108,6 +122,13 @@ def generation_table(units: pd.DataFrame, feed_in: pd.DataFrame, municipality_ke
     estimated = _Columns.of(usable[~linked], hours)
     parts = [part for year in years for part in (_estimated_year(estimated, year),
                                                  _metered_year(usable[linked], metered, year, hours)) if len(part)]
+    orphans = feed_in_without_unit(units, feed_in, municipality_keys)
+    placed = orphans[orphans["placed"] & orphans["year"].isin(list(years))]
+    if len(placed):
+        grouped = placed.groupby(keys, sort=True)
+        parts.append(grouped[["feed_in_mwh"]].sum().rename(columns={"feed_in_mwh": "generation_mwh"}).join(
+            grouped.agg(metered_units=("eeg_id", "nunique"), units=("eeg_id", "nunique"))).reset_index().assign(
+            installed_kw=0.0))
     if parts:
         both = pd.concat(parts, ignore_index=True)
         grouped = both.groupby(keys, sort=True)

@@ -16,7 +16,8 @@ writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the 
   meter exchange (`--interval-meters all --interval-years 2015-2024` makes more);
 - mastr/, eeg/  Marktstammdatenregister web export (capacities at the 2021 and 2024 cut-offs exactly as published)
   and EEG feed-in of wind, biomass and hydro units;
-- schornsteinfeger/, verkehr/  chimney-sweep surveys every three years and vehicle-kilometres;
+- schornsteinfeger/, verkehr/, solarthermie/  chimney-sweep surveys every three years, vehicle-kilometres by drive
+  (combustion, battery-electric), train-kilometres by rail category and traction, solar-thermal collector areas;
 - gebaeude/, ets/, landwirtschaft/, kba/, dwd/  renovations and the old-building stock (census 2011, 2022), EU ETS
   verified emissions of cement and lime works, agriculture, passenger cars by fuel, monthly degree days.
 
@@ -455,21 +456,78 @@ ROAD_SPLIT = {"motorway": 0.32, "rural": 0.40, "urban": 0.28}
 MOTORWAY = {"05974052": 2.2, "05974040": 1.9, "05974016": 1.8, "05974020": 1.7, "05974056": 1.3}  # A44 / A445
 
 
+BEV_SHARE_OF_CAR_VKM = {2007: 0.0, 2011: 0.0, 2012: 0.0005, 2018: 0.004, 2020: 0.010, 2022: 0.025, 2024: 0.038}
+
+
+def _by_year(points: dict[int, float], year: int) -> float:
+    """Linear between the stated years (the demo's calibration points)."""
+    years = sorted(points)
+    if year in points:
+        return points[year]
+    y0 = max(y for y in years if y < year)
+    y1 = min(y for y in years if y > year)
+    return points[y0] + (points[y1] - points[y0]) * (year - y0) / (y1 - y0)
+
+
 def write_vehicle_km(demo: Demo, rng: random.Random, out: Path) -> None:
-    rows = [["ags", "year", "road_type", "vehicle_class", "vehicle_km_million"]]
+    """Vehicle-km by road type, vehicle class and drive; cars split into combustion and battery-electric (a share
+    rising from 0 in 2011 to 3.8 % in 2024; delivered as 0 before, so the cell is stated, not absent)."""
+    rows = [["ags", "year", "road_type", "vehicle_class", "drive", "vehicle_km_million"]]
     for ags in demo.keys:
         for y in demo.years:
             trend = 1 + 0.004 * (y - 2007) - (0.09 if y in (2020, 2021) else 0)  # pandemic dip
+            bev = _by_year(BEV_SHARE_OF_CAR_VKM, y)
             for vclass, per_person in VKM_PER_PERSON.items():
                 for road, share in ROAD_SPLIT.items():
                     weight = share * (MOTORWAY.get(ags, 0.6) if road == "motorway" else 1.0)
                     vkm = demo.population[(ags, y)] * per_person * weight * trend * rng.uniform(0.98, 1.02) / 1e6
-                    rows.append([ags, str(y), road, vclass, f"{vkm:.4f}"])
+                    if vclass == "car":
+                        rows.append([ags, str(y), road, vclass, "combustion", f"{vkm * (1 - bev):.4f}"])
+                        rows.append([ags, str(y), road, vclass, "battery_electric", f"{vkm * bev:.4f}"])
+                    else:
+                        rows.append([ags, str(y), road, vclass, "combustion", f"{vkm:.4f}"])
     folder = out / "verkehr"
     folder.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     (folder / "Fahrleistungen_2007-2024.csv").write_bytes(buf.getvalue().encode("utf-8"))
+
+
+# Thousand train-km a year per municipality (synthetic): regional and long-distance lines Hamm–Soest–Paderborn and
+# Dortmund–Soest, the Upper Ruhr valley line at Wickede, diesel freight on the WLE (Lippstadt–Erwitte–Warstein).
+TRAIN_KM = {
+    ("local_passenger", "electric"): {"05974040": 620, "05974028": 480, "05974052": 260, "05974020": 240,
+                                      "05974008": 210, "05974048": 190, "05974056": 150},
+    ("long_distance_passenger", "electric"): {"05974040": 120, "05974028": 110, "05974020": 70, "05974008": 60,
+                                              "05974048": 45},
+    ("freight", "electric"): {"05974040": 150, "05974028": 140, "05974020": 85, "05974048": 60, "05974008": 60,
+                              "05974052": 55, "05974056": 40},
+    ("freight", "diesel"): {"05974016": 45, "05974004": 30, "05974044": 40, "05974028": 30},
+    ("local_passenger", "diesel"): {},
+    ("long_distance_passenger", "diesel"): {},
+}  # fmt: skip
+COLLECTOR_M2_PER_PERSON = {2007: 0.11, 2012: 0.19, 2018: 0.26, 2024: 0.31}
+
+
+def write_rail_and_solar_thermal(demo: Demo, out: Path) -> None:
+    """Train-km by category and traction (0 where a municipality has no such traffic: stated, not absent) and the
+    solar-thermal collector area; an rng of their own, so the other files keep their bytes."""
+    rng = random.Random(SEED + 1)
+    rows = [["ags", "year", "rail_category", "traction", "train_km_thousand"]]
+    for ags in demo.keys:
+        for y in demo.years:
+            for (category, traction), per_place in TRAIN_KM.items():
+                km = per_place.get(ags, 0) * (1 + 0.006 * (y - 2007)) * rng.uniform(0.97, 1.03)
+                rows.append([ags, str(y), category, traction, f"{km:.1f}"])
+    _write_csv(out / "verkehr" / "Zugkilometer_2007-2024.csv", rows)
+    rural = {"05974024": 1.4, "05974036": 1.3, "05974032": 1.3, "05974048": 1.3, "05974004": 1.25,
+             "05974028": 0.8, "05974040": 0.85}
+    rows = [["ags", "year", "collector_area_m2"]]
+    for ags in demo.keys:
+        for y in demo.years:
+            area = demo.population[(ags, y)] * _by_year(COLLECTOR_M2_PER_PERSON, y) * rural.get(ags, 1.0)
+            rows.append([ags, str(y), str(round(area * rng.uniform(0.97, 1.03)))])
+    _write_csv(out / "solarthermie" / "Kollektorflaechen_2007-2024.csv", rows)
 
 
 def _write_csv(path: Path, rows: list[list[str]], separator: str = ",", encoding: str = "utf-8") -> None:
@@ -690,6 +748,7 @@ def generate(out: Path = DEFAULT_OUT, interval_meters: dict[str, str] | None = N
     write_chimney(demo, rng, out)
     write_vehicle_km(demo, rng, out)
     write_context(demo, rng, out)
+    write_rail_and_solar_thermal(demo, out)
     readings = write_facility_db(demo, rng, out)
     write_interval_data(readings, out, interval_meters, interval_years)
     (out / "README.md").write_text(

@@ -18,7 +18,7 @@ from sources.errors import Finding
 from sources.parsers.common import (Delivery, ParseResult, RowReader, classify_key, finding_for, parse_year,
                                    reject_duplicates)
 from sources.region import INVALID, Region
-from warehouse.fields import CARRIERS, DATA_QUALITY, SECTORS
+from warehouse.fields import CARRIERS, DATA_QUALITY, DRIVES, RAIL_CATEGORIES, SECTORS, TECHNOLOGIES
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,10 @@ DISTRICT_HEAT_FACTORS = TidyFormat(
 )  # fmt: skip
 EEG_FEED_IN = TidyFormat(
     (Column("eeg_id", "text", header="EegMastrNummer"), Column("year", "year", header="Jahr"),
-     Column("feed_in_mwh", "number", header="Einspeisemenge_kWh", scale=0.001)),
+     Column("feed_in_mwh", "number", header="Einspeisemenge_kWh", scale=0.001),
+     # optional: the plant's municipality and technology, to count feed-in of plants without a MaStR unit
+     Column("ags", "ags", required=False, header="Gemeindeschluessel"),
+     Column("technology", "choice", required=False, allowed=TECHNOLOGIES, header="Technologie")),
     key=("eeg_id", "year"), value_column="feed_in_mwh",
 )  # fmt: skip
 HEATING_SYSTEMS = TidyFormat(
@@ -76,8 +79,17 @@ VEHICLE_KM = TidyFormat(
      Column("road_type", "choice", allowed=("motorway", "rural", "urban")),
      Column("vehicle_class", "choice", allowed=("car", "motorcycle", "light_commercial", "heavy_goods", "bus",
                                                 "coach")),
-     Column("vehicle_km_million", "number")),
-    key=("ags", "year", "road_type", "vehicle_class"), value_column="vehicle_km_million",
+     Column("vehicle_km_million", "number"), Column("drive", "choice", required=False, allowed=DRIVES)),
+    key=("ags", "year", "road_type", "vehicle_class", "drive"), value_column="vehicle_km_million",
+)  # fmt: skip
+RAIL_TRAIN_KM = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("rail_category", "choice", allowed=RAIL_CATEGORIES),
+     Column("traction", "choice", allowed=("electric", "diesel")), Column("train_km_thousand", "number")),
+    key=("ags", "year", "rail_category", "traction"), value_column="train_km_thousand",
+)  # fmt: skip
+SOLAR_THERMAL = TidyFormat(
+    (Column("ags", "ags"), Column("year", "year"), Column("collector_area_m2", "number")),
+    key=("ags", "year"), value_column="collector_area_m2",
 )  # fmt: skip
 RENOVATIONS = TidyFormat(
     (Column("ags", "ags"), Column("year", "year"), Column("energy_renovations", "number")),
@@ -250,6 +262,8 @@ def _tidy_parser(fmt: TidyFormat, defaults: dict | None = None):
 
 
 parse_renovations = _tidy_parser(RENOVATIONS)
+parse_rail_train_km = _tidy_parser(RAIL_TRAIN_KM)
+parse_solar_thermal = _tidy_parser(SOLAR_THERMAL)
 parse_building_stock = _tidy_parser(BUILDING_STOCK)
 parse_ets = _tidy_parser(ETS)
 parse_agriculture = _tidy_parser(AGRICULTURE)

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from assets.compute.generation import generation_table
+from assets.compute.generation import feed_in_without_unit, generation_table
 from assets.compute.modelled import ModelError, heating_fuel_inputs, transport_inputs
 
 M1, M2, D = "05974004", "05974008", "05974000"
@@ -45,6 +45,23 @@ def test_years_before_the_register_was_complete_are_graded_lower():
     table = generation_table(units, feed_in, [M1], D, [2015, 2020], HOURS, complete_from=2019)
     grades = table[table["ags"] == M1].set_index("year")["data_quality"]
     assert grades[2015] == "B" and grades[2020] == "A"
+
+
+def test_eeg_feed_in_without_a_mastr_unit_is_counted_where_its_municipality_is_known():
+    # W1 is in the register; E-OLD (wind, M1) and E-GONE (no municipality) closed before 2019 and are not
+    units = _units([("W1", M1, "wind_onshore", "operating", 2000.0, dt.date(2010, 1, 1), None, "E-W1")])
+    feed_in = pd.DataFrame({"eeg_id": ["E-W1", "E-OLD", "E-GONE"], "year": [2012] * 3,
+                            "feed_in_mwh": [3400.0, 800.0, 120.0], "ags": [None, M1, None],
+                            "technology": [None, "wind_onshore", None]})
+    table = generation_table(units, feed_in, [M1], D, [2012], HOURS).set_index(["ags", "technology"])
+    wind = table.loc[(M1, "wind_onshore")]
+    assert wind["generation_mwh"] == pytest.approx(3400.0 + 800.0) and wind["installed_kw"] == 2000.0
+    assert wind["method"] == "metered"
+    assert table.loc[(D, "wind_onshore"), "generation_mwh"] == pytest.approx(4200.0)
+    orphans = feed_in_without_unit(units, feed_in, [M1]).set_index("eeg_id")
+    assert orphans.loc["E-OLD", "placed"] and not orphans.loc["E-GONE", "placed"]
+    assert orphans.loc["E-GONE", "feed_in_mwh"] == 120.0  # reported with its energy, not silently dropped
+    assert "E-W1" not in orphans.index
 
 
 HEATING = {"fuels": {"Heizöl": "heating_oil", "Holz": "solid_biomass"},
