@@ -289,7 +289,10 @@ def _published_comparison(cfg, data_path: Path) -> list[str]:
 
 
 def _headline_targets(cfg, data_path: Path) -> list[str]:
-    """The district's results for the first target set, in its target year (or the latest year with data)."""
+    """The district's results for the first target set, in its target year (or the latest year with data), with the
+    BISKO conformity of the balance behind each."""
+    import pandas as pd
+
     from warehouse.store import ParquetStore
 
     store = ParquetStore(data_path / "warehouse")
@@ -299,7 +302,7 @@ def _headline_targets(cfg, data_path: Path) -> list[str]:
     first_set, target_set = next(iter(sets.items()))
     frame = store.read("indicators")
     frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
-    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}:"]
+    lines = [f"{first_set} ({target_set.source}), {cfg.district.name} (changes in %: negative = less):"]
     for t in target_set.targets:
         rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
         if rows.empty:
@@ -307,8 +310,10 @@ def _headline_targets(cfg, data_path: Path) -> list[str]:
             continue
         row = rows[rows["year"] == t.target_year]
         row = (row if len(row) else rows[rows["year"] == rows["year"].max()]).iloc[0]
-        lines.append(f"  {t.title_de[:58]:<58} {int(row['year'])}: {row['value']:8.2f} {t.unit:<7} target "
-                     f"{t.comparator} {t.target_value:g}  {row['status']}")
+        conformity = row.get("conformity")
+        conformity = "" if conformity in (None, "not_applicable") or pd.isna(conformity) else f"  BISKO {conformity}"
+        lines.append(f"  {t.title_de[:58]:<58} {int(row['year'])}: {row['value']:+8.2f} {t.unit:<7} target "
+                     f"{t.comparator} {t.target_value:+g}  {row['status']}{conformity}")
     return lines
 
 

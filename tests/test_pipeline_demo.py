@@ -28,9 +28,9 @@ def test_deliveries_table(demo_run):
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 78  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
-    # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, renovations 1, stock 1, ETS 1,
-    # agriculture 1, vehicles 1, degree days 1, interval meters 2, plus nothing else
+    assert len(deliveries) == 80  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
+    # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, train-km 1, solar thermal 1, renovations 1,
+    # stock 1, ETS 1, agriculture 1, vehicles 1, degree days 1, interval meters 2, plus nothing else
     assert list(deliveries.loc["Lastgang_KS-002-W_2024.csv.gz", "scope_years"]) == [2024]
 
 
@@ -44,7 +44,7 @@ def test_population_table(demo_run):
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 78
+    assert len(register) == 80
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
@@ -89,6 +89,65 @@ def test_balance_tables_in_the_release(demo_run):
     final = pd.read_parquet(release / "final_energy.parquet")
     municipal = final[(final["sector"] == "municipal") & (final["ags"] == "05974040") & (final["year"] == 2020)]
     assert (municipal["carrier"] == "district_heat").any()  # the Kreishaus moved from commerce to municipal
+
+
+def test_every_emissions_row_traces_to_the_factor_rows_that_produced_it(demo_run):
+    """Over the whole release: a municipal bisko row's factor is the factor row its lineage names; a district row
+    names the factor rows of all its municipalities and its factor is their energy-weighted mean."""
+    from warehouse.trace import factor_row_ids
+
+    release = demo_run["release_2"]
+    emissions = pd.read_parquet(release / "emissions.parquet")
+    bisko = emissions[(emissions["view"] == "bisko") & emissions["final_energy_mwh"].notna()].copy()
+    bisko["output_key"] = ("ags=" + bisko["ags"] + ";year=" + bisko["year"].astype(str) + ";sector=" + bisko["sector"]
+                           + ";carrier=" + bisko["carrier"] + ";view=bisko")
+    factors = pd.read_parquet(release / "emission_factors.parquet")
+    values = dict(zip(factor_row_ids(factors), factors["g_co2e_per_kwh"], strict=True))
+    lineage = pd.read_parquet(release / "lineage.parquet")
+    named = lineage[(lineage["output_table"] == "emissions") & lineage["factor_row"].notna()]
+    rows_of = named.groupby("output_key")["factor_row"].agg(set)
+    municipal = bisko[bisko["ags"] != "05974000"]
+    for r in municipal.itertuples(index=False):
+        factor_rows = rows_of[r.output_key]
+        assert len(factor_rows) == 1, r.output_key
+        assert values[next(iter(factor_rows))] == pytest.approx(r.g_co2e_per_kwh), r.output_key
+    lippstadt = municipal[(municipal["ags"] == "05974028") & (municipal["carrier"] == "district_heat")
+                          & (municipal["year"] == 2020)]
+    assert rows_of[lippstadt["output_key"].iloc[0]] == {"lca_compiled_2026:district_heat:all:05974028:2020"}
+    district = bisko[(bisko["ags"] == "05974000") & (bisko["final_energy_mwh"] > 0)]
+    municipal = municipal.assign(cell=municipal["output_key"].str.replace(r"^ags=\d{8};", "", regex=True))
+    for r in district.itertuples(index=False):
+        cell = r.output_key.removeprefix("ags=05974000;")
+        parts = municipal[(municipal["cell"] == cell) & (municipal["final_energy_mwh"] > 0)]
+        assert rows_of[r.output_key] >= set().union(*(rows_of[k] for k in parts["output_key"])), r.output_key
+        weighted = (parts["final_energy_mwh"] * parts["g_co2e_per_kwh"]).sum() / parts["final_energy_mwh"].sum()
+        assert r.g_co2e_per_kwh == pytest.approx(weighted), r.output_key
+
+
+def test_the_districts_2020_change_and_honest_statuses(demo_run):
+    release = demo_run["release_2"]
+    summary = pd.read_parquet(release / "balance_summary.parquet")
+    total = summary[(summary["ags"] == "05974000") & (summary["balance_scope"] == "total")].set_index("year")
+    expected = (total.loc[2020, "emissions_t_co2e"] / total.loc[2007, "emissions_t_co2e"] - 1) * 100
+    indicators = pd.read_parquet(release / "indicators.parquet")
+    row = indicators[(indicators["indicator_id"] == "co2_total_vs_2007") & (indicators["ags"] == "05974000")
+                     & (indicators["year"] == 2020)].iloc[0]
+    assert row["value"] == pytest.approx(expected) and row["value"] < 0
+    assert row["base_value"] == pytest.approx(total.loc[2007, "emissions_t_co2e"])
+    assert row["gap"] == pytest.approx(row["target_value"] - row["value"]) and row["target_value"] == -30
+    verdicts = {"met", "missed", "on_track", "off_track"}
+    assert not (indicators.loc[~indicators["complete"], "status"].isin(verdicts)).any()
+    assert indicators["conformity"].isin({"conformant", "non_conformant", "incomplete", "not_applicable"}).all()
+    conformity = pd.read_parquet(release / "bisko_conformity.parquet")
+    from pipelines.config import load_config
+    from warehouse.fields import CONFORMITY_CRITERIA
+
+    cfg = load_config()
+    expected_rows = (len(cfg.municipality_keys()) + 1) * len(cfg.district.years.range) * len(CONFORMITY_CRITERIA)
+    assert len(conformity) == expected_rows
+    assert conformity.groupby(["ags", "year"])["criterion"].nunique().eq(len(CONFORMITY_CRITERIA)).all()
+    welver = conformity.set_index(["ags", "year", "criterion"]).loc[("05974048", 2015, "required_cells_present")]
+    assert welver["conformity"] == "incomplete" and "industry electricity confidential" in welver["conformity_reason"]
 
 
 def test_demo_calibration_of_the_modelled_inputs(demo_run):
@@ -188,7 +247,7 @@ def test_trace_reaches_the_raw_bytes(demo_run):
     assert gas["file_name"] == "Netzabsatz_Gas_2020.csv" and gas["bytes_verified"] and len(gas["source_rows"]) == 1
     landed = (demo_run["data"] / gas["landed_path"]).read_bytes().decode("cp1252").splitlines()
     assert landed[gas["source_rows"][0] - 1].startswith("05974040;Soest, Stadt;SLP Haushalt;")
-    assert [f["factor_row"] for f in cell["factors"]] == ["lca_compiled_2026:natural_gas:households:2020"]
+    assert [f["factor_row"] for f in cell["factors"]] == ["lca_compiled_2026:natural_gas:households:all:2020"]
     indicator = trace(release, "indicators", {"target_set": "kreistag_2012", "indicator_id": "co2_total_vs_2007",
                                               "ags": "05974000", "year": "2020"})
     names = {d["file_name"] for d in indicator["deliveries"]}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.4.0"
+CONTRACT_VERSION = "2.0.0"
 CONTRACT_NOTES = (
     "1.0.0: CONTRACT.md as written. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -28,7 +28,15 @@ CONTRACT_NOTES = (
     "published null with `value_status = confidential` (final_energy; null in emissions), with secondary suppression "
     "and the place's sector and total rows of `balance_summary` (null, complete = false) and its `indicators` of that "
     "year (`not_assessable`, reason given); district rows keep the full total, so published municipal cells of a "
-    "suppressed group no longer add up to the district row."
+    "suppressed group no longer add up to the district row. "
+    "2.0.0: breaking (BISKO method, docs/contract.md); heat pumps counted once (ambient heat = heat-pump electricity "
+    "× SPF, the electricity taken out of its cell); `emission_factors` keyed with `region_scope` (plant district-heat "
+    "factors beside the default); `lineage.factor_row` = set:carrier:sector_scope:region_scope:year; one sign "
+    "convention in `indicators` (changes negative = less; targets stated alike; `base_value` the base year's "
+    "quantity; `gap` = target − value; compound rates for both rate targets); verdicts only on complete inputs; "
+    "`indicators.conformity`; `balance_summary.per_inhabitant_complete`; new published table `bisko_conformity`; "
+    "gas Hi = Hs ÷ 1.11 unless a delivery states its ratio; new required cells (rail, battery-electric road "
+    "transport, solar thermal, district heat where a network exists, non-grid fuels, ambient heat)."
 )
 
 # Logical types: arrow type, Frictionless type.
@@ -318,7 +326,7 @@ def data_dictionary_markdown() -> str:
         "# Data dictionary",
         "",
         "Generated from the central catalog (`warehouse/fields.py`, `warehouse/tables.py`) by `klimamonitor docs`;",
-        "do not edit by hand. Published tables are the contract (`CONTRACT.md`); the others are internal.",
+        "do not edit by hand. Published tables are the contract (`docs/contract.md`); the others are internal.",
         f"Contract version {CONTRACT_VERSION}.",
         "",
     ]

@@ -1,6 +1,6 @@
 """Every column klimamonitor writes, defined once: name, type, unit, description, allowed values or range.
 
-Tables (`warehouse/tables.py`) are lists of these names. Controlled vocabularies of CONTRACT.md live here too, so
+Tables (`warehouse/tables.py`) are lists of these names. Controlled vocabularies of docs/contract.md live here too, so
 the catalog, the parsers and the validation suites use the same lists.
 """
 

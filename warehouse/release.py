@@ -1,4 +1,4 @@
-"""Immutable, versioned releases under DATA_DIR/published, as CONTRACT.md lays them out.
+"""Immutable, versioned releases under DATA_DIR/published, as docs/contract.md lays them out.
 
 A release is assembled in a hidden staging folder, made complete (tables, datapackage.json, DuckDB views, manifest
 with the sha256 of every file), renamed into place, and only then is `published/latest` switched to it by renaming

@@ -20,6 +20,8 @@ from warehouse.catalog import all_tables
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 STATUS_DE = {"met": "erreicht", "missed": "verfehlt", "on_track": "auf Kurs", "off_track": "nicht auf Kurs",
              "not_assessable": "nicht bewertbar", "no_target": "ohne Ziel"}
+CONFORMITY_DE = {"conformant": "BISKO-konform", "non_conformant": "nicht BISKO-konform",
+                 "incomplete": "BISKO-Konformität unvollständig", "not_applicable": "keine BISKO-Bilanz"}
 QUALITY_DE = {"A": "A – regionale Primärdaten", "B": "B – hochgerechnete Primärdaten",
               "C": "C – regionale Kennwerte und Statistiken", "D": "D – bundesweite Kennwerte"}
 CSS = """
@@ -158,7 +160,7 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
     if targets is not None and indicators is not None:
         for set_name, group in targets.groupby("target_set", sort=False):
             overview.append(f"<h2>{html.escape(set_name)}</h2><table><thead><tr><th>Ziel</th><th>Jahr</th>"
-                            "<th>Wert</th><th>Stand</th></tr></thead><tbody>")
+                            "<th>Wert</th><th>Stand</th><th>Bilanz</th></tr></thead><tbody>")
             for t in group.itertuples(index=False):
                 rows = indicators[(indicators["target_set"] == set_name) & (indicators["indicator_id"] ==
                                   t.indicator_id) & (indicators["ags"] == district_ags)].sort_values("year")
@@ -167,10 +169,10 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
                 if pd.notna(t.target_year):
                     at_target = rows[rows["year"] == t.target_year].dropna(subset=["value"])
                     latest = at_target if len(at_target) else latest
-                cells = ("<td>–</td><td>–</td><td>keine Daten</td>" if latest.empty else
+                cells = ("<td>–</td><td>–</td><td>keine Daten</td><td>–</td>" if latest.empty else
                          f"<td>{int(latest.iloc[0]['year'])}</td><td class='num'>{_fmt(latest.iloc[0]['value'], 2)} "
                          f"{html.escape(t.unit)}</td><td class='status-{latest.iloc[0]['status']}'>"
-                         f"{STATUS_DE[latest.iloc[0]['status']]}</td>")
+                         f"{STATUS_DE[latest.iloc[0]['status']]}</td><td>{_conformity_de(latest.iloc[0])}</td>")
                 overview.append(f"<tr><td><a href='{page}'>{html.escape(t.title_de)}</a></td>{cells}</tr>")
                 write(page, t.title_de, _target_body(t._asdict(), rows, indicators, set_name, names))
             overview.append("</tbody></table>")
@@ -193,6 +195,11 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
     return written
 
 
+def _conformity_de(row) -> str:
+    """The BISKO conformity of the balance behind a value, in German (docs/methodology.md, 'Conformity')."""
+    return CONFORMITY_DE.get(row.get("conformity") if hasattr(row, "get") else None, "Konformität nicht angegeben")
+
+
 def _reason_de(r, t: dict) -> str:
     """The status reason in German, from the numbers (the `status_reason` column is for analysts, in English)."""
     if r.status == "no_target":
@@ -200,7 +207,14 @@ def _reason_de(r, t: dict) -> str:
     if r.status == "not_assessable":
         if pd.notna(t.get("base_year")) and r.year < t["base_year"]:
             return f"vor dem Basisjahr {int(t['base_year'])}"
-        return "nicht bewertbar: " + ("Basisjahr fehlt oder ist unvollständig" if "base year" in str(r.status_reason)
+        reason = str(r.status_reason)
+        if "incomplete inputs" in reason:
+            return "nicht bewertbar: unvollständige Eingangsdaten, kein Urteil"
+        if "reference of the target" in reason or "measured from here" in reason:
+            return "Basisjahr (Bezugspunkt des Ziels)"
+        if "for a trend" in reason:
+            return "nicht bewertbar: zu wenige vollständige Jahre für einen Trend"
+        return "nicht bewertbar: " + ("Basisjahr fehlt oder ist unvollständig" if "base year" in reason
                                       else "kein Wert (z. B. Wachstum nach einem Jahr ohne Sanierungen undefiniert)")
     if r.status in ("met", "missed"):
         return f"Wert {_fmt(r.value, 2)} gegenüber Ziel {t['comparator']} {_fmt(t['target_value'], 2)}"
@@ -219,7 +233,8 @@ def _target_body(t: dict, rows: pd.DataFrame, indicators: pd.DataFrame, set_name
         body.append(f"<p>{html.escape(_sentence(last, t))}</p>")
         quality = QUALITY_DE.get(last["data_quality"], "keine Angabe")
         complete = "vollständig" if last["complete"] else "unvollständig (fehlende oder vertrauliche Werte)"
-        body.append(f"<p>Datenqualität {int(last['year'])}: {html.escape(quality)}; Eingangsdaten {complete}.</p>")
+        body.append(f"<p>Datenqualität {int(last['year'])}: {html.escape(quality)}; Eingangsdaten {complete}; "
+                    f"{_conformity_de(last)}.</p>")
     series = [("Wert", rows[["year", "value"]], "data")]
     target_point = None
     if pd.notna(t.get("target_value")):

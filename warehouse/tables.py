@@ -1,7 +1,7 @@
 """Every table klimamonitor writes: its columns (names from `warehouse/fields.py`), primary key and layer.
 
 Names follow the layers: `raw_<source>__<table>` (parsed deliveries with lineage), `core_<domain>__<table>`
-(harmonised), and the plain names of CONTRACT.md for published tables.
+(harmonised), and the plain names of docs/contract.md for published tables.
 """
 
 from functools import partial
@@ -14,7 +14,7 @@ _t = partial(build_table, FIELDS)
 LINEAGE = ("delivery_id", "source_row")
 
 _TABLE_LIST: list[Table] = [
-    # --- published (CONTRACT.md)
+    # --- published (docs/contract.md)
     _t("municipalities", "core", "The configured region: the district key and each municipality with name and area",
        ["ags", "name", "kind", "area_ha"], ["ags"], published=True),
     _t("deliveries", "core", "Every partner delivery in the landing zone, archived unchanged, with its scope and "

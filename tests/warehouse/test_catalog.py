@@ -131,3 +131,11 @@ def test_datapackage_describes_resources_from_the_catalog():
 def test_data_dictionary_is_current():
     committed = (PROJECT_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert committed == data_dictionary_markdown(), "docs/data-dictionary.md is stale: run `klimamonitor docs`"
+
+
+def test_the_contract_in_docs_states_the_catalogs_version():
+    from warehouse.catalog import CONTRACT_VERSION
+
+    contract = (PROJECT_ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    assert contract.startswith(f"# The published contract — version {CONTRACT_VERSION}\n")
+    assert f"**{CONTRACT_VERSION}**" in contract  # its changes are listed under Versions
