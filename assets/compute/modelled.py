@@ -57,7 +57,7 @@ def _figure(table: Mapping[str, Any], path: tuple[str, ...], year: int, where: s
     node: Any = table
     for key in path:
         if not isinstance(node, Mapping) or key not in node:
-            raise ModelError(f"no {where} for {' / '.join(path)}")
+            raise ModelError(f"no {where} for {' on '.join(path)}")
         node = node[key]
     return value_for_year(node, year)
 

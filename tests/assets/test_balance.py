@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from assets.compute.balance import (
+    INPUT_COLUMNS,
     ambient_heat_inputs,
     balance_summary,
     emissions_table,
@@ -288,3 +289,37 @@ def test_a_required_input_kind_missing_makes_the_cell_incomplete():
     lacking = missing_inputs(inputs, required_grid(specs, [M1, M2], [2020]))
     assert lacking.set_index("ags").loc[M1, "missing_inputs"] == "rail_local_passenger"
     assert lacking.set_index("ags").loc[M2, "missing_inputs"] == "rail_local_passenger, road_battery_electric"
+
+
+def _demo_required_specs():
+    from pipelines.config import load_config
+
+    return load_config().balance.required_specs()
+
+
+@pytest.mark.parametrize("dropped", range(len(_demo_required_specs())))
+def test_each_required_cell_of_the_demo_configuration_missing_makes_the_total_incomplete(dropped):
+    """Every required cell (and required input kind) of config/kreis_soest.yaml, delivered whole, gives a complete
+    total; without the inputs of one spec, the municipality's total is incomplete."""
+    specs = _demo_required_specs()
+    place = "05974028"  # Lippstadt: every spec applies there (district heat too)
+    rows = []
+    for spec in specs:
+        for sector in spec["sectors"]:
+            for kind in spec["inputs"] or ["grid"]:
+                rows.append({"input_kind": kind, "ags": place, "year": 2020, "sector": sector,
+                             "carrier": spec["carrier"], "detail": f"{kind} {sector}", "input_mwh": 10.0,
+                             "value_status": "reported", "data_quality": "A", "provisional": False,
+                             "delivery_id": "d:1", "source_row": 2})
+    inputs = pd.DataFrame(rows, columns=INPUT_COLUMNS)
+    whole = final_energy_table(inputs, [place], D, [2020], specs)
+    assert whole["complete"].all()
+    spec = specs[dropped]
+    gone = (inputs["carrier"] == spec["carrier"]) & inputs["sector"].isin(spec["sectors"])
+    if spec["inputs"]:
+        gone &= inputs["input_kind"] == spec["inputs"][0]
+    fe = final_energy_table(inputs[~gone], [place], D, [2020], specs)
+    summary = balance_summary(fe, fe.assign(view="bisko", emissions_t_co2e=1.0, bisko_conformant=True),
+                              pd.DataFrame(columns=["ags", "year", "population", "complete"]))
+    total = summary[(summary["ags"] == place) & (summary["balance_scope"] == "total")].iloc[0]
+    assert not total["complete"], spec

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from assets.compute.generation import feed_in_without_unit, generation_table
-from assets.compute.modelled import ModelError, heating_fuel_inputs, transport_inputs
+from assets.compute.modelled import (ModelError, heating_fuel_inputs, rail_inputs, solar_thermal_inputs,
+                                     transport_inputs, value_for_year)
 
 M1, M2, D = "05974004", "05974008", "05974000"
 HOURS = {"solar_pv": 900.0, "wind_onshore": 1800.0}
@@ -117,5 +118,51 @@ def test_transport_energy_by_fuel_with_biodiesel_blend():
 
 
 def test_transport_needs_factors_for_every_class():
-    with pytest.raises(ModelError, match="no energy per vehicle-km for bus on rural"):
+    with pytest.raises(ModelError, match=r"no energy per vehicle-km \(modelled.transport.kwh_per_vkm\) for bus on rural"):
         transport_inputs(_vkm([("rural", "bus", 1.0)]), TRANSPORT)
+
+
+def test_specific_consumption_by_year():
+    assert value_for_year(0.7, 2012) == (0.7, "constant")
+    assert value_for_year({2007: 0.70, 2015: 0.66}, 2011) == (pytest.approx(0.68), "interpolated 2007–2015")
+    assert value_for_year({2007: 0.70, 2015: 0.66}, 2015) == (0.66, "2015")
+    assert value_for_year({2007: 0.70, 2015: 0.66}, 2020) == (0.66, "held from 2015")
+
+
+def test_battery_electric_cars_count_once_in_transport():
+    # 10 million vkm of battery-electric cars on urban roads at 0.17 kWh/vkm = 1,700 MWh in transport; 60 % were
+    # charged at home and are in the households' grid electricity: −1,020 MWh there
+    settings = {**TRANSPORT, "kwh_per_vkm_electric": {"car": {"urban": 0.17}}, "bev_home_charging_share": 0.6}
+    rows = _vkm([("urban", "car", 10.0)]).assign(drive="battery_electric")
+    inputs = transport_inputs(rows, settings).set_index("input_kind")
+    assert inputs.loc["road_battery_electric", "input_mwh"] == pytest.approx(1700.0)
+    assert inputs.loc["road_battery_electric", ["sector", "carrier"]].tolist() == ["transport", "electricity"]
+    assert inputs.loc["bev_home_charging", "input_mwh"] == pytest.approx(-1020.0)
+    assert inputs.loc["bev_home_charging", ["sector", "carrier"]].tolist() == ["households", "electricity"]
+
+
+def test_rail_by_category_and_traction():
+    train_km = pd.DataFrame([{"ags": M1, "year": 2016, "rail_category": c, "traction": t, "train_km_thousand": km,
+                              "value_status": "reported", "delivery_id": "rail:1", "source_row": i + 2}
+                             for i, (c, t, km) in enumerate([("local_passenger", "electric", 500.0),
+                                                             ("freight", "diesel", 40.0),
+                                                             ("long_distance_passenger", "electric", 0.0)])])
+    settings = {"kwh_per_train_km": {"local_passenger": {"electric": {2007: 16.0, 2025: 14.0}},
+                                     "freight": {"diesel": 48.0}, "long_distance_passenger": {"electric": 28.0}}}
+    inputs = rail_inputs(train_km, settings).set_index("input_kind")
+    # 500,000 train-km × 15 kWh (halfway between 16 in 2007 and 14 in 2025) = 7,500 MWh electricity
+    assert inputs.loc["rail_local_passenger", "input_mwh"] == pytest.approx(7500.0)
+    assert "interpolated 2007–2025" in inputs.loc["rail_local_passenger", "detail"]
+    assert inputs.loc["rail_freight", ["carrier", "input_mwh"]].tolist() == ["diesel", pytest.approx(40_000 * 48 / 1000)]
+    assert inputs.loc["rail_long_distance_passenger", "input_mwh"] == 0.0  # stated 0: present, not absent
+    assert (inputs["sector"] == "transport").all() and (inputs["data_quality"] == "C").all()
+
+
+def test_solar_thermal_from_collector_area():
+    area = pd.DataFrame({"ags": [M1], "year": [2020], "collector_area_m2": [4000.0], "value_status": ["reported"],
+                         "delivery_id": ["st:1"], "source_row": [2]})
+    inputs = solar_thermal_inputs(area, {"kwh_per_m2": 350})
+    assert inputs.iloc[0]["input_mwh"] == pytest.approx(4000 * 350 / 1000)
+    assert inputs.iloc[0][["sector", "carrier"]].tolist() == ["households", "solar_thermal"]
+    with pytest.raises(ModelError, match="kwh_per_m2"):
+        solar_thermal_inputs(area, {})
