@@ -323,3 +323,13 @@ def test_each_required_cell_of_the_demo_configuration_missing_makes_the_total_in
                               pd.DataFrame(columns=["ags", "year", "population", "complete"]))
     total = summary[(summary["ags"] == place) & (summary["balance_scope"] == "total")].iloc[0]
     assert not total["complete"], spec
+
+
+def test_a_missing_population_leaves_tonnes_complete_and_only_per_inhabitant_incomplete():
+    fe, em, _ = _balance([("grid_e", M1, "electricity", "SLP Haushalt", 100.0, "reported")])
+    no_population = pd.DataFrame(columns=["ags", "year", "population", "complete"])
+    summary = balance_summary(fe, em, no_population).set_index(["ags", "balance_scope"])
+    assert summary.loc[(M1, "total"), "complete"]  # 40 t CO2e need no population
+    assert summary.loc[(M1, "total"), "emissions_t_co2e"] == pytest.approx(100 * 400 / 1000)
+    assert not summary.loc[(M1, "total"), "per_inhabitant_complete"]
+    assert math.isnan(summary.loc[(M1, "total"), "t_co2e_per_inhabitant"])

@@ -63,6 +63,17 @@ def test_gas_needs_and_keeps_the_calorific_basis():
         _parse(without, {"carrier": "natural_gas"})
 
 
+def test_gas_sheet_states_its_own_hi_hs_ratio():
+    gas = ELECTRICITY.replace("Einheit: kWh\r\n", "Einheit: kWh\r\nBrennwertbezug: Hs\r\nHi/Hs: 0,895\r\n")
+    result = _parse(gas, {"carrier": "natural_gas"})
+    assert set(result.rows["hi_per_hs"]) == {0.895}
+    assert _parse(ELECTRICITY.replace("Einheit: kWh\r\n", "Einheit: kWh\r\nBrennwertbezug: Hs\r\n"),
+                  {"carrier": "natural_gas"}).rows["hi_per_hs"].isna().all()  # none stated: the default applies
+    assert set(_parse(gas, {"carrier": "natural_gas", "hi_per_hs": 0.9}).rows["hi_per_hs"]) == {0.9}
+    with pytest.raises(LayoutError, match="between 0.5 and 1"):
+        _parse(gas.replace("0,895", "1,11"), {"carrier": "natural_gas"})
+
+
 def test_row_findings_name_row_column_and_expectation():
     text = ELECTRICITY.replace("05974004;Anröchte;Wärmepumpe;41;427.003,5", "05974004;Anröchte;Wärmepumpe;41;4x7")
     text = text.replace("05974048;Welver;RLM Industrie;2;•", "05974048;Welver;Nachtstrom;2;100")
