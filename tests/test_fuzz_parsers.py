@@ -35,6 +35,10 @@ SEEDS = {
     "chimney_sweep": ("Feuerstaetten.csv", {"encoding": "cp1252"},
                       (CORPUS / "chimney_sweep" / "Feuerstaetten_2020.csv").read_bytes()),
     "vehicle_km": ("Fahrleistungen.csv", {}, (CORPUS / "vehicle_km" / "Fahrleistungen_2020.csv").read_bytes()),
+    "rail_train_km": ("Zugkilometer.csv", {}, b"".join((DEMO / "verkehr" / "Zugkilometer_2007-2024.csv").read_bytes()
+                                                      .splitlines(keepends=True)[:60])),
+    "solar_thermal": ("Kollektorflaechen.csv", {}, b"".join((DEMO / "solarthermie" / "Kollektorflaechen_2007-2024.csv")
+                                                            .read_bytes().splitlines(keepends=True)[:60])),
     "renovations": ("Sanierungen.csv", {}, (CORPUS / "renovations" / "Sanierungen_2020.csv").read_bytes()),
     "building_stock": ("Zensus.csv", {}, (CORPUS / "building_stock" / "Zensus_2011.csv").read_bytes()),
     "ets": ("EUTL.csv", {}, (CORPUS / "ets" / "EUTL_2020.csv").read_bytes()),

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assets.compute.balance import HEAT_PUMP_ELECTRICITY, grade_of
+from assets.compute.balance import GRADE_WEIGHTS, HEAT_PUMP_ELECTRICITY, grade_of
 from assets.compute.factors import lookup
 
 SERIES_COLUMNS = ["ags", "year", "value", "quantity", "complete", "data_quality", "note"]
@@ -168,7 +168,7 @@ def renewable_share(t: Mapping[str, Any], district_ags: str = "") -> pd.DataFram
     joined = electricity.join(generated.rename("generated"), how="left").reset_index()
     joined["value"] = joined["generated"] / joined["consumed"] * 100
     grades = g[g["technology"].isin(RENEWABLES)].assign(
-        _s=lambda x: x["data_quality"].map({"A": 1.0, "B": 0.5, "C": 0.25, "D": 0.0}) * x["generation_mwh"])
+        _s=lambda x: x["data_quality"].map(GRADE_WEIGHTS).astype("float64") * x["generation_mwh"].astype("float64"))
     sums = grades.groupby(["ags", "year"])[["_s", "generation_mwh"]].sum()
     weighted = sums["_s"] / sums["generation_mwh"].where(sums["generation_mwh"] != 0)
     joined["data_quality"] = joined.set_index(["ags", "year"]).index.map(weighted).map(grade_of)
