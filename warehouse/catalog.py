@@ -352,12 +352,14 @@ def comment_statements(table: Table, qualified: str, kind: str = "TABLE") -> lis
 
 
 def data_dictionary_markdown() -> str:
-    """docs/data-dictionary.md, generated; `klimamonitor docs` rewrites it and a test keeps it current."""
+    """docs/data-dictionary.md, generated; `klimamonitor docs --out docs/data-dictionary.md` rewrites it and a test
+    keeps it current."""
     lines = [
         "# Data dictionary",
         "",
-        "Generated from the central catalog (`warehouse/fields.py`, `warehouse/tables.py`) by `klimamonitor docs`;",
-        "do not edit by hand. Published tables are the contract (`CONTRACT.md`); the others are internal.",
+        "Generated from the central catalog (`warehouse/fields.py`, `warehouse/tables.py`) by `klimamonitor docs`",
+        "(`--out docs/data-dictionary.md`); do not edit by hand. Decimals: what the CSV and xlsx exports round to.",
+        "Published tables are the contract (`CONTRACT.md`); the others are internal.",
         f"Contract version {CONTRACT_VERSION}.",
         "",
     ]
@@ -370,7 +372,7 @@ def data_dictionary_markdown() -> str:
         for t in sorted(in_layer, key=lambda t: t.name):
             key = ", ".join(t.primary_key) or "(none)"
             lines += [f"### `{t.name}`", "", t.description, "", f"Primary key: {key}", ""]
-            lines += ["| column | type | unit | description | allowed |", "|---|---|---|---|---|"]
+            lines += ["| column | type | unit | decimals | description | allowed |", "|---|---|---|---|---|---|"]
             for c in t.columns:
                 allowed = ""
                 if c.allowed:
@@ -380,6 +382,7 @@ def data_dictionary_markdown() -> str:
                 elif c.pattern:
                     allowed = f"`{c.pattern}`"
                 req = " (required)" if c.required else ""
-                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {c.description} | {allowed} |")
+                decimals = "" if c.decimals is None else c.decimals
+                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {decimals} | {c.description} | {allowed} |")
             lines.append("")
     return "\n".join(lines)
