@@ -174,8 +174,13 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
             run_config={"loggers": {"console": {}}},
             tags=year_range_tags(first, last),
         )
+    from warehouse.release import latest_release
+
     summary = RunSummary.from_result(result, time.perf_counter() - started)
-    summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path)
+    last_good = None if summary.success else latest_release(data_path)
+    summary.last_good_release = last_good.name if last_good else None
+    summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path, summary.success,
+                                                                                last_good)
     run_dir = data_path / "validation" / result.run_id
     if run_dir.is_dir():
         from warehouse.validation_report import render
@@ -288,18 +293,26 @@ def _published_comparison(cfg, data_path: Path) -> list[str]:
     return lines
 
 
-def _headline_targets(cfg, data_path: Path) -> list[str]:
-    """The district's results for the first target set, in its target year (or the latest year with data)."""
+def _headline_targets(cfg, data_path: Path, success: bool = True, last_good: Path | None = None) -> list[str]:
+    """The district's results for the first target set, in its target year (or the latest year with data): from
+    this run's warehouse when it succeeded, else from the last good release (saying so), or none."""
+    import pandas as pd
+
     from warehouse.store import ParquetStore
 
     store = ParquetStore(data_path / "warehouse")
     sets = cfg.target_sets()
-    if not sets or not store.exists("indicators"):
+    if success:
+        frame = store.read("indicators") if store.exists("indicators") else None
+    else:
+        published = last_good / "indicators.parquet" if last_good else None
+        frame = pd.read_parquet(published) if published and published.exists() else None
+    if not sets or frame is None:
         return []
     first_set, target_set = next(iter(sets.items()))
-    frame = store.read("indicators")
     frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
-    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}:"]
+    origin = "" if success else f" — from the last good release {last_good.name}, not from this failed run"
+    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}{origin}:"]
     for t in target_set.targets:
         rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
         if rows.empty:
