@@ -1,4 +1,5 @@
-"""The project-local Dagster instance: DATA_DIR/.dagster with telemetry and the community pop-up off, shared by `klimamonitor run` and the UI."""
+"""The project-local Dagster instance: DATA_DIR/.dagster with telemetry and the community pop-up off, shared by
+`klimamonitor run` and the UI."""
 
 from __future__ import annotations
 

@@ -383,6 +383,7 @@ def data_dictionary_markdown() -> str:
                     allowed = f"`{c.pattern}`"
                 req = " (required)" if c.required else ""
                 decimals = "" if c.decimals is None else c.decimals
-                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {decimals} | {c.description} | {allowed} |")
+                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {decimals} | {c.description} "
+                             f"| {allowed} |")
             lines.append("")
     return "\n".join(lines)

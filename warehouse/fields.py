@@ -134,7 +134,8 @@ _FIELD_LIST = [
           unit="count", minimum=0, decimals=2),
     Field("buildings_pre_1979", "number", "Residential buildings built before 1979 (old-building stock)", unit="count",
           minimum=0, decimals=2),
-    Field("renovation_rate_pct", "number", "Energy renovations ÷ old-building stock", unit="%/year", minimum=0, decimals=3),
+    Field("renovation_rate_pct", "number", "Energy renovations ÷ old-building stock", unit="%/year", minimum=0,
+          decimals=3),
     Field("stock_method", "string", "How the old-building stock of the year was obtained: census (the census year), "
           "interpolated between censuses, carried forward from the last or back from the first census",
           allowed=("census", "interpolated", "carried_forward", "carried_back")),
@@ -151,7 +152,8 @@ _FIELD_LIST = [
     Field("vehicles", "number", "Registered passenger cars on 1 January", unit="count", minimum=0, decimals=2),
     Field("station_id", "string", "Weather station (DWD Stationsnummer)"),
     Field("month", "integer", "Calendar month", minimum=1, maximum=12),
-    Field("heating_degree_days", "number", "Heating degree days (VDI 3807, 20/15 °C)", unit="Kd", minimum=0, decimals=1),
+    Field("heating_degree_days", "number", "Heating degree days (VDI 3807, 20/15 °C)", unit="Kd", minimum=0,
+          decimals=1),
     # --- lineage
     Field("output_table", "string", "Published table of the traced value"),
     Field("output_key", "string", "Key of the traced row as name=value pairs joined by ';'"),
@@ -176,7 +178,8 @@ _FIELD_LIST = [
     Field("value", "number", "Indicator value in the year (unit in `unit`)", decimals=4),
     Field("base_value", "number", "Indicator value in the base year", decimals=4),
     Field("gap", "number", "Distance to the target: positive = still to go, negative = beyond the target", decimals=4),
-    Field("path_value", "number", "Value on the straight path from the base-year value to the target in this year", decimals=4),
+    Field("path_value", "number", "Value on the straight path from the base-year value to the target in this year",
+          decimals=4),
     Field("projected_value_at_target_year", "number", "Least-squares trend of the recent years (validation/indicators."
           "trend_years) extended to the target year", decimals=4),
     Field("projected_year_reached", "integer", "Year in which the trend reaches the target (this year if already "

@@ -23,9 +23,10 @@ def _emission_prefixes(ags: str, years: list[int], sector: str | None) -> list[s
 
 
 # Key parts each traceable table needs, with an example the error message shows.
+_CELL = (["ags", "year", "sector", "carrier"], "ags=05974000 year=2020 sector=households carrier=electricity")
 REQUIRED_KEYS = {
-    "final_energy": (["ags", "year", "sector", "carrier"], "ags=05974000 year=2020 sector=households carrier=electricity"),
-    "emissions": (["ags", "year", "sector", "carrier"], "ags=05974000 year=2020 sector=households carrier=electricity"),
+    "final_energy": _CELL,
+    "emissions": _CELL,
     "balance_summary": (["ags", "year"], "ags=05974000 year=2020 balance_scope=total"),
     "indicators": (["target_set", "indicator_id", "ags", "year"],
                    "target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020"),

@@ -43,7 +43,8 @@ def _formats(book: xlsxwriter.Workbook, table) -> dict[str, object]:
     formats = {}
     for col in table.columns:
         if col.type == "number":
-            formats[col.name] = book.add_format({"num_format": "0" + ("." + "0" * col.decimals if col.decimals else "")})
+            places = "." + "0" * col.decimals if col.decimals else ""
+            formats[col.name] = book.add_format({"num_format": "0" + places})
         elif col.type == "date":
             formats[col.name] = book.add_format({"num_format": "yyyy-mm-dd"})
         elif col.type == "datetime":

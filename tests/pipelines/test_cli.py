@@ -190,7 +190,8 @@ def test_docs_writes_into_the_data_directory_not_the_package(runner, data_dir, t
     result = runner.invoke(main, ["docs", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {data_dir / 'docs' / 'data-dictionary.md'}\n"
-    assert (data_dir / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+    written = (data_dir / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert written == committed.read_text(encoding="utf-8")
     assert committed.stat().st_mtime_ns == before
     out = tmp_path / "dd.md"
     stale = runner.invoke(main, ["docs", "--out", str(out), "--check"])
