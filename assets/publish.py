@@ -64,6 +64,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             data_origin=cfg.data_origin,
             district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags},
             inputs=_inputs_for_manifest(settings),
+            package=cfg.package_metadata(),
         )
         context.log.info(f"published release {rel.release_id} at {rel.path}")
         pruned = prune_releases(settings.data_path, cfg.publishing.keep_releases)

@@ -174,8 +174,13 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
             run_config={"loggers": {"console": {}}},
             tags=year_range_tags(first, last),
         )
+    from warehouse.release import latest_release
+
     summary = RunSummary.from_result(result, time.perf_counter() - started)
-    summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path)
+    last_good = None if summary.success else latest_release(data_path)
+    summary.last_good_release = last_good.name if last_good else None
+    summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path, summary.success,
+                                                                                last_good)
     run_dir = data_path / "validation" / result.run_id
     if run_dir.is_dir():
         from warehouse.validation_report import render
@@ -288,21 +293,27 @@ def _published_comparison(cfg, data_path: Path) -> list[str]:
     return lines
 
 
-def _headline_targets(cfg, data_path: Path) -> list[str]:
-    """The district's results for the first target set, in its target year (or the latest year with data), with the
-    BISKO conformity of the balance behind each."""
+def _headline_targets(cfg, data_path: Path, success: bool = True, last_good: Path | None = None) -> list[str]:
+    """The district's results for the first target set, in its target year (or the latest year with data), with
+    the BISKO conformity of the balance behind each: from this run's warehouse when it succeeded, else from the
+    last good release (saying so), or none."""
     import pandas as pd
 
     from warehouse.store import ParquetStore
 
     store = ParquetStore(data_path / "warehouse")
     sets = cfg.target_sets()
-    if not sets or not store.exists("indicators"):
+    if success:
+        frame = store.read("indicators") if store.exists("indicators") else None
+    else:
+        published = last_good / "indicators.parquet" if last_good else None
+        frame = pd.read_parquet(published) if published and published.exists() else None
+    if not sets or frame is None:
         return []
     first_set, target_set = next(iter(sets.items()))
-    frame = store.read("indicators")
     frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
-    lines = [f"{first_set} ({target_set.source}), {cfg.district.name} (changes in %: negative = less):"]
+    origin = "" if success else f" — from the last good release {last_good.name}, not from this failed run"
+    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}{origin} (changes in %: negative = less):"]
     for t in target_set.targets:
         rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
         if rows.empty:
@@ -326,30 +337,38 @@ def _step_count(defs, keys) -> int:
 
 @main.command()
 @common_options
-@click.argument("query")
+@click.argument("query", required=False)
 @click.option("--release", "release_id", default=None, help="Release id to query (default: latest).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @click.option("--limit", default=200, show_default=True, help="Rows to print in table mode (CSV prints all).")
-def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id: str | None, as_csv: bool,
-        limit: int) -> None:
+@click.option("--describe", "describe_table", default=None, metavar="TABLE",
+              help="List TABLE's columns with type, unit and description (like .schema) instead of a query.")
+def sql(config_path: Path | None, data_dir: Path | None, query: str | None, release_id: str | None, as_csv: bool,
+        limit: int, describe_table: str | None) -> None:
     """Run a SQL query (DuckDB dialect) against the published tables of a release.
 
-    Every published table is a view of the same name, e.g.
+    Every published table is a view of the same name, its columns commented with description and unit, e.g.
 
     \b
       klimamonitor sql "SELECT ags, name FROM municipalities"
       klimamonitor sql --csv "SELECT * FROM population" > population.csv
+      klimamonitor sql --describe final_energy
     """
     import duckdb
 
     from warehouse.release import DUCKDB_FILE, latest_release, published_root
 
+    if (query is None) == (describe_table is None):
+        click.echo("error: give a QUERY or --describe TABLE (one of them)", err=True)
+        sys.exit(EXIT_USAGE)
     data_path = resolve_data_dir(data_dir)
     release_dir = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
     if release_dir is None or not (release_dir / DUCKDB_FILE).exists():
-        which = f"release {release_id!r}" if release_id else "a latest release"
-        click.echo(f"error: no {which} under {published_root(data_path)}; run `klimamonitor run` first", err=True)
+        which = f"no release {release_id!r}" if release_id else "no latest release"
+        click.echo(f"error: {which} under {published_root(data_path)}; {_available(data_path)}", err=True)
         sys.exit(EXIT_USAGE)
+    if describe_table is not None:
+        query = _DESCRIBE.format(table=describe_table.replace("'", "''"))
     con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
     try:
         con.execute("SET file_search_path = ?", [str(release_dir)])
@@ -362,6 +381,16 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id:
         sys.exit(EXIT_USAGE)
     finally:
         con.close()
+    if describe_table is not None and frame.empty:
+        click.echo(f"error: no table {describe_table!r} in release {release_dir.name}; tables: "
+                   f"{', '.join(_published_tables())}", err=True)
+        sys.exit(EXIT_USAGE)
+    if describe_table is not None and not as_csv:
+        width = int(frame["column"].str.len().max())
+        click.echo(f"{describe_table} (release {release_dir.name}):")
+        for r in frame.itertuples(index=False):
+            click.echo(f"  {r[0]:<{width}}  {r[1]:<9} {r[2]}")
+        return
     if as_csv:
         frame.to_csv(sys.stdout, index=False)
     else:
@@ -371,6 +400,17 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id:
             click.echo(frame.head(limit).to_string(index=False))
         if len(frame) > limit:
             click.echo(f"... {len(frame) - limit} more rows (use --limit or --csv)")
+
+
+# `sql --describe`: the view's columns with the comments the release's DuckDB file carries (from the catalog).
+_DESCRIBE = ("SELECT column_name AS \"column\", data_type AS type, comment AS \"description [unit]\" "
+             "FROM duckdb_columns() WHERE table_name = '{table}' AND NOT internal ORDER BY column_index")
+
+
+def _published_tables() -> list[str]:
+    from warehouse.catalog import all_tables
+
+    return sorted(t.name for t in all_tables().values() if t.published)
 
 
 @main.command()
@@ -450,7 +490,7 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
       klimamonitor trace indicators target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020
     """
     from warehouse.release import latest_release, published_root
-    from warehouse.trace import TraceError, trace as trace_value
+    from warehouse.trace import TraceError, trace as trace_value, traced_rows
 
     data_path = resolve_data_dir(data_dir)
     release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
@@ -461,9 +501,12 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
         pairs = dict(item.split("=", 1) for item in key)
         result = trace_value(release, table, pairs)
     except (ValueError, TraceError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        message = "give the key as name=value pairs" if "dictionary update sequence" in str(exc) else exc
+        click.echo(f"error: {message}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"{table} {' '.join(key)} (release {release.name}): {result['cells']} cell(s)")
+    for row in traced_rows(release, table, pairs)[:10]:
+        click.echo(f"  value: {_traced_value(table, row)}")
     click.echo(f"deliveries ({len(result['deliveries'])}):")
     for d in result["deliveries"]:
         rows = d["source_rows"]
@@ -476,6 +519,34 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     for f in result["factors"]:
         click.echo(f"  {f['factor_row']}: {f['g_co2e_per_kwh']:g} g/kWh — {f['source']}"
                    + (f" [{f['derivation']}]" if f["derivation"] else ""))
+
+
+def _shown(value, decimals: int | None = None) -> str:
+    """A value as a person reads it: '(empty)' for a missing one (never pandas' nan), numbers with the catalog's
+    decimals when given."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+        return "(empty)"
+    if decimals is not None and isinstance(value, int | float):
+        return f"{value:,.{decimals}f}"
+    return str(value)
+
+
+def _traced_value(table: str, row: dict) -> str:
+    """The traced row's values: each number with its unit, then its status columns; key columns of the row that the
+    command line did not fix (e.g. `view`) first."""
+    from warehouse.catalog import get_table
+
+    spec = get_table(table)
+    parts = [f"{c}={row[c]}" for c in spec.primary_key if c in ("view", "balance_scope")]
+    for col in spec.columns:
+        if col.type == "number" and col.name not in spec.primary_key:
+            unit = row.get("unit") if table == "indicators" else col.unit  # indicator values: the row's unit
+            shown = _shown(row[col.name], col.decimals)
+            parts.append(f"{col.name} {shown}{' ' + unit if unit and shown != '(empty)' else ''}")
+    parts += [f"{c} {_shown(row[c])}" for c in ("status", "value_status", "complete") if c in row]
+    return "; ".join(parts)
 
 
 @main.command()
@@ -496,7 +567,7 @@ def diff(config_path: Path | None, data_dir: Path | None, release_a: str, releas
     b = (root / release_b) if release_b else latest_release(resolve_data_dir(data_dir))
     for path, label in ((a, release_a), (b, release_b or "latest")):
         if path is None or not path.is_dir():
-            click.echo(f"error: release {label!r} not found under {root}", err=True)
+            click.echo(f"error: release {label!r} not found under {root}; {_available(root.parent)}", err=True)
             sys.exit(EXIT_USAGE)
     changes = diff_releases(a, b, tolerance)
     if as_csv:
@@ -506,8 +577,16 @@ def diff(config_path: Path | None, data_dir: Path | None, release_a: str, releas
     for table, part in changes.groupby("table", sort=True):
         click.echo(f"  {table}: " + ", ".join(f"{n} {k}" for k, n in part["change"].value_counts().items()))
         for r in part.head(10).itertuples(index=False):
-            detail = f"{r.column}: {r.old} → {r.new}" if r.change == "changed" else r.change
+            detail = f"{r.column}: {_shown(r.old)} → {_shown(r.new)}" if r.change == "changed" else r.change
             click.echo(f"    {r.key}  {detail}")
+
+
+def _available(data_path: Path) -> str:
+    """Which releases there are, for an error message about one that is not."""
+    from warehouse.release import list_releases
+
+    names = [p.name for p in list_releases(data_path)]
+    return f"releases: {', '.join(names)}" if names else "there is no release yet (run `klimamonitor run`)"
 
 
 @main.command(name="publish-sql")
@@ -541,9 +620,11 @@ def publish_sql(config_path: Path | None, data_dir: Path | None, release_id: str
 
 @main.command()
 @common_options
-@click.option("--port", default=3000, show_default=True)
-def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
-    """Open the Dagster UI (dagster dev) on this configuration and data directory.
+@click.option("--port", default=3000, show_default=True, help="Port of the web UI.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address the web UI listens on; 0.0.0.0 makes it reachable from other machines (it has no login).")
+def ui(config_path: Path | None, data_dir: Path | None, port: int, host: str) -> None:
+    """Open the Dagster UI (dagster dev) on this configuration and data directory, at http://HOST:PORT.
 
     Shows the asset graph by layer, the runs of `klimamonitor run` on the same data directory and lets you
     materialise assets by hand. Stop it with Ctrl-C.
@@ -563,24 +644,30 @@ def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
         "DAGSTER_HOME": str(home),
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
-    cmd = [sys.executable, "-c", _DAGSTER_QUIET, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(port)]
-    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C to stop")
+    cmd = [sys.executable, "-c", _DAGSTER_QUIET, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p",
+           str(port)]
+    click.echo(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={home}); Ctrl-C to stop")
     sys.exit(subprocess.call(cmd, env=env, cwd=PROJECT_ROOT))
 
 
 @main.command()
-@click.option("--check", is_flag=True, help="Only check that docs/data-dictionary.md is current (exit 1 if not).")
-def docs(check: bool) -> None:
-    """Regenerate docs/data-dictionary.md from the central catalog."""
-    from pipelines.config import PROJECT_ROOT
+@common_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: DATA_DIR/docs/data-dictionary.md; in a checkout of the project, "
+              "`--out docs/data-dictionary.md` regenerates the committed copy).")
+@click.option("--check", is_flag=True, help="Only check that the file is current (exit 1 if not).")
+def docs(config_path: Path | None, data_dir: Path | None, out: Path | None, check: bool) -> None:
+    """Write the data dictionary (every table and column: type, unit, decimals, description) from the central
+    catalog. Never writes into the installed package."""
     from warehouse.catalog import data_dictionary_markdown
 
-    target = PROJECT_ROOT / "docs" / "data-dictionary.md"
+    _, data_path = _load(config_path, data_dir)
+    target = out or data_path / "docs" / "data-dictionary.md"
     text = data_dictionary_markdown()
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
-            click.echo(f"{target} is out of date; run `klimamonitor docs`", err=True)
+            click.echo(f"{target} is out of date; run `klimamonitor docs --out {target}`", err=True)
             sys.exit(EXIT_FAILED)
         click.echo(f"{target} is current")
         return

@@ -67,6 +67,43 @@ class ExpectedDelivery(_Strict):
     max_age_days: int | None = Field(default=None, ge=1)  # newest delivery older than this: stale
 
 
+# Licences partners publish under, by the name a configuration may give alone (Data Package `licenses` entries).
+KNOWN_LICENSES = {
+    "dl-de/by-2-0": ("Datenlizenz Deutschland – Namensnennung – Version 2.0", "https://www.govdata.de/dl-de/by-2-0"),
+    "dl-de/zero-2-0": ("Datenlizenz Deutschland – Zero – Version 2.0", "https://www.govdata.de/dl-de/zero-2-0"),
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC0-1.0": ("Creative Commons Zero 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
+
+
+class License(_Strict):
+    """A licence as the Data Package describes it; `name` alone suffices for the licences in KNOWN_LICENSES."""
+
+    name: str
+    title: str | None = None
+    path: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    def descriptor(self) -> dict:
+        title, path = KNOWN_LICENSES.get(self.name, (None, None))
+        found = {"name": self.name, "title": self.title or title, "path": self.path or path}
+        return {k: v for k, v in found.items() if v}
+
+
+class Contributor(_Strict):
+    """A person or organisation behind the published data (Data Package `contributors`)."""
+
+    title: str
+    role: str = "contributor"
+    organization: str | None = None
+    email: str | None = None
+    path: str | None = None
+
+
 class Source(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     partner: str
@@ -80,6 +117,8 @@ class Source(_Strict):
     expected_delivery: ExpectedDelivery | None = None
     schedule: str | None = None  # sql/http: cron (Europe/Berlin) on which the pull runs by itself
     description: str = ""
+    license: License | None = None  # the licence the partner publishes the data under (datapackage.json)
+    path: str | None = None  # where the partner publishes it (datapackage.json `sources`)
 
     @field_validator("url_default")
     @classmethod
@@ -201,6 +240,8 @@ class PublishingSettings(_Strict):
     sql_schema: str | None = None
     min_consumers: int | None = Field(None, ge=1, description="municipal cells resting on fewer consumers (metering "
                                       "points) than this are published as confidential; none: off")
+    license: License | None = None  # the licence of the release itself (besides those of its sources)
+    contributors: list[Contributor] = Field(default_factory=list)
 
 
 class DistrictConfig(_Strict):
@@ -245,6 +286,24 @@ class DistrictConfig(_Strict):
             if s.id == source_id:
                 return s
         raise ConfigError(f"{self.path}: no source {source_id!r}; configured: {[s.id for s in self.sources]}")
+
+    def package_metadata(self) -> dict[str, list[dict]]:
+        """Licences, sources and contributors of the Data Package descriptor: the release's own licence and every
+        source's (each named once), one source entry per configured source, the configured contributors."""
+        licenses = {}
+        for lic in [self.publishing.license, *(s.license for s in self.sources)]:
+            if lic is not None:
+                licenses.setdefault(lic.name, lic.descriptor())
+        sources = []
+        for s in self.sources:
+            entry = {"title": f"{s.partner}: {s.description}" if s.description else s.partner}
+            if s.path:
+                entry["path"] = s.path
+            if s.license:
+                entry["klimamonitor:license"] = s.license.name
+            sources.append(entry)
+        contributors = [c.model_dump(exclude_none=True) for c in self.publishing.contributors]
+        return {"licenses": list(licenses.values()), "sources": sources, "contributors": contributors}
 
     def municipalities(self) -> pd.DataFrame:
         """The region table (district row first), checked: keys valid and unique, municipalities inside the district."""

@@ -111,10 +111,14 @@ class RunSummary:
     validation_seconds: float = 0.0
     report: str | None = None
     figures: list[str] = field(default_factory=list)
+    quarantine: dict[str, tuple[int, int]] = field(default_factory=dict)  # *_rejected table: (rejected, filtered)
+    last_good_release: str | None = None  # a failed run: the release published/latest still points to
 
     @classmethod
     def from_result(cls, result, seconds: float) -> RunSummary:
         summary = cls(success=result.success, seconds=seconds)
+        written_by: dict[str, str] = {}
+        failed_steps = set()
         for event in result.all_events:
             kind = event.event_type
             if kind == DagsterEventType.ASSET_MATERIALIZATION:
@@ -123,6 +127,9 @@ class RunSummary:
                 md = mat.metadata
                 if "dagster/row_count" in md:
                     summary.tables[name] = md["dagster/row_count"].value
+                    written_by[name] = event.step_key
+                if "rejected" in md and "filtered" in md:
+                    summary.quarantine[name] = (int(md["rejected"].value), int(md["filtered"].value))
                 if name == "release" and "release_id" in md:
                     summary.release = {"release_id": md["release_id"].value, "path": md["path"].value}
             elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -139,7 +146,11 @@ class RunSummary:
                 else:
                     summary.checks_warned.append(label)
             elif kind == DagsterEventType.STEP_FAILURE:
+                failed_steps.add(event.step_key)
                 summary.failures.append(f"{event.step_key}: {error_message(event.event_specific_data.error)}")
+        for name in [t for t, step in written_by.items() if step in failed_steps]:  # its step failed after all
+            summary.tables.pop(name)
+            summary.quarantine.pop(name, None)
         return summary
 
     @property
@@ -157,7 +168,14 @@ class RunSummary:
         lines = ["", "Summary"]
         if self.tables:
             lines.append("  tables written:")
-            lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in sorted(self.tables.items())]
+            for name, rows in sorted(self.tables.items()):
+                if name in self.quarantine:  # filtered rows (e.g. outside the region) are left out by design
+                    rejected, filtered = self.quarantine[name]
+                    lines.append(f"    {name:<40} {rejected:>10,} rows rejected, {filtered:,} filtered (outside the "
+                                 "region or otherwise left out by design)" if filtered else
+                                 f"    {name:<40} {rejected:>10,} rows rejected")
+                else:
+                    lines.append(f"    {name:<40} {rows:>10,} rows")
         else:
             lines.append("  tables written: none")
         lines.append(
@@ -180,11 +198,16 @@ class RunSummary:
                 lines.append(f"    {first}")
                 lines += [f"      {r}" for r in rest[:8]]
         if self.figures:
-            lines.append("  compared with published figures:")
+            lines.append("  compared with published figures" + ("" if self.success else
+                         " (the warehouse as this failed run left it; targets from the last good release)") + ":")
             lines += [f"    {f}" for f in self.figures]
         lines.append("")
         lines.append("Where to look:")
-        lines.append(f"  release:   {data_dir}/published/latest/  (manifest.json, *.parquet, klimamonitor.duckdb)")
+        if self.success or not self.last_good_release:
+            lines.append(f"  release:   {data_dir}/published/latest/  (manifest.json, *.parquet, klimamonitor.duckdb)")
+        else:
+            lines.append(f"  release:   {data_dir}/published/latest/  (the last good release {self.last_good_release}, "
+                         "not this failed run's)")
         lines.append(f"  internal:  {data_dir}/warehouse/*.parquet")
         lines.append("  query:     klimamonitor sql \"SELECT * FROM municipalities\"   (or duckdb / pandas on the Parquet files)")
         lines.append("  UI:        klimamonitor ui   (Dagster UI with this run's history)")

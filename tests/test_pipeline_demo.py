@@ -271,7 +271,7 @@ def test_sql_trace_and_diff_commands_on_the_demo(demo_run):
     same = runner.invoke(main, ["diff", "--data-dir", data, demo_run["release_1"].name, demo_run["release_2"].name])
     assert same.exit_code == 0 and "0 difference(s)" in same.output
     bad = runner.invoke(main, ["trace", "--data-dir", data, "final_energy", "ags=05974040"])
-    assert bad.exit_code == 2 and "give ['year', 'sector', 'carrier']" in bad.output
+    assert bad.exit_code == 2 and "error: final_energy: give year, sector, carrier (e.g. ags=05974000" in bad.output
 
 
 def test_interval_data_feed_the_buildings_consumption(demo_run):

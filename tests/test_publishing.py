@@ -58,6 +58,16 @@ def test_diff_shows_what_the_redelivery_changed(two_releases):
     assert untouched.empty  # Erwitte's values did not change
     result = CliRunner().invoke(main, ["diff", "--data-dir", str(two_releases["data"]), two_releases["a"].name])
     assert result.exit_code == 0 and "final_energy_mwh: 16833.076 → 17000.0" in result.output
+    superseded = changes[(changes["table"] == "deliveries") & (changes["column"] == "superseded_by")].iloc[0]
+    assert f"superseded_by: (empty) → {superseded['new']}" in result.output  # was pandas' "nan → ..."
+    assert "nan" not in result.output.replace("Netzabsatz", "")
+
+
+def test_diff_of_an_unknown_release_lists_the_available_ones(two_releases):
+    result = CliRunner().invoke(main, ["diff", "--data-dir", str(two_releases["data"]), "2020-01-01-nope"])
+    assert result.exit_code == 2
+    assert result.output == (f"error: release '2020-01-01-nope' not found under {two_releases['data'] / 'published'}; "
+                             f"releases: {two_releases['a'].name}, {two_releases['b'].name}\n")
 
 
 def test_retention_keeps_the_newest_and_latest(data_dir):

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 CONTRACT_VERSION = "2.0.0"
 CONTRACT_NOTES = (
-    "1.0.0: CONTRACT.md as written. "
+    "1.0.0: the first version (the shared CONTRACT.md). "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
     "1.2.0: additive; `balance_summary` (per place, year and sector: totals, per inhabitant, weighted data quality); "
     "`final_energy.data_quality_score`; `emission_factors.delivery_id/source_row` (the delivered row behind a factor). "
@@ -29,6 +29,11 @@ CONTRACT_NOTES = (
     "and the place's sector and total rows of `balance_summary` (null, complete = false) and its `indicators` of that "
     "year (`not_assessable`, reason given); district rows keep the full total, so published municipal cells of a "
     "suppressed group no longer add up to the district row. "
+    "1.5.0: exports; datapackage.json describes the UTF-8 CSV exports (tabular-data-resource, bytes and sha256 of the "
+    "CSV; the Parquet file beside it as `klimamonitor:parquet`) with licenses, sources and contributors; CSV numbers "
+    "rounded to the catalog's decimals per column in fixed notation, timestamps ISO 8601 UTC, German CSV booleans "
+    "ja/nein; new files exports/klimamonitor.xlsx and exports/indicators_latest.json; column comments in the DuckDB "
+    "file and in PostgreSQL. "
     "2.0.0: breaking (BISKO method, docs/contract.md); heat pumps counted once (ambient heat = heat-pump electricity "
     "× SPF, the electricity taken out of its cell); `emission_factors` keyed with `region_scope` (plant district-heat "
     "factors beside the default); `lineage.factor_row` = set:carrier:sector_scope:region_scope:year; one sign "
@@ -69,14 +74,23 @@ class Field:
     maximum: float | None = None
     pattern: str | None = None
     required: bool = False  # not null
+    decimals: int | None = None  # number fields: decimal places the exports (CSV, xlsx) round to
 
     def __post_init__(self) -> None:
         if self.type not in _TYPES:
             raise ValueError(f"field {self.name!r}: unknown type {self.type!r}; known: {sorted(_TYPES)}")
+        if (self.type == "number") != (self.decimals is not None):
+            raise ValueError(f"field {self.name!r}: a number field declares `decimals` (the precision of the "
+                             "exports), other types do not")
 
     @property
     def arrow_type(self) -> pa.DataType:
         return _TYPES[self.type][0]
+
+    @property
+    def comment(self) -> str:
+        """The column comment databases carry (DuckDB file, PostgreSQL): description and unit."""
+        return f"{self.description} [{self.unit}]" if self.unit else self.description
 
     def with_(self, **changes) -> Field:
         """The same field with some attributes changed (e.g. required=True inside a key)."""
@@ -291,8 +305,15 @@ def frictionless_schema(table: Table) -> dict:
     return schema
 
 
-def datapackage(resources: Mapping[str, dict], *, name: str, title: str, version: str, data_origin: str) -> dict:
-    """A Frictionless Data Package descriptor; `resources` maps table name to {path, hash, bytes}."""
+def datapackage(resources: Mapping[str, dict], *, name: str, title: str, version: str, data_origin: str,
+                licenses: Iterable[Mapping] = (), sources: Iterable[Mapping] = (),
+                contributors: Iterable[Mapping] = ()) -> dict:
+    """A Frictionless Data Package descriptor of the release's CSV exports (which `frictionless validate` reads
+    exactly; the Parquet file of each table, the record, is named beside it).
+
+    `resources` maps table name to {path, sha256, bytes} of the UTF-8 CSV and `parquet`: {path, sha256, bytes}.
+    `licenses`, `sources` and `contributors` are Data Package properties (name/path/title; title/path;
+    title/role/organization/email/path) taken from the configuration."""
     res = []
     for table_name in sorted(resources):
         table = get_table(table_name)
@@ -301,32 +322,52 @@ def datapackage(resources: Mapping[str, dict], *, name: str, title: str, version
             {
                 "name": table.name,
                 "path": info["path"],
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
                 "description": table.description,
                 "hash": f"sha256:{info['sha256']}",
                 "bytes": info["bytes"],
                 "schema": frictionless_schema(table),
+                "klimamonitor:parquet": {"path": info["parquet"]["path"], "hash": f"sha256:{info['parquet']['sha256']}",
+                                         "bytes": info["parquet"]["bytes"]},
             }
         )
-    return {
-        "profile": "data-package",
+    descriptor = {
+        "profile": "tabular-data-package",
         "name": name,
         "title": title,
         "version": version,
         "keywords": ["BISKO", "CO2", "Klimaschutz", "energy balance"],
+        "licenses": [dict(x) for x in licenses],
+        "sources": [dict(x) for x in sources],
+        "contributors": [dict(x) for x in contributors],
         "klimamonitor": {"data_origin": data_origin, "contract_version": CONTRACT_VERSION},
         "resources": res,
     }
+    return {k: v for k, v in descriptor.items() if v != []}
+
+
+def comment_statements(table: Table, qualified: str, kind: str = "TABLE") -> list[str]:
+    """`COMMENT ON` statements (PostgreSQL syntax, which DuckDB follows) for a table or view and each column:
+    description and unit from the catalog. `qualified` is the quoted (schema-qualified) name in the database."""
+    def literal(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    return [f"COMMENT ON {kind} {qualified} IS {literal(table.description)}",
+            *(f'COMMENT ON COLUMN {qualified}."{c.name}" IS {literal(c.comment)}' for c in table.columns)]
 
 
 def data_dictionary_markdown() -> str:
-    """docs/data-dictionary.md, generated; `klimamonitor docs` rewrites it and a test keeps it current."""
+    """docs/data-dictionary.md, generated; `klimamonitor docs --out docs/data-dictionary.md` rewrites it and a test
+    keeps it current."""
     lines = [
         "# Data dictionary",
         "",
-        "Generated from the central catalog (`warehouse/fields.py`, `warehouse/tables.py`) by `klimamonitor docs`;",
-        "do not edit by hand. Published tables are the contract (`docs/contract.md`); the others are internal.",
+        "Generated from the central catalog (`warehouse/fields.py`, `warehouse/tables.py`) by `klimamonitor docs`",
+        "(`--out docs/data-dictionary.md`); do not edit by hand. Decimals: what the CSV and xlsx exports round to.",
+        "Published tables are the contract (`docs/contract.md`); the others are internal.",
         f"Contract version {CONTRACT_VERSION}.",
         "",
     ]
@@ -339,7 +380,7 @@ def data_dictionary_markdown() -> str:
         for t in sorted(in_layer, key=lambda t: t.name):
             key = ", ".join(t.primary_key) or "(none)"
             lines += [f"### `{t.name}`", "", t.description, "", f"Primary key: {key}", ""]
-            lines += ["| column | type | unit | description | allowed |", "|---|---|---|---|---|"]
+            lines += ["| column | type | unit | decimals | description | allowed |", "|---|---|---|---|---|---|"]
             for c in t.columns:
                 allowed = ""
                 if c.allowed:
@@ -349,6 +390,8 @@ def data_dictionary_markdown() -> str:
                 elif c.pattern:
                     allowed = f"`{c.pattern}`"
                 req = " (required)" if c.required else ""
-                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {c.description} | {allowed} |")
+                decimals = "" if c.decimals is None else c.decimals
+                lines.append(f"| `{c.name}` | {c.type}{req} | {c.unit or ''} | {decimals} | {c.description} "
+                             f"| {allowed} |")
             lines.append("")
     return "\n".join(lines)

@@ -30,10 +30,10 @@ _FIELD_LIST = [
     Field("name", "string", "Official name of the municipality or district"),
     Field("kind", "string", "Whether the key is the district or one of its municipalities",
           allowed=("district", "municipality")),
-    Field("area_ha", "number", "Land area", unit="ha", minimum=0),
+    Field("area_ha", "number", "Land area", unit="ha", minimum=0, decimals=2),
     Field("year", "year", "Calendar year the value refers to", minimum=1990, maximum=2100),
     # --- values and their status
-    Field("population", "number", "Inhabitants on 31 December of the year", unit="persons", minimum=0),
+    Field("population", "number", "Inhabitants on 31 December of the year", unit="persons", minimum=0, decimals=0),
     Field("value_status", "string", "How the value came about; missing and confidential values are null, never 0",
           allowed=VALUE_STATUS),
     Field("quality_mark", "string", "Mark the statistics office gave instead of the value ('-' no figure, '.' "
@@ -89,12 +89,12 @@ _FIELD_LIST = [
     Field("customer_group", "string", "Customer group as named by the grid operator (mapped to a sector by "
           "configuration)"),
     Field("delivered_mwh", "number", "Energy as delivered, converted to MWh (gas still in the calorific value the "
-          "delivery declares, see calorific_basis)", unit="MWh", minimum=0),
+          "delivery declares, see calorific_basis)", unit="MWh", minimum=0, decimals=3),
     Field("hi_per_hs", "number", "Ratio of net to gross calorific value the delivery states for its gas (null: "
-          "the configured default, balance.gas_hi_per_hs = 1 ÷ 1.11)", minimum=0.5, maximum=1),
+          "the configured default, balance.gas_hi_per_hs = 1 ÷ 1.11)", minimum=0.5, maximum=1, decimals=4),
     Field("calorific_basis", "string", "Calorific value the gas quantity refers to: Hs (gross) or Hi (net); "
           "null for other carriers", allowed=("Hs", "Hi")),
-    Field("final_energy_mwh", "number", "Final energy (gas at net calorific value)", unit="MWh", minimum=0),
+    Field("final_energy_mwh", "number", "Final energy (gas at net calorific value)", unit="MWh", minimum=0, decimals=3),
     Field("consumers", "integer", "Number of consumers (meters) behind the value, where delivered", minimum=0),
     Field("input_kind", "string", "What the balance input is: grid (metered by the grid operator), "
           "reported_balance (tidy delivery), facility (the district's own buildings), facility_reclassification (the "
@@ -102,21 +102,21 @@ _FIELD_LIST = [
           "(a required cell without delivery)"),
     Field("detail", "string", "Which part of the input: customer group, building id, ..."),
     Field("input_mwh", "number", "Contribution of the input to its cell (gas at net calorific value); negative only "
-          "for reclassifications", unit="MWh"),
+          "for reclassifications", unit="MWh", decimals=3),
     Field("data_quality_score", "number", "Final-energy-weighted data quality: A = 1, B = 0.5, C = 0.25, D = 0",
-          minimum=0, maximum=1),
+          minimum=0, maximum=1, decimals=3),
     Field("view", "string", "Which balance: bisko (the conformant balance) or a separately labelled non-BISKO view",
           allowed=("bisko", "local_mix", "weather_corrected", "ets_production")),
     Field("bisko_conformant", "boolean", "False where a factor behind the value was derived by a non-BISKO rule "
           "(interpolation, carry-forward) or the view is not the BISKO balance"),
     Field("emissions_t_co2e", "number", "Greenhouse-gas emissions in CO2 equivalents incl. upstream chains",
-          unit="t CO2e", minimum=0),
+          unit="t CO2e", minimum=0, decimals=3),
     Field("balance_scope", "string", "total, or one BISKO sector", allowed=("total", "households", "commerce",
                                                                            "industry", "municipal", "transport")),
     Field("t_co2e_per_inhabitant", "number", "Emissions per inhabitant (population of the same year)",
-          unit="t CO2e/person", minimum=0),
+          unit="t CO2e/person", minimum=0, decimals=4),
     Field("mwh_per_inhabitant", "number", "Final energy per inhabitant (population of the same year)",
-          unit="MWh/person", minimum=0),
+          unit="MWh/person", minimum=0, decimals=4),
     Field("days_covered", "integer", "Days of the year covered by meter readings (the shortest of the building's "
           "meters)", unit="days", minimum=0),
     # --- renewables (Marktstammdatenregister, EEG)
@@ -124,42 +124,43 @@ _FIELD_LIST = [
     Field("technology", "string", "Generation technology", allowed=TECHNOLOGIES),
     Field("unit_status", "string", "Operating status in the Marktstammdatenregister",
           allowed=("operating", "planned", "temporarily_closed", "closed")),
-    Field("gross_kw", "number", "Gross capacity of the unit (Bruttoleistung)", unit="kW", minimum=0),
-    Field("net_kw", "number", "Net rated capacity of the unit (Nettonennleistung)", unit="kW", minimum=0),
+    Field("gross_kw", "number", "Gross capacity of the unit (Bruttoleistung)", unit="kW", minimum=0, decimals=3),
+    Field("net_kw", "number", "Net rated capacity of the unit (Nettonennleistung)", unit="kW", minimum=0, decimals=3),
     Field("commissioned_on", "date", "Commissioning date (Inbetriebnahmedatum)"),
     Field("decommissioned_on", "date", "Date of final decommissioning (Datum der endgültigen Stilllegung)"),
     Field("eeg_id", "string", "MaStR number of the EEG plant the unit belongs to (EegMastrNummer); links EEG feed-in"),
-    Field("feed_in_mwh", "number", "Electricity fed in under the EEG in the year", unit="MWh", minimum=0),
+    Field("feed_in_mwh", "number", "Electricity fed in under the EEG in the year", unit="MWh", minimum=0, decimals=3),
     Field("installed_kw", "number", "Installed gross capacity at year end (MaStR Bruttoleistung of units in operation "
-          "or temporarily closed on 31 December)", unit="kW", minimum=0),
+          "or temporarily closed on 31 December)", unit="kW", minimum=0, decimals=3),
     Field("generation_mwh", "number", "Electricity generated in the year: EEG feed-in where delivered, else capacity "
-          "× full-load hours", unit="MWh", minimum=0),
+          "× full-load hours", unit="MWh", minimum=0, decimals=3),
     Field("method", "string", "metered: all from EEG feed-in; estimated: at least partly capacity × full-load hours",
           allowed=("metered", "estimated")),
     # --- heating fuels and transport
     Field("fuel", "string", "Fuel as named in the chimney-sweep survey (mapped to a carrier by configuration)"),
     Field("power_class", "string", "Power class of the heating systems as named in the survey"),
-    Field("systems", "number", "Number of heating systems", unit="count", minimum=0),
+    Field("systems", "number", "Number of heating systems", unit="count", minimum=0, decimals=2),
     Field("road_type", "string", "Road type (BISKO transport)", allowed=("motorway", "rural", "urban")),
     Field("vehicle_class", "string", "Vehicle class (BISKO transport)",
           allowed=("car", "motorcycle", "light_commercial", "heavy_goods", "bus", "coach")),
     Field("vehicle_km_million", "number", "Vehicle-kilometres driven in the territory", unit="million vkm",
-          minimum=0),
+          minimum=0, decimals=4),
     Field("drive", "string", "Drive of the vehicles: combustion (fuels by configured shares) or battery_electric "
           "(electricity)", allowed=DRIVES),
     Field("rail_category", "string", "Rail transport category (BISKO): local_passenger, long_distance_passenger or "
           "freight", allowed=RAIL_CATEGORIES),
     Field("traction", "string", "Traction of the trains: electric or diesel", allowed=("electric", "diesel")),
     Field("train_km_thousand", "number", "Train-kilometres run in the territory", unit="thousand train-km",
-          minimum=0),
+          minimum=0, decimals=1),
     Field("collector_area_m2", "number", "Solar-thermal collector area installed at year end", unit="m²",
-          minimum=0),
+          minimum=0, decimals=0),
     # --- renovations, industry, agriculture, vehicles, weather
     Field("energy_renovations", "number", "Energy renovations of buildings built before 1979 completed in the year",
-          unit="count", minimum=0),
+          unit="count", minimum=0, decimals=2),
     Field("buildings_pre_1979", "number", "Residential buildings built before 1979 (old-building stock)", unit="count",
-          minimum=0),
-    Field("renovation_rate_pct", "number", "Energy renovations ÷ old-building stock", unit="%/year", minimum=0),
+          minimum=0, decimals=2),
+    Field("renovation_rate_pct", "number", "Energy renovations ÷ old-building stock", unit="%/year", minimum=0,
+          decimals=3),
     Field("stock_method", "string", "How the old-building stock of the year was obtained: census (the census year), "
           "interpolated between censuses, carried forward from the last or back from the first census",
           allowed=("census", "interpolated", "carried_forward", "carried_back")),
@@ -170,13 +171,14 @@ _FIELD_LIST = [
           "scope of covered installations widened in phase 3, so series across 2012/2013 are not comparable",
           minimum=1, maximum=4),
     Field("verified_emissions_t_co2e", "number", "Verified emissions reported under the EU ETS", unit="t CO2e",
-          minimum=0),
+          minimum=0, decimals=3),
     Field("vehicle_fuel", "string", "Fuel type of registered vehicles (KBA)",
           allowed=("petrol", "diesel", "battery_electric", "plug_in_hybrid", "hybrid", "gas", "other")),
-    Field("vehicles", "number", "Registered passenger cars on 1 January", unit="count", minimum=0),
+    Field("vehicles", "number", "Registered passenger cars on 1 January", unit="count", minimum=0, decimals=2),
     Field("station_id", "string", "Weather station (DWD Stationsnummer)"),
     Field("month", "integer", "Calendar month", minimum=1, maximum=12),
-    Field("heating_degree_days", "number", "Heating degree days (VDI 3807, 20/15 °C)", unit="Kd", minimum=0),
+    Field("heating_degree_days", "number", "Heating degree days (VDI 3807, 20/15 °C)", unit="Kd", minimum=0,
+          decimals=1),
     # --- lineage
     Field("output_table", "string", "Published table of the traced value"),
     Field("output_key", "string", "Key of the traced row as name=value pairs joined by ';'"),
@@ -194,17 +196,18 @@ _FIELD_LIST = [
     Field("target_year", "year", "Year by which the target is to be reached", minimum=1990, maximum=2100),
     Field("comparator", "string", "'>=': the value must reach at least the target; '<=': at most",
           allowed=(">=", "<=")),
-    Field("target_value", "number", "Target value, in the indicator's unit"),
+    Field("target_value", "number", "Target value, in the indicator's unit", decimals=4),
     Field("unit", "string", "Unit of the indicator's values"),
     Field("definition", "string", "How the indicator is computed"),
     Field("notes", "string", "Interpretation, caveats and discrepancies"),
     Field("processing", "string", "Processing steps: which published tables and which formula produce the values"),
-    Field("value", "number", "Indicator value in the year (unit in `unit`)"),
-    Field("base_value", "number", "Indicator value in the base year"),
-    Field("gap", "number", "Distance to the target: positive = still to go, negative = beyond the target"),
-    Field("path_value", "number", "Value on the straight path from the base-year value to the target in this year"),
+    Field("value", "number", "Indicator value in the year (unit in `unit`)", decimals=4),
+    Field("base_value", "number", "Indicator value in the base year", decimals=4),
+    Field("gap", "number", "Distance to the target: positive = still to go, negative = beyond the target", decimals=4),
+    Field("path_value", "number", "Value on the straight path from the base-year value to the target in this year",
+          decimals=4),
     Field("projected_value_at_target_year", "number", "Least-squares trend of the recent years (validation/indicators."
-          "trend_years) extended to the target year"),
+          "trend_years) extended to the target year", decimals=4),
     Field("projected_year_reached", "integer", "Year in which the trend reaches the target (this year if already "
           "reached; null if the trend moves away from it)"),
     Field("indicator_status", "string", "met / missed (target year reached or past), on_track / off_track (future target "
@@ -214,11 +217,11 @@ _FIELD_LIST = [
     Field("building_id", "string", "Building identifier in the district's facility database"),
     Field("building_name", "string", "Building name in the facility database"),
     Field("building_use", "string", "Use of the building (school, administration, ...)"),
-    Field("gross_floor_area_m2", "number", "Gross floor area (Bruttogrundfläche)", unit="m²", minimum=0),
+    Field("gross_floor_area_m2", "number", "Gross floor area (Bruttogrundfläche)", unit="m²", minimum=0, decimals=1),
     Field("meter_id", "string", "Meter identifier in the facility database"),
     Field("reading_date", "date", "Date of the meter reading"),
     Field("reading_value", "number", "Meter reading as delivered (cumulative counter or consumption, see "
-          "reading_kind)", minimum=0),
+          "reading_kind)", minimum=0, decimals=3),
     Field("reading_unit", "string", "Unit of the reading as delivered (kWh, MWh, m3)"),
     Field("reading_kind", "string", "counter: cumulative counter state; consumption: consumption since the "
           "previous reading", allowed=("counter", "consumption")),
@@ -227,10 +230,10 @@ _FIELD_LIST = [
           "change", pattern=AGS_PATTERN),
     Field("effective_date", "date", "Date from which a key change applies; data of earlier years carry the former key"),
     Field("share", "number", "Share of the former territory's inhabitants that went to this successor (1 for a "
-          "merge or a new key)", unit="fraction", minimum=0, maximum=1),
+          "merge or a new key)", unit="fraction", minimum=0, maximum=1, decimals=6),
     Field("day", "date", "Local calendar day (Europe/Berlin)"),
     Field("consumption_kwh", "number", "Metered consumption; missing where readings of the period are unusable "
-          "(duplicates), never filled", unit="kWh", minimum=0),
+          "(duplicates), never filled", unit="kWh", minimum=0, decimals=3),
     Field("quarter_hours", "integer", "Quarter hours with a usable reading", minimum=0, maximum=100),
     Field("expected_quarter_hours", "integer", "Quarter hours the local day has: 96, 92 when clocks go forward, 100 "
           "when they go back", minimum=92, maximum=100),
@@ -251,7 +254,7 @@ _FIELD_LIST = [
           "(AGS) of a plant factor (district heat from the supplier's plant data, BISKO rule 6)",
           pattern=r"^(all|\d{8})$"),
     Field("g_co2e_per_kwh", "number", "Emission factor in CO2 equivalents including upstream chains",
-          unit="g CO2e/kWh", minimum=0),
+          unit="g CO2e/kWh", minimum=0, decimals=2),
     Field("source", "string", "Publication the value comes from"),
     Field("derivation", "string", "How the value was derived when not taken as published for that year "
           "(null where taken as published)"),

@@ -20,11 +20,12 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from warehouse.catalog import CONTRACT_NOTES, CONTRACT_VERSION, conform, datapackage, get_table
-from warehouse.exports import write_exports
+from warehouse.catalog import CONTRACT_NOTES, CONTRACT_VERSION, comment_statements, conform, datapackage, get_table
+from warehouse.exports import write_exports, write_indicators_latest
 from warehouse.report import render_report
 from warehouse.files import fsync_dir, sha256_file
 from warehouse.store import write_parquet
+from warehouse.workbook import write_workbook
 
 STAGING_PREFIX = ".staging-"
 LATEST = "latest"
@@ -94,15 +95,16 @@ def _release_id(now: dt.datetime, file_hashes: Mapping[str, str]) -> str:
 
 
 def _write_duckdb_views(release_dir: Path, tables: list[str]) -> None:
-    """A DuckDB database with one view per table; paths are relative to the release folder, so the release can be
+    """A DuckDB database with one view per table, commented (table and every column: description and unit from the
+    catalog); paths are relative to the release folder, so the release can be
     moved: open it from inside that folder (or `SET file_search_path` to it; `klimamonitor sql` does this)."""
     con = duckdb.connect(str(release_dir / DUCKDB_FILE))
     try:
         con.execute("SET file_search_path = ?", [str(release_dir)])
         for name in tables:
             con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{name}.parquet')")
-            description = get_table(name).description.replace("'", "''")
-            con.execute(f"COMMENT ON VIEW \"{name}\" IS '{description}'")
+            for statement in comment_statements(get_table(name), f'"{name}"', "VIEW"):
+                con.execute(statement)
         con.execute("CHECKPOINT")  # everything in the database file: no write-ahead log left in the release
     finally:
         con.close()
@@ -116,11 +118,13 @@ def publish_release(
     district: Mapping[str, object],
     inputs: Mapping[str, object] | None = None,
     now: dt.datetime | None = None,
+    package: Mapping[str, list] | None = None,
 ) -> Release:
     """Assemble, verify and switch to a new release.
 
     `tables` maps a published table name to a pandas frame or a Parquet file of the store; each is conformed to its
-    catalog schema. `inputs` (deliveries, factor set, ...) go into the manifest as they are.
+    catalog schema. `inputs` (deliveries, factor set, ...) go into the manifest as they are; `package` holds the
+    descriptor's licenses, sources and contributors (DistrictConfig.package_metadata).
     """
     root = published_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -144,16 +148,22 @@ def publish_release(
             rows = pq.ParquetFile(target).metadata.num_rows
             files[name] = {"path": target.name, "rows": rows, "sha256": sha256_file(target), "bytes": target.stat().st_size}
         release_id = _release_id(now, {k: v["sha256"] for k, v in files.items()})
+        write_exports(staging, sorted(files))
+        write_workbook(staging, sorted(files), release_id)
+        write_indicators_latest(staging, release_id)
+        exported = {name: {"path": f"exports/{name}.csv", "sha256": sha256_file(staging / "exports" / f"{name}.csv"),
+                           "bytes": (staging / "exports" / f"{name}.csv").stat().st_size, "parquet": info}
+                    for name, info in files.items()}
         descriptor = datapackage(
-            files,
+            exported,
             name=f"klimamonitor-{district.get('id', 'district')}",
             title=f"klimamonitor: {district.get('name', '')}",
             version=release_id,
             data_origin=data_origin,
+            **dict(package or {}),
         )
         (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         _write_duckdb_views(staging, sorted(files))
-        write_exports(staging, sorted(files))
         render_report(staging, str(district.get("name", "")), str(district.get("ags", "")),
                       synthetic=data_origin == "synthetic_demo")
         extra_files = {

@@ -28,14 +28,26 @@ def _emission_prefixes(ags: str, years: list[int], sector: str | None) -> list[s
     return [f"ags={ags};year={y};" + (f"sector={sector};" if sector else "") for y in years]
 
 
+# Key parts each traceable table needs, with an example the error message shows.
+_CELL = (["ags", "year", "sector", "carrier"], "ags=05974000 year=2020 sector=households carrier=electricity")
+REQUIRED_KEYS = {
+    "final_energy": _CELL,
+    "emissions": _CELL,
+    "balance_summary": (["ags", "year"], "ags=05974000 year=2020 balance_scope=total"),
+    "indicators": (["target_set", "indicator_id", "ags", "year"],
+                   "target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020"),
+}
+
+
 def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, list[str]]:
     """(lineage table, key prefixes) for a published row."""
+    if table not in REQUIRED_KEYS:
+        raise TraceError(f"tracing {table!r} is not supported; use {', '.join(REQUIRED_KEYS)}")
+    needed, example = REQUIRED_KEYS[table]
+    missing = [k for k in needed if k not in key]
+    if missing:
+        raise TraceError(f"{table}: give {', '.join(missing)} (e.g. {example})")
     if table in ("final_energy", "emissions"):
-        needed = ["ags", "year", "sector", "carrier"]
-        missing = [k for k in needed if k not in key]
-        if missing:
-            raise TraceError(f"{table}: give {missing} (e.g. ags=05974000 year=2020 sector=households "
-                             "carrier=electricity)")
         view = ";view=" + key.get("view", "bisko") if table == "emissions" else ""
         return table, [";".join(f"{k}={key[k]}" for k in needed) + view]
     if table == "balance_summary":
@@ -56,7 +68,17 @@ def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, li
         if t["indicator"].startswith("sector_") or "transport" in t["indicator_id"]:
             sector = "industry" if "production" in t["indicator_id"] else "transport"
         return "emissions", _emission_prefixes(key["ags"], years, sector)
-    raise TraceError(f"tracing {table!r} is not supported; use final_energy, emissions, balance_summary or indicators")
+    raise AssertionError(table)  # every table of REQUIRED_KEYS is handled above
+
+
+def traced_rows(release: Path, table: str, key: dict[str, str]) -> list[dict]:
+    """The published rows the key selects (all rows of the key's cells, e.g. every view of an emissions cell unless
+    `view=` is given), as records."""
+    frame = pd.read_parquet(release / f"{table}.parquet")
+    for column, value in key.items():
+        if column in frame.columns:
+            frame = frame[frame[column].astype(str) == value]
+    return frame.to_dict("records")
 
 
 def trace(release: Path, table: str, key: dict[str, str]) -> dict:

@@ -31,8 +31,7 @@ def test_every_subcommand_has_help(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage: main" in result.output or "Usage:" in result.output
-    if command != "docs":
-        assert "--config" in result.output and "--data-dir" in result.output
+    assert "--config" in result.output and "--data-dir" in result.output
 
 
 def test_run_on_demo_publishes_a_release_and_summarises(demo_run):
@@ -75,6 +74,43 @@ def test_failed_run_exits_1_and_keeps_latest(runner, demo_run, tmp_path):
     assert "FAILED" in failed.output
     assert "tables ['municipalities'] have not been written" in failed.output
     assert latest_release(data_dir) == before
+    # what belongs to the last good release says so
+    assert f"(the last good release {before.name}, not this failed run's)" in failed.output
+    assert f"Kreis Soest — from the last good release {before.name}, not from this failed run:" in failed.output
+    assert "targets from the last good release):" in failed.output
+    assert "published/latest now points to it" not in failed.output
+
+
+def test_summary_counts_filtered_rows_as_filtered(demo_run):
+    quarantine = pq.read_table(demo_run["data"] / "warehouse" / "raw_grid__energy_rejected.parquet").to_pandas()
+    filtered = int((quarantine["finding_kind"] == "filtered").sum())
+    rejected = int((quarantine["finding_kind"] == "rejected").sum())
+    assert filtered > 0  # the demo's grid sheets carry rows of municipalities outside the district
+    line = next(x for x in demo_run["first"].splitlines() if x.strip().startswith("raw_grid__energy_rejected "))
+    assert line.split()[1:5] == [str(rejected), "rows", "rejected,", str(filtered)]
+    assert "filtered (outside the region" in line
+
+
+def test_summary_leaves_out_tables_whose_step_failed():
+    from types import SimpleNamespace as NS
+
+    from dagster import DagsterEventType
+
+    from pipelines.progress import RunSummary
+
+    def materialized(step, table, rows):
+        mat = NS(asset_key=NS(to_user_string=lambda: table), metadata={"dagster/row_count": NS(value=rows)})
+        return NS(event_type=DagsterEventType.ASSET_MATERIALIZATION, step_key=step,
+                  event_specific_data=NS(materialization=mat))
+
+    failure = NS(event_type=DagsterEventType.STEP_FAILURE, step_key="raw_grid",
+                 event_specific_data=NS(error=NS(message="disk full", cause=None)))
+    result = NS(success=False, all_events=[materialized("population", "population", 5),
+                                           materialized("raw_grid", "raw_grid__energy", 7), failure])
+    summary = RunSummary.from_result(result, 1.0)
+    assert summary.tables == {"population": 5}
+    text = summary.render("/d")
+    assert "raw_grid__energy" not in text.split("FAILED:")[0] and "raw_grid: disk full" in text
 
 
 def test_bad_selection_and_bad_config_exit_2(runner, data_dir, tmp_path):
@@ -103,12 +139,80 @@ def test_sql_queries_latest_release(runner, demo_run):
 def test_sql_without_release_explains(runner, data_dir):
     result = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "SELECT 1"])
     assert result.exit_code == 2
-    assert "klimamonitor run" in result.output
+    assert result.output == (f"error: no latest release under {data_dir / 'published'}; there is no release yet "
+                             "(run `klimamonitor run`)\n")
+    unknown = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "--release", "2020-x", "SELECT 1"])
+    assert unknown.exit_code == 2 and "error: no release '2020-x' under" in unknown.output
+    neither = runner.invoke(main, ["sql", "--data-dir", str(data_dir)])
+    assert neither.exit_code == 2 and "give a QUERY or --describe TABLE" in neither.output
+
+
+def test_sql_describe_lists_columns_with_unit_and_description(runner, demo_run):
+    result = runner.invoke(main, ["sql", "--data-dir", str(demo_run["data"]), "--describe", "final_energy"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    table = get_table("final_energy")
+    assert lines[0].startswith("final_energy (release ") and len(lines) == 1 + len(table.columns)
+    row = next(line for line in lines if line.split()[0] == "final_energy_mwh")
+    assert row.split()[1] == "DOUBLE" and row.endswith(table.column("final_energy_mwh").description + " [MWh]")
+    unknown = runner.invoke(main, ["sql", "--data-dir", str(demo_run["data"]), "--describe", "nope"])
+    assert unknown.exit_code == 2 and "no table 'nope'" in unknown.output and "final_energy" in unknown.output
+
+
+def test_trace_prints_the_traced_value(runner, demo_run):
+    rel = demo_run["release_2"]
+    key = {"ags": "05974040", "year": 2020, "sector": "households", "carrier": "natural_gas"}
+    frame = pq.read_table(rel / "final_energy.parquet").to_pandas()
+    row = frame[(frame["ags"] == key["ags"]) & (frame["year"] == key["year"]) & (frame["sector"] == key["sector"])
+                & (frame["carrier"] == key["carrier"])].iloc[0]
+    result = runner.invoke(main, ["trace", "--data-dir", str(demo_run["data"]), "final_energy",
+                                  *(f"{k}={v}" for k, v in key.items())])
+    assert result.exit_code == 0, result.output
+    assert f"  value: final_energy_mwh {row['final_energy_mwh']:,.3f} MWh;" in result.output
+    assert f"value_status {row['value_status']}" in result.output
+
+
+def test_trace_names_a_missing_key_part(runner, demo_run):
+    result = runner.invoke(main, ["trace", "--data-dir", str(demo_run["data"]), "indicators",
+                                  "indicator_id=co2_total_vs_2007", "ags=05974000", "year=2020"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: indicators: give target_set (e.g. target_set=kreistag_2012 ")
+    assert "None" not in result.output
+    bad = runner.invoke(main, ["trace", "--data-dir", str(demo_run["data"]), "final_energy", "ags05974040"])
+    assert bad.exit_code == 2 and bad.output == "error: give the key as name=value pairs\n"
+
+
+def test_docs_writes_into_the_data_directory_not_the_package(runner, data_dir, tmp_path):
+    from pipelines.config import PROJECT_ROOT
+
+    committed = PROJECT_ROOT / "docs" / "data-dictionary.md"
+    before = committed.stat().st_mtime_ns
+    result = runner.invoke(main, ["docs", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {data_dir / 'docs' / 'data-dictionary.md'}\n"
+    written = (data_dir / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert written == committed.read_text(encoding="utf-8")
+    assert committed.stat().st_mtime_ns == before
+    out = tmp_path / "dd.md"
+    stale = runner.invoke(main, ["docs", "--out", str(out), "--check"])
+    assert stale.exit_code == 1 and f"{out} is out of date; run `klimamonitor docs --out {out}`" in stale.output
+    bad_cfg = runner.invoke(main, ["docs", "--config", str(tmp_path / "missing.yaml")])
+    assert bad_cfg.exit_code == 2 and "missing.yaml" in bad_cfg.output
 
 
 def test_docs_check(runner):
-    result = runner.invoke(main, ["docs", "--check"])
+    from pipelines.config import PROJECT_ROOT
+
+    result = runner.invoke(main, ["docs", "--check", "--out", str(PROJECT_ROOT / "docs" / "data-dictionary.md")])
     assert result.exit_code == 0, result.output
+
+
+def test_ui_help_documents_host_and_port(runner):
+    result = runner.invoke(main, ["ui", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "--host TEXT Address the web UI listens on" in text and "[default: 127.0.0.1]" in text
+    assert "--port INTEGER Port of the web UI. [default: 3000]" in text
 
 
 def test_run_summary_reports_validation_share_and_report(demo_run):

@@ -26,11 +26,12 @@ def test_ui_serves_the_asset_graph_without_supersession_warnings(data_dir, tmp_p
     log = tmp_path / "ui.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "ui", "--data-dir", str(data_dir), "--port", str(port)],
+            [sys.executable, "-m", "pipelines.cli", "ui", "--data-dir", str(data_dir), "--host", "127.0.0.1",
+             "--port", str(port)],
             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        query = json.dumps({"query": "{ assetNodes { assetKey { path } groupName } }"}).encode()
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } groupName } shouldShowNux }"}).encode()
         nodes = None
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
@@ -38,13 +39,15 @@ def test_ui_serves_the_asset_graph_without_supersession_warnings(data_dir, tmp_p
                 req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
                                              headers={"content-type": "application/json"})
                 with urllib.request.urlopen(req, timeout=5) as resp:
-                    nodes = json.load(resp)["data"]["assetNodes"]
+                    data = json.load(resp)["data"]
+                    nodes = data["assetNodes"]
                     break
             except OSError:
                 time.sleep(1)
         assert nodes, f"the UI did not answer; log:\n{log.read_text()}"
         groups = {n["assetKey"]["path"][-1]: n["groupName"] for n in nodes}
         assert groups["municipalities"] == "core" and groups["release"] == "publish"
+        assert data["shouldShowNux"] is False  # no community pop-up over the first view
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -54,4 +57,5 @@ def test_ui_serves_the_asset_graph_without_supersession_warnings(data_dir, tmp_p
             proc.wait()
     text = log.read_text()
     assert "SupersessionWarning" not in text and "superseded" not in text
-    assert (data_dir / ".dagster" / "dagster.yaml").read_text().count("enabled: false") == 1
+    assert (data_dir / ".dagster" / "dagster.yaml").read_text().count("enabled: false") == 2  # telemetry, nux
+    assert f"Dagster UI on http://127.0.0.1:{port}" in text

@@ -15,7 +15,7 @@ from warehouse.tables import TABLES
 
 from ..conftest import PROJECT_ROOT
 
-CONTRACT_REQUIRED = {  # CONTRACT.md: table -> key, required columns (for the tables implemented so far)
+CONTRACT_REQUIRED = {  # docs/contract.md: table -> key, required columns (for the tables implemented so far)
     "deliveries": (["delivery_id"], ["source_id", "partner", "file_name", "sha256", "received_at", "scope_years",
                                      "scope_ags", "status", "superseded_by", "provisional"]),
     "population": (["ags", "year"], ["population", "value_status"]),
@@ -116,10 +116,16 @@ def test_datetime_and_list_columns_round_trip(tmp_path):
 
 def test_datapackage_describes_resources_from_the_catalog():
     desc = datapackage(
-        {"population": {"path": "population.parquet", "sha256": "ab" * 32, "bytes": 5}},
+        {"population": {"path": "exports/population.csv", "sha256": "ab" * 32, "bytes": 5,
+                        "parquet": {"path": "population.parquet", "sha256": "cd" * 32, "bytes": 7}}},
         name="x", title="X", version="1", data_origin="synthetic_demo",
+        licenses=[{"name": "dl-de/by-2-0"}], sources=[{"title": "IT.NRW"}],
     )
     (res,) = desc["resources"]
+    assert res["path"] == "exports/population.csv" and res["format"] == "csv" and res["bytes"] == 5
+    assert res["klimamonitor:parquet"] == {"path": "population.parquet", "hash": "sha256:" + "cd" * 32, "bytes": 7}
+    assert desc["licenses"] == [{"name": "dl-de/by-2-0"}] and desc["sources"] == [{"title": "IT.NRW"}]
+    assert "contributors" not in desc  # none configured: left out, not an empty list
     assert res["schema"]["primaryKey"] == ["ags", "year"]
     pop = next(f for f in res["schema"]["fields"] if f["name"] == "population")
     assert pop["unit"] == "persons" and pop["constraints"]["minimum"] == 0
@@ -130,7 +136,8 @@ def test_datapackage_describes_resources_from_the_catalog():
 
 def test_data_dictionary_is_current():
     committed = (PROJECT_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == data_dictionary_markdown(), "docs/data-dictionary.md is stale: run `klimamonitor docs`"
+    assert committed == data_dictionary_markdown(), \
+        "docs/data-dictionary.md is stale: run `klimamonitor docs --out docs/data-dictionary.md`"
 
 
 def test_the_contract_in_docs_states_the_catalogs_version():

@@ -1,4 +1,4 @@
-"""Releases: layout and manifest of CONTRACT.md, verification, and the atomic switch of `latest` under failures."""
+"""Releases: layout and manifest of docs/contract.md, verification, and the atomic switch of `latest` under failures."""
 
 import datetime as dt
 import json
