@@ -68,7 +68,7 @@ def new_files(folder: Path, pattern: str, known: dict[str, list], landed: set[st
     """Files of a drop folder not landed yet, as (name, path, sha256); only files whose size or modification time
     changed since the last look are hashed again (`known`: the sensor's cursor, name -> [size, mtime_ns, sha256])."""
     seen, fresh = {}, []
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file() and not p.is_symlink()):  # links: refused
         stat = path.stat()
         previous = known.get(path.name)
         if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns]:

@@ -325,8 +325,11 @@ def _step_count(defs, keys) -> int:
 @click.option("--release", "release_id", default=None, help="Release id to query (default: latest).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @click.option("--limit", default=200, show_default=True, help="Rows to print in table mode (CSV prints all).")
+@click.option("--scratch", "scratch", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="A DuckDB file of your own where CREATE/INSERT/UPDATE/DELETE may write; the release stays "
+              "read-only (attached as `release`).")
 def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id: str | None, as_csv: bool,
-        limit: int) -> None:
+        limit: int, scratch: Path | None) -> None:
     """Run a SQL query (DuckDB dialect) against the published tables of a release.
 
     Every published table is a view of the same name, e.g.
@@ -334,9 +337,14 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id:
     \b
       klimamonitor sql "SELECT ags, name FROM municipalities"
       klimamonitor sql --csv "SELECT * FROM population" > population.csv
+      klimamonitor sql --scratch mine.duckdb "CREATE TABLE pop AS SELECT * FROM population"
+
+    The release is read-only: only SELECT statements run, and no file outside the release can be read
+    (docs/security.md); tables of your own go into a --scratch database.
     """
     import duckdb
 
+    from warehouse.query import QueryRefused, query_release
     from warehouse.release import DUCKDB_FILE, latest_release, published_root
 
     data_path = resolve_data_dir(data_dir)
@@ -345,18 +353,16 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str, release_id:
         which = f"release {release_id!r}" if release_id else "a latest release"
         click.echo(f"error: no {which} under {published_root(data_path)}; run `klimamonitor run` first", err=True)
         sys.exit(EXIT_USAGE)
-    con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
     try:
-        con.execute("SET file_search_path = ?", [str(release_dir)])
-        relation = con.sql(query)
-        if relation is None:
-            return
-        frame = relation.df()
+        frame = query_release(release_dir, query, scratch)
+    except QueryRefused as exc:
+        click.echo(f"error: refused: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     except duckdb.Error as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    finally:
-        con.close()
+    if frame is None:
+        return
     if as_csv:
         frame.to_csv(sys.stdout, index=False)
     else:

@@ -17,6 +17,7 @@ VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "miss
 DATA_QUALITY = ("A", "B", "C", "D")
 DELIVERY_STATUS = ("accepted", "superseded", "rejected")
 AGS_PATTERN = r"^\d{8}$"
+ID_PATTERN = r"^[a-z0-9_]{1,64}$"  # target sets, indicators, sources: they become file names and URLs of the report
 
 _FIELD_LIST = [
     # --- keys and places
@@ -157,8 +158,9 @@ _FIELD_LIST = [
     Field("output_key", "string", "Key of the traced row as name=value pairs joined by ';'"),
     Field("factor_row", "string", "Emission factor row used: <factor_set>:<carrier>:<sector_scope>:<year>"),
     # --- targets and indicators
-    Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ..."),
-    Field("indicator_id", "string", "Identifier of the target / indicator within its set"),
+    Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ...",
+          pattern=ID_PATTERN),
+    Field("indicator_id", "string", "Identifier of the target / indicator within its set", pattern=ID_PATTERN),
     Field("indicator", "string", "Which computation measures it (docs/indicators.md)"),
     Field("title_de", "string", "Title in German, as councillors read it"),
     Field("title_en", "string", "Title in English"),
