@@ -8,7 +8,8 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 from pipelines.automation import SOURCES_TAG
 from pipelines.config import DistrictConfig, Source
 from pipelines.resources import Settings
-from sources.connectors import MAX_DELIVERY_BYTES, ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
+from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
+from sources.formats import max_delivery_bytes
 from sources.http import HttpClient, credentials, fetch_genesis_table, fetch_json_pages
 from sources.landing import LandingError, LandingZone
 
@@ -22,7 +23,7 @@ def fetch(cfg: DistrictConfig, source: Source, state_dir: Path | None = None,
         if "://" not in location:
             location = str(cfg.resolve(location))
         return fetch_file_drop(source.id, location, source.options.get("pattern", "*"),
-                               int(source.options.get("max_bytes", MAX_DELIVERY_BYTES)), refused)
+                               max_delivery_bytes(source.format, source.options), refused)
     if source.connector == "http":
         return fetch_http_source(source, state_dir)
     url = resolve_sql_url(source.id, source.url_env, source.url_default, str(cfg.path.parent))

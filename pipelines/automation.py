@@ -19,9 +19,8 @@ from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSe
                      SkipReason, run_failure_sensor, schedule, sensor)
 
 from pipelines.config import DistrictConfig, Source
-from sources.connectors import MAX_DELIVERY_BYTES
 from sources.errors import DeliveryError
-from sources.formats import FORMATS, read_delivery
+from sources.formats import FORMATS, max_delivery_bytes, read_delivery
 from sources.landing import LandingZone
 from sources.parsers.common import Delivery
 from warehouse.files import sha256_file
@@ -96,7 +95,7 @@ def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_n
         if not fresh:
             return SkipReason(f"no new file in {folder}")
         keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
-        max_bytes = int(source.options.get("max_bytes", MAX_DELIVERY_BYTES))
+        max_bytes = max_delivery_bytes(source.format, source.options)
         requests = []
         for name, path, sha256 in fresh:
             first, last = cfg.district.years.first, cfg.district.years.last

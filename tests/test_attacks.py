@@ -4,13 +4,16 @@ string, `klimamonitor sql` writing or reading outside the release, killed runs. 
 reliability figures ("attacks tried", "attacks refused")."""
 
 import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from pipelines.cli import main
 
-from .test_fault_injection import _district
+from .test_fault_injection import ROOT, _district
 
 PLANTED = "PLANTED-environ-3c9d1"
 
@@ -193,3 +196,87 @@ def test_sql_scratch_database_takes_the_analysts_tables_only(demo_run, tmp_path,
     assert inside.exit_code == 2 and "would lie inside the release" in inside.output
     assert _snapshot(release) == before and sorted(p.name for p in scratch.parent.iterdir()) == ["mine.duckdb"]
     _attack(record_property, len(attacks) + 1, len(attacks) + 1)
+
+
+MEMORY_CAP = 2**30  # address space of the child process running the real command
+
+
+def _validate_capped(cfg: Path, source: str, path: Path) -> subprocess.CompletedProcess:
+    """`klimamonitor validate` on one file in a child process limited to MEMORY_CAP of address space (RLIMIT_AS):
+    a parser that grows with the file dies with MemoryError instead of rejecting it."""
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", "--config", str(cfg), "--source", source,
+                           str(path)], cwd=ROOT, capture_output=True, text=True, preexec_fn=cap, timeout=600,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+def _bomb_config(tmp_path: Path) -> Path:
+    from .configs import write_config
+
+    grid = {"id": "grid", "partner": "Westnetz", "connector": "file_drop", "location": str(tmp_path),
+            "format": "grid_sheet", "options": {"carrier": "electricity", "encoding": "cp1252"}}
+    bulk = {"id": "mastr_bulk", "partner": "Bundesnetzagentur", "connector": "file_drop", "location": str(tmp_path),
+            "format": "mastr_xml"}
+    interval = {"id": "lastgang", "partner": "Kreis Soest", "connector": "file_drop", "location": str(tmp_path),
+                "format": "interval_csv", "options": {"max_uncompressed_bytes": 64 * 2**20}}
+    slow = {**interval, "id": "lastgang_slow", "options": {"max_decompress_seconds": 0}}
+    return write_config(tmp_path / "district.yaml", [grid, bulk, interval, slow])
+
+
+def _write_repeated(path: Path, head: bytes, filler: bytes, count: int, tail: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(head)
+        for _ in range(count):
+            fh.write(filler)
+        fh.write(tail)
+
+
+def test_memory_bombs_are_refused_under_a_1_gb_cap(tmp_path, record_property):
+    """A one-line 200 MB grid CSV (refused unread: above the format's cap), a one-line 60 MB one (under that cap:
+    refused by the cap on line length before it is split), a 4 MB zip of the Marktstammdatenregister bulk format
+    whose root element is padded with 4 GiB of spaces (refused by the cap on element text) and gzip bombs of
+    interval data (refused by the cap on unpacked size, and by the time budget) — each with a clear rejection from
+    the real command in a child process whose memory is capped at 1 GB."""
+    import gzip
+    import zipfile
+
+    cfg = _bomb_config(tmp_path)
+    cells = b"1.234;" * (2**20 // 6)
+    _write_repeated(tmp_path / "Netzabsatz_200MB.csv", b"Netzbetreiber;", cells, 200, b"\n")
+    _write_repeated(tmp_path / "Netzabsatz_60MB.csv", b"Netzbetreiber;", cells, 60, b"\n")
+    bomb = tmp_path / "Gesamtdatenexport_20251201.zip"
+    spaces = b" " * 2**20
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("EinheitenSolar_1.xml", "w", force_zip64=True) as member:
+            member.write(b'<?xml version="1.0" encoding="utf-8"?><EinheitenSolar>')
+            for _ in range(4 * 1024):
+                member.write(spaces)
+            member.write(b"</EinheitenSolar>")
+    assert bomb.stat().st_size < 8 * 2**20
+    header = b"meter_id,building_id,carrier,timestamp,value,kind\n"
+    with gzip.open(tmp_path / "lastgang_bomb.csv.gz", "wb", compresslevel=9) as fh:
+        fh.write(header)
+        for _ in range(256):
+            fh.write(b"\n" * 2**20)
+    assert (tmp_path / "lastgang_bomb.csv.gz").stat().st_size < 2**20
+    (tmp_path / "lastgang_langsam.csv.gz").write_bytes(gzip.compress(header + b"m1,b1,electricity,"
+                                                                     b"2024-01-01T00:00+01:00,1,consumption\n"))
+    cases = [
+        ("grid", "Netzabsatz_200MB.csv", "more than the 67,108,864 allowed for raw_grid__energy (options.max_bytes); "
+                                         "it was not read"),
+        ("grid", "Netzabsatz_60MB.csv", "line 1 is longer than 1,048,576 bytes (the cap on line length"),
+        ("mastr_bulk", bomb.name, "holds more than 1,048,576 characters of text (the cap on element text"),
+        ("lastgang", "lastgang_bomb.csv.gz", "unpack(s) to more than 67,108,864 bytes (the cap on unpacked size"),
+        ("lastgang_slow", "lastgang_langsam.csv.gz", "unpacking took longer than 0 s (the time budget"),
+    ]
+    refused = 0
+    for source, name, expected in cases:
+        result = _validate_capped(cfg, source, tmp_path / name)
+        assert result.returncode == 1, (name, result.stdout[-2000:], result.stderr[-2000:])
+        assert "REJECTED: the file cannot be read." in result.stdout and expected in result.stdout, (name, result.stdout)
+        assert "Traceback" not in result.stdout + result.stderr and "MemoryError" not in result.stderr
+        refused += 1
+    record_property("figure:faults injected", len(cases))
+    _attack(record_property, len(cases), refused)
