@@ -137,11 +137,25 @@ def failure_notifier(district: str, data_path: Path):
     return _notify
 
 
+def interrupted_runs_closer(data_path: Path):
+    @sensor(name="close_interrupted_runs", minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+            description="Marks runs of `klimamonitor run` that a kill interrupted as failed (they would stay STARTED "
+            "and block the queue); pipelines/interrupted.py.")
+    def _close(context: SensorEvaluationContext):
+        from pipelines.interrupted import close_interrupted_runs
+
+        closed = close_interrupted_runs(data_path, context.instance)
+        return SkipReason("closed as failed: " + "; ".join(closed) if closed else "no interrupted run")
+
+    return _close
+
+
 def automations(cfg: DistrictConfig, data_path: Path, job_name: str) -> tuple[list, list]:
     """(sensors, schedules) for a configuration."""
     sensors = [file_drop_sensor(cfg, s, data_path, job_name) for s in cfg.sources
                if s.connector == "file_drop" and s.location and "://" not in s.location]
     sensors.append(failure_notifier(cfg.district.name, data_path))
+    sensors.append(interrupted_runs_closer(data_path))
     schedules = [pull_schedule(cfg, s, data_path, job_name) for s in cfg.sources
                  if s.connector in ("sql", "http") and s.schedule]
     return sensors, schedules

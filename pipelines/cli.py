@@ -158,37 +158,49 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
 
 
 def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last: int) -> None:
-    """Run the job (the caller holds the data directory's run lock), print the summary, notify, exit 1 on failure."""
+    """Run the job (the caller holds the data directory's run lock), print the summary, notify, exit 1 on failure.
+
+    Whatever stops the run — a failed step, or an error of the machinery itself such as a full disk under Dagster's
+    run storage — ends the same way: a summary, `.runs/last_run.json`, the notification, exit 1."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import year_range_tags
+    from pipelines.interrupted import LAUNCHED_BY_TAG, PID_TAG, close_interrupted_runs
     from pipelines.progress import RunSummary
 
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
-            run_config={"loggers": {"console": {}}},
-            tags=year_range_tags(first, last),
-        )
-    summary = RunSummary.from_result(result, time.perf_counter() - started)
+    run_id = None
+    try:
+        with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
+            for closed in close_interrupted_runs(data_path, None if no_history else instance, lock_held=True):
+                click.echo(f"  closed as failed (interrupted earlier): {closed}")
+            _record_run(data_path, RunSummary(success=False).record(None, started_at) | {"running": True,
+                                                                                          "pid": os.getpid()})
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+                run_config={"loggers": {"console": {}}},
+                tags={**year_range_tags(first, last), LAUNCHED_BY_TAG: "cli", PID_TAG: str(os.getpid())},
+            )
+        run_id = result.run_id
+        summary = RunSummary.from_result(result, time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - the machinery failed (storage, disk): still a summary, not a traceback
+        summary = RunSummary(success=False, seconds=time.perf_counter() - started,
+                             failures=[f"the run stopped: {_machine_failure(exc, data_path)}"])
+    run_id = run_id or f"not recorded ({started_at})"
     summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path)
-    run_dir = data_path / "validation" / result.run_id
+    run_dir = data_path / "validation" / run_id
     if run_dir.is_dir():
         from warehouse.validation_report import render
 
-        summary.report = str(render(run_dir, f"{cfg.district.name}, run {result.run_id}"))
+        summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}"))
     click.echo(summary.render(data_path))
     from pipelines import notify
-    from warehouse.files import atomic_write_text
 
-    (data_path / ".runs").mkdir(exist_ok=True)
-    atomic_write_text(data_path / ".runs" / "last_run.json",
-                      json.dumps(summary.record(result.run_id, started_at), indent=1, ensure_ascii=False))
-    note = notify.for_run(cfg.district.name, result.run_id, summary.failures, summary.checks_failed,
+    _record_run(data_path, summary.record(run_id, started_at))
+    note = notify.for_run(cfg.district.name, run_id, summary.failures, summary.checks_failed,
                           summary.overdue, str(data_path))
     if note:
         for outcome in notify.send(note):
@@ -196,6 +208,33 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+def _record_run(data_path: Path, record: dict) -> None:
+    """`.runs/last_run.json` (what `status` reports); a disk too full for it is said, not raised."""
+    from warehouse.files import atomic_write_text
+
+    try:
+        (data_path / ".runs").mkdir(exist_ok=True)
+        atomic_write_text(data_path / ".runs" / "last_run.json", json.dumps(record, indent=1, ensure_ascii=False))
+    except OSError as exc:
+        click.echo(f"  warning: could not record the run in {data_path / '.runs'}: {exc.strerror or exc}", err=True)
+
+
+def _machine_failure(exc: Exception, data_path: Path) -> str:
+    """An error of the machinery in words; a full disk (or file-size limit) says so, with the space left."""
+    import shutil
+
+    from sources.redact import redact
+
+    text = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+    full = isinstance(exc, OSError) and exc.errno in (28, 27) or any(
+        m in str(exc).lower() for m in ("disk is full", "no space left", "file too large"))
+    if full:
+        free = shutil.disk_usage(data_path).free / 2**20
+        text = (f"the disk under {data_path} is full or a file-size limit was reached ({free:,.0f} MB free): {text}; "
+                "free space and run again (nothing landed or published was lost)")
+    return redact(text)
 
 
 @main.command()
@@ -217,18 +256,22 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
     attention = False
     click.echo(f"klimamonitor status: {cfg.district.name} ({cfg.district.ags}), data directory {data_path}")
     last_run = data_path / ".runs" / "last_run.json"
+    _close_interrupted(data_path)
     if last_run.exists():
         run_info = json.loads(last_run.read_text(encoding="utf-8"))
-        outcome = "succeeded" if run_info["success"] else "FAILED"
-        click.echo(f"  last run: {run_info['run_id']} started {run_info['started_at']}, {outcome} in "
-                   f"{run_info['seconds']} s")
+        outcome = "running now" if run_info.get("running") else "succeeded" if run_info["success"] else "FAILED"
+        if run_info.get("running"):
+            click.echo(f"  last run: started {run_info['started_at']}, running now (pid {run_info.get('pid')})")
+        else:
+            click.echo(f"  last run: {run_info['run_id']} started {run_info['started_at']}, {outcome} in "
+                       f"{run_info['seconds']} s")
         for failure in run_info["failures"]:
             click.echo(f"    failed step: {failure}")
         for check in run_info["checks_failed"]:
             click.echo(f"    failed check: {check}")
         for check in run_info["checks_warned"]:
             click.echo(f"    warning: {check}")
-        attention |= not run_info["success"]
+        attention |= not run_info["success"] and not run_info.get("running")
     else:
         click.echo("  last run: none recorded (run `klimamonitor run`)")
     release = latest_release(data_path)
@@ -257,6 +300,24 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
         click.echo("Needs attention: see above; docs/operations.md says what to do.")
         sys.exit(EXIT_FAILED)
     click.echo("Nothing needs attention.")
+
+
+def _close_interrupted(data_path: Path) -> None:
+    """Runs a kill interrupted are closed as failed (pipelines/interrupted.py) before the status is read."""
+    from pipelines.interrupted import close_interrupted_runs
+
+    home = data_path / ".dagster"
+    if not (home / "dagster.yaml").exists():
+        close_interrupted_runs(data_path)
+        return
+    _quiet_dagster()
+    from dagster import DagsterInstance
+
+    from pipelines.instance import ensure_dagster_home
+
+    ensure_dagster_home(data_path)
+    with DagsterInstance.get() as instance:
+        close_interrupted_runs(data_path, instance)
 
 
 def _published_comparison(cfg, data_path: Path) -> list[str]:

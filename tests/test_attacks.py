@@ -280,3 +280,50 @@ def test_memory_bombs_are_refused_under_a_1_gb_cap(tmp_path, record_property):
         refused += 1
     record_property("figure:faults injected", len(cases))
     _attack(record_property, len(cases), refused)
+
+
+def test_a_killed_run_is_reported_failed_and_does_not_block_the_queue(tmp_path, record_property):
+    """`klimamonitor run` (with run history) killed with SIGKILL mid-run: `status` reports it as failed (exit 1)
+    instead of the older successful run, and Dagster's run storage has no run left in progress — the condition
+    under which the daemon's queue (one run at a time) launches the next run."""
+    import json
+    import signal
+    import time
+
+    from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+    from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
+
+    cfg = _district(tmp_path)
+    data = tmp_path / "data"
+    env = {**os.environ, "DAGSTER_HOME": str(data / ".dagster")}
+    command = [sys.executable, "-m", "pipelines.cli", "run", "--config", str(cfg), "--data-dir", str(data)]
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stdout[-2000:]
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    last_run = data / ".runs" / "last_run.json"
+    deadline = time.monotonic() + 300  # waits for a state, not a duration: the run has begun its Dagster run
+    while time.monotonic() < deadline and not json.loads(last_run.read_text()).get("running"):
+        time.sleep(0.2)
+    for line in run.stdout:
+        if "raw_landing__deliveries" in line:  # the first step finished: the Dagster run is STARTED
+            break
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=60)
+
+    os.environ["DAGSTER_HOME"] = str(data / ".dagster")
+    with DagsterInstance.get() as instance:
+        stuck = instance.get_runs(filters=RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))
+    assert len(stuck) == 1  # the hole: a killed run stays STARTED
+
+    status = CliRunner().invoke(main, ["status", "--config", str(cfg), "--data-dir", str(data)])
+    assert status.exit_code == 1, status.output
+    assert "FAILED" in status.output and "interrupted: the process ended before the run finished" in status.output
+    with DagsterInstance.get() as instance:
+        assert not instance.get_runs(filters=RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))
+        assert instance.get_run_by_id(stuck[0].run_id).status == DagsterRunStatus.FAILURE
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout[-2000:]
+    assert CliRunner().invoke(main, ["status", "--config", str(cfg), "--data-dir", str(data)]).output.count(
+        "succeeded") == 1
+    record_property("figure:faults injected", 1)
+    _attack(record_property, 1, 1)
