@@ -609,6 +609,7 @@ def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
     Shows the asset graph by layer, the runs of `klimamonitor run` on the same data directory and lets you
     materialise assets by hand. Stop it with Ctrl-C.
     """
+    import signal
     import subprocess
 
     from pipelines.config import PROJECT_ROOT
@@ -626,7 +627,43 @@ def ui(config_path: Path | None, data_dir: Path | None, port: int) -> None:
     }
     cmd = [sys.executable, "-c", _DAGSTER_QUIET, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(port)]
     click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C to stop")
-    sys.exit(subprocess.call(cmd, env=env, cwd=PROJECT_ROOT))
+    # `dagster dev` and everything it starts (webserver, daemon, code server) in a process group of their own, so
+    # SIGINT or SIGTERM to this process stops all of them, not only the first
+    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        code = _stop_group(proc)
+    sys.exit(code)
+
+
+def _stop_group(proc) -> int:
+    """Stop a process group as Ctrl-C in a terminal would (SIGINT to all), then SIGTERM, then SIGKILL, each after a
+    grace period, until no process of the group is left."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not leave the group half stopped
+    for sig, grace in ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            proc.poll()
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return 0
+            time.sleep(0.2)
+    proc.wait()
+    return 0
 
 
 @main.command()
