@@ -229,11 +229,12 @@ def _machine_failure(exc: Exception, data_path: Path) -> str:
 
     text = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
     full = isinstance(exc, OSError) and exc.errno in (28, 27) or any(
-        m in str(exc).lower() for m in ("disk is full", "no space left", "file too large"))
+        m in str(exc).lower() for m in ("disk is full", "no space left", "file too large", "disk i/o error"))
     if full:
         free = shutil.disk_usage(data_path).free / 2**20
-        text = (f"the disk under {data_path} is full or a file-size limit was reached ({free:,.0f} MB free): {text}; "
-                "free space and run again (nothing landed or published was lost)")
+        text = (f"writing under {data_path} failed: the disk is full, a file-size limit was reached or the disk "
+                f"failed ({free:,.0f} MB free): {text}; free space and run again (nothing landed or published was "
+                "lost)")
     return redact(text)
 
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 
 from .test_fault_injection import ROOT, _district
+from .test_secrets import Webhook, webhook  # noqa: F401 (a fixture: the loopback webhook receiver)
 
 PLANTED = "PLANTED-environ-3c9d1"
 
@@ -327,3 +328,29 @@ def test_a_killed_run_is_reported_failed_and_does_not_block_the_queue(tmp_path, 
         "succeeded") == 1
     record_property("figure:faults injected", 1)
     _attack(record_property, 1, 1)
+
+
+def test_a_full_disk_ends_in_the_summary_and_the_notification(tmp_path, webhook, record_property):
+    """The disk fills up under Dagster's own run storage (a file-size limit, `ulimit -f`, in a child process: SQLite
+    then fails with a disk I/O error): the run ends like any failed run — a summary naming the cause, the run
+    record, a notification received by a real webhook, exit 1 — and no Python traceback."""
+    import signal
+
+    cfg = _district(tmp_path)
+    data = tmp_path / "data"
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) as on a full disk
+
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--config", str(cfg), "--data-dir",
+                             str(data)], cwd=ROOT, capture_output=True, text=True, preexec_fn=limited, timeout=600,
+                            env={**os.environ, "KLIMAMONITOR_WEBHOOK_URL": webhook})
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "Summary" in result.stdout and "the run stopped: writing under" in result.stdout, result.stdout[-3000:]
+    assert "the disk is full, a file-size limit was reached" in result.stdout
+    assert "notification: webhook http://127.0.0.1" in result.stdout and len(Webhook.received) == 1
+    assert b"the disk is full" in Webhook.received[0]
+    assert "Traceback" not in result.stdout + result.stderr
+    record_property("figure:faults injected", 1)
+    record_property("figure:file-size faults injected", 1)
