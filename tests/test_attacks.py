@@ -276,7 +276,8 @@ def test_memory_bombs_are_refused_under_a_1_gb_cap(tmp_path, record_property):
     for source, name, expected in cases:
         result = _validate_capped(cfg, source, tmp_path / name)
         assert result.returncode == 1, (name, result.stdout[-2000:], result.stderr[-2000:])
-        assert "REJECTED: the file cannot be read." in result.stdout and expected in result.stdout, (name, result.stdout)
+        assert "REJECTED: the file cannot be read." in result.stdout, (name, result.stdout)
+        assert expected in result.stdout, (name, result.stdout)
         assert "Traceback" not in result.stdout + result.stderr and "MemoryError" not in result.stderr
         refused += 1
     record_property("figure:faults injected", len(cases))
