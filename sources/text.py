@@ -33,7 +33,8 @@ def check_line_length(data: bytes, limit: int, source_id: str, file_name: str) -
         end = size if end < 0 else end
         if end - start > limit:
             raise LayoutError(source_id, file_name, f"line {line} is longer than {limit:,} bytes (the cap on line "
-                              "length, options.max_line_bytes): a broken export or not a table; it was not split",
+                              "length, options.max_line_bytes): a huge single line, a broken export or not a table; "
+                              "it was not split",
                               row=line, expected="one record per line, each line of normal length")
         start, line = end + 1, line + 1
 
