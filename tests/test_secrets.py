@@ -146,7 +146,8 @@ def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, web
     monkeypatch.setenv("KLIMAMONITOR_WEBHOOK_TOKEN", SECRETS["KLIMAMONITOR_WEBHOOK_TOKEN"])
     bad = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
     assert bad.exit_code == 1
-    assert "postgresql+psycopg://postgres@127.0.0.1:1/klimamonitor_secrets_test?password=***" in bad.output
+    # both planted passwords masked: the URL's password part and its query string
+    assert "postgresql+psycopg://postgres:***@127.0.0.1:1/klimamonitor_secrets_test?password=***" in bad.output
     assert "notification: e-mail to 127.0.0.1:1 failed" in bad.output and "webhook http://127.0.0.1" in bad.output
     assert len(Webhook.received) == 1 and b"127.0.0.1:1/klimamonitor_secrets_test" in Webhook.received[0]
 
