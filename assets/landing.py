@@ -8,19 +8,22 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 from pipelines.automation import SOURCES_TAG
 from pipelines.config import DistrictConfig, Source
 from pipelines.resources import Settings
-from sources.connectors import MAX_DELIVERY_BYTES, ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
+from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
+from sources.formats import max_delivery_bytes
 from sources.http import HttpClient, credentials, fetch_genesis_table, fetch_json_pages
 from sources.landing import LandingError, LandingZone
 
 
-def fetch(cfg: DistrictConfig, source: Source, state_dir: Path | None = None) -> list[tuple[str, bytes]]:
-    """What a source offers now, as (file name, bytes)."""
+def fetch(cfg: DistrictConfig, source: Source, state_dir: Path | None = None,
+          refused: list[str] | None = None) -> list[tuple[str, bytes]]:
+    """What a source offers now, as (file name, bytes); files of a drop folder that cannot be deliveries (links,
+    oversized files) go to `refused` with the reason."""
     if source.connector == "file_drop":
         location = source.location
         if "://" not in location:
             location = str(cfg.resolve(location))
         return fetch_file_drop(source.id, location, source.options.get("pattern", "*"),
-                               int(source.options.get("max_bytes", MAX_DELIVERY_BYTES)))
+                               max_delivery_bytes(source.format, source.options), refused)
     if source.connector == "http":
         return fetch_http_source(source, state_dir)
     url = resolve_sql_url(source.id, source.url_env, source.url_default, str(cfg.path.parent))
@@ -48,31 +51,34 @@ def fetch_http_source(source: Source, state_dir: Path | None = None) -> list[tup
     name="raw_landing__deliveries",
     group_name="landing",
     description="Fetches every configured source (file drops, SQL pulls) and archives each delivery unchanged in "
-    "DATA_DIR/landing with its sha256; byte-identical repeats are recognised and registered once.",
+    "DATA_DIR/landing with its sha256; byte-identical repeats are recognised and registered once. A file that "
+    "cannot be a delivery (a link, an unusable name, oversized) is refused with a warning; the others still land.",
 )
 def landed_deliveries(context: AssetExecutionContext, settings: Settings) -> Output[pd.DataFrame]:
     cfg = settings.config()
     zone = LandingZone(settings.data_path)
-    failures, new, repeated = [], [], 0
+    failures, refused, new, repeated = [], [], [], 0
     only = context.run.tags.get(SOURCES_TAG)  # a sensor's or schedule's run: only the source it is about
     wanted = set(only.split(",")) if only else {s.id for s in cfg.sources}
     for source in [s for s in cfg.sources if s.id in wanted]:
         try:
-            files = fetch(cfg, source, settings.data_path / ".http_state")  # ETags for conditional requests
+            files = fetch(cfg, source, settings.data_path / ".http_state", refused)  # ETags for conditional requests
         except ConnectorError as exc:
             failures.append(str(exc))
             continue
         for name, data in files:
             try:
                 entry, is_new = zone.land(source.id, source.partner, name, data)
-            except LandingError as exc:
-                failures.append(f"source {source.id!r}: {exc}")
+            except LandingError as exc:  # this file only: the source's other files still land
+                refused.append(f"source {source.id!r}: {exc}; the file was not landed")
                 continue
             if is_new:
                 new.append(f"{entry.source_id}/{entry.file_name}")
             else:
                 repeated += 1
         context.log.info(f"{source.id}: {len(files)} file(s) offered")
+    for message in refused:
+        context.log.warning(message)
     if failures:
         raise ConnectorError("landing failed for: " + "; ".join(failures))
     configured = {s.id for s in cfg.sources}
@@ -84,5 +90,6 @@ def landed_deliveries(context: AssetExecutionContext, settings: Settings) -> Out
     return Output(
         register,
         metadata={"new deliveries": len(new), "byte-identical repeats": repeated,
-                  "new files": MetadataValue.md("\n".join(f"- {n}" for n in new) or "none")},
+                  "new files": MetadataValue.md("\n".join(f"- {n}" for n in new) or "none"),
+                  "refused files": MetadataValue.md("\n".join(f"- {r}" for r in refused) or "none")},
     )

@@ -19,9 +19,8 @@ from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSe
                      SkipReason, run_failure_sensor, schedule, sensor)
 
 from pipelines.config import DistrictConfig, Source
-from sources.connectors import MAX_DELIVERY_BYTES
 from sources.errors import DeliveryError
-from sources.formats import FORMATS, read_delivery
+from sources.formats import FORMATS, max_delivery_bytes, read_delivery
 from sources.landing import LandingZone
 from sources.parsers.common import Delivery
 from warehouse.files import sha256_file
@@ -68,7 +67,7 @@ def new_files(folder: Path, pattern: str, known: dict[str, list], landed: set[st
     """Files of a drop folder not landed yet, as (name, path, sha256); only files whose size or modification time
     changed since the last look are hashed again (`known`: the sensor's cursor, name -> [size, mtime_ns, sha256])."""
     seen, fresh = {}, []
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file() and not p.is_symlink()):  # links: refused
         stat = path.stat()
         previous = known.get(path.name)
         if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns]:
@@ -96,7 +95,7 @@ def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_n
         if not fresh:
             return SkipReason(f"no new file in {folder}")
         keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
-        max_bytes = int(source.options.get("max_bytes", MAX_DELIVERY_BYTES))
+        max_bytes = max_delivery_bytes(source.format, source.options)
         requests = []
         for name, path, sha256 in fresh:
             first, last = cfg.district.years.first, cfg.district.years.last
@@ -138,11 +137,25 @@ def failure_notifier(district: str, data_path: Path):
     return _notify
 
 
+def interrupted_runs_closer(data_path: Path):
+    @sensor(name="close_interrupted_runs", minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+            description="Marks runs of `klimamonitor run` that a kill interrupted as failed (they would stay STARTED "
+            "and block the queue); pipelines/interrupted.py.")
+    def _close(context: SensorEvaluationContext):
+        from pipelines.interrupted import close_interrupted_runs
+
+        closed = close_interrupted_runs(data_path, context.instance)
+        return SkipReason("closed as failed: " + "; ".join(closed) if closed else "no interrupted run")
+
+    return _close
+
+
 def automations(cfg: DistrictConfig, data_path: Path, job_name: str) -> tuple[list, list]:
     """(sensors, schedules) for a configuration."""
     sensors = [file_drop_sensor(cfg, s, data_path, job_name) for s in cfg.sources
                if s.connector == "file_drop" and s.location and "://" not in s.location]
     sensors.append(failure_notifier(cfg.district.name, data_path))
+    sensors.append(interrupted_runs_closer(data_path))
     schedules = [pull_schedule(cfg, s, data_path, job_name) for s in cfg.sources
                  if s.connector in ("sql", "http") and s.schedule]
     return sensors, schedules

@@ -158,42 +158,54 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
 
 
 def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last: int) -> None:
-    """Run the job (the caller holds the data directory's run lock), print the summary, notify, exit 1 on failure."""
+    """Run the job (the caller holds the data directory's run lock), print the summary, notify, exit 1 on failure.
+
+    Whatever stops the run — a failed step, or an error of the machinery itself such as a full disk under Dagster's
+    run storage — ends the same way: a summary, `.runs/last_run.json`, the notification, exit 1."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import year_range_tags
+    from pipelines.interrupted import LAUNCHED_BY_TAG, PID_TAG, close_interrupted_runs
     from pipelines.progress import RunSummary
 
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
-            run_config={"loggers": {"console": {}}},
-            tags=year_range_tags(first, last),
-        )
+    run_id = None
+    try:
+        with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
+            for closed in close_interrupted_runs(data_path, None if no_history else instance, lock_held=True):
+                click.echo(f"  closed as failed (interrupted earlier): {closed}")
+            _record_run(data_path, RunSummary(success=False).record(None, started_at) | {"running": True,
+                                                                                          "pid": os.getpid()})
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+                run_config={"loggers": {"console": {}}},
+                tags={**year_range_tags(first, last), LAUNCHED_BY_TAG: "cli", PID_TAG: str(os.getpid())},
+            )
+        run_id = result.run_id
+        summary = RunSummary.from_result(result, time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - the machinery failed (storage, disk): still a summary, not a traceback
+        summary = RunSummary(success=False, seconds=time.perf_counter() - started,
+                             failures=[f"the run stopped: {_machine_failure(exc, data_path)}"])
+    run_id = run_id or f"not recorded ({started_at})"
     from warehouse.release import latest_release
 
-    summary = RunSummary.from_result(result, time.perf_counter() - started)
     last_good = None if summary.success else latest_release(data_path)
     summary.last_good_release = last_good.name if last_good else None
     summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path, summary.success,
                                                                                 last_good)
-    run_dir = data_path / "validation" / result.run_id
+    run_dir = data_path / "validation" / run_id
     if run_dir.is_dir():
         from warehouse.validation_report import render
 
-        summary.report = str(render(run_dir, f"{cfg.district.name}, run {result.run_id}"))
+        summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}"))
     click.echo(summary.render(data_path))
     from pipelines import notify
-    from warehouse.files import atomic_write_text
 
-    (data_path / ".runs").mkdir(exist_ok=True)
-    atomic_write_text(data_path / ".runs" / "last_run.json",
-                      json.dumps(summary.record(result.run_id, started_at), indent=1, ensure_ascii=False))
-    note = notify.for_run(cfg.district.name, result.run_id, summary.failures, summary.checks_failed,
+    _record_run(data_path, summary.record(run_id, started_at))
+    note = notify.for_run(cfg.district.name, run_id, summary.failures, summary.checks_failed,
                           summary.overdue, str(data_path))
     if note:
         for outcome in notify.send(note):
@@ -201,6 +213,34 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+def _record_run(data_path: Path, record: dict) -> None:
+    """`.runs/last_run.json` (what `status` reports); a disk too full for it is said, not raised."""
+    from warehouse.files import atomic_write_text
+
+    try:
+        (data_path / ".runs").mkdir(exist_ok=True)
+        atomic_write_text(data_path / ".runs" / "last_run.json", json.dumps(record, indent=1, ensure_ascii=False))
+    except OSError as exc:
+        click.echo(f"  warning: could not record the run in {data_path / '.runs'}: {exc.strerror or exc}", err=True)
+
+
+def _machine_failure(exc: Exception, data_path: Path) -> str:
+    """An error of the machinery in words; a full disk (or file-size limit) says so, with the space left."""
+    import shutil
+
+    from sources.redact import redact
+
+    text = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+    full = isinstance(exc, OSError) and exc.errno in (28, 27) or any(
+        m in str(exc).lower() for m in ("disk is full", "no space left", "file too large", "disk i/o error"))
+    if full:
+        free = shutil.disk_usage(data_path).free / 2**20
+        text = (f"writing under {data_path} failed: the disk is full, a file-size limit was reached or the disk "
+                f"failed ({free:,.0f} MB free): {text}; free space and run again (nothing landed or published was "
+                "lost)")
+    return redact(text)
 
 
 @main.command()
@@ -222,18 +262,22 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
     attention = False
     click.echo(f"klimamonitor status: {cfg.district.name} ({cfg.district.ags}), data directory {data_path}")
     last_run = data_path / ".runs" / "last_run.json"
+    _close_interrupted(data_path)
     if last_run.exists():
         run_info = json.loads(last_run.read_text(encoding="utf-8"))
-        outcome = "succeeded" if run_info["success"] else "FAILED"
-        click.echo(f"  last run: {run_info['run_id']} started {run_info['started_at']}, {outcome} in "
-                   f"{run_info['seconds']} s")
+        outcome = "running now" if run_info.get("running") else "succeeded" if run_info["success"] else "FAILED"
+        if run_info.get("running"):
+            click.echo(f"  last run: started {run_info['started_at']}, running now (pid {run_info.get('pid')})")
+        else:
+            click.echo(f"  last run: {run_info['run_id']} started {run_info['started_at']}, {outcome} in "
+                       f"{run_info['seconds']} s")
         for failure in run_info["failures"]:
             click.echo(f"    failed step: {failure}")
         for check in run_info["checks_failed"]:
             click.echo(f"    failed check: {check}")
         for check in run_info["checks_warned"]:
             click.echo(f"    warning: {check}")
-        attention |= not run_info["success"]
+        attention |= not run_info["success"] and not run_info.get("running")
     else:
         click.echo("  last run: none recorded (run `klimamonitor run`)")
     release = latest_release(data_path)
@@ -262,6 +306,24 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
         click.echo("Needs attention: see above; docs/operations.md says what to do.")
         sys.exit(EXIT_FAILED)
     click.echo("Nothing needs attention.")
+
+
+def _close_interrupted(data_path: Path) -> None:
+    """Runs a kill interrupted are closed as failed (pipelines/interrupted.py) before the status is read."""
+    from pipelines.interrupted import close_interrupted_runs
+
+    home = data_path / ".dagster"
+    if not (home / "dagster.yaml").exists():
+        close_interrupted_runs(data_path)
+        return
+    _quiet_dagster()
+    from dagster import DagsterInstance
+
+    from pipelines.instance import ensure_dagster_home
+
+    ensure_dagster_home(data_path)
+    with DagsterInstance.get() as instance:
+        close_interrupted_runs(data_path, instance)
 
 
 def _published_comparison(cfg, data_path: Path) -> list[str]:
@@ -343,8 +405,11 @@ def _step_count(defs, keys) -> int:
 @click.option("--limit", default=200, show_default=True, help="Rows to print in table mode (CSV prints all).")
 @click.option("--describe", "describe_table", default=None, metavar="TABLE",
               help="List TABLE's columns with type, unit and description (like .schema) instead of a query.")
+@click.option("--scratch", "scratch", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="A DuckDB file of your own where CREATE/INSERT/UPDATE/DELETE may write; the release stays "
+              "read-only (attached as `release`).")
 def sql(config_path: Path | None, data_dir: Path | None, query: str | None, release_id: str | None, as_csv: bool,
-        limit: int, describe_table: str | None) -> None:
+        limit: int, describe_table: str | None, scratch: Path | None) -> None:
     """Run a SQL query (DuckDB dialect) against the published tables of a release.
 
     Every published table is a view of the same name, its columns commented with description and unit, e.g.
@@ -353,9 +418,14 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str | None, rele
       klimamonitor sql "SELECT ags, name FROM municipalities"
       klimamonitor sql --csv "SELECT * FROM population" > population.csv
       klimamonitor sql --describe final_energy
+      klimamonitor sql --scratch mine.duckdb "CREATE TABLE pop AS SELECT * FROM population"
+
+    The release is read-only: only SELECT statements run, and no file outside the release can be read
+    (docs/security.md); tables of your own go into a --scratch database.
     """
     import duckdb
 
+    from warehouse.query import QueryRefused, query_release
     from warehouse.release import DUCKDB_FILE, latest_release, published_root
 
     if (query is None) == (describe_table is None):
@@ -369,19 +439,15 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str | None, rele
         sys.exit(EXIT_USAGE)
     if describe_table is not None:
         query = _DESCRIBE.format(table=describe_table.replace("'", "''"))
-    con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
     try:
-        con.execute("SET file_search_path = ?", [str(release_dir)])
-        relation = con.sql(query)
-        if relation is None:
-            return
-        frame = relation.df()
+        frame = query_release(release_dir, query, scratch)
+    except QueryRefused as exc:
+        click.echo(f"error: refused: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     except duckdb.Error as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    finally:
-        con.close()
-    if describe_table is not None and frame.empty:
+    if describe_table is not None and (frame is None or frame.empty):
         click.echo(f"error: no table {describe_table!r} in release {release_dir.name}; tables: "
                    f"{', '.join(_published_tables())}", err=True)
         sys.exit(EXIT_USAGE)
@@ -390,6 +456,8 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str | None, rele
         click.echo(f"{describe_table} (release {release_dir.name}):")
         for r in frame.itertuples(index=False):
             click.echo(f"  {r[0]:<{width}}  {r[1]:<9} {r[2]}")
+        return
+    if frame is None:
         return
     if as_csv:
         frame.to_csv(sys.stdout, index=False)
@@ -426,14 +494,13 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
     \b
       klimamonitor validate --source westnetz_electricity Netzabsatz_Strom_2024.csv
     """
-    import hashlib
-
     from sources.errors import DeliveryError
     from sources.formats import read_delivery
     from sources.parsers.common import Delivery
     from sources.region import Region
     from warehouse.catalog import CatalogError
     from warehouse.store import as_stored
+    from warehouse.files import sha256_file
     from warehouse.validation import catalog_check, run_check
 
     cfg, _ = _load(config_path, data_dir)
@@ -442,8 +509,8 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    data = path.read_bytes()
-    delivery = Delivery(f"{source.id}:{hashlib.sha256(data).hexdigest()[:16]}", source.id, path.name, data)
+    # read by the parser from the file (a file above the format's cap is refused unread)
+    delivery = Delivery(f"{source.id}:{sha256_file(path)[:16]}", source.id, path.name, path=path)
     region = Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
     click.echo(f"Checking {path} as a delivery of {source.id!r} ({source.partner}, format {source.format})")
     try:
@@ -629,6 +696,7 @@ def ui(config_path: Path | None, data_dir: Path | None, port: int, host: str) ->
     Shows the asset graph by layer, the runs of `klimamonitor run` on the same data directory and lets you
     materialise assets by hand. Stop it with Ctrl-C.
     """
+    import signal
     import subprocess
 
     from pipelines.config import PROJECT_ROOT
@@ -647,7 +715,43 @@ def ui(config_path: Path | None, data_dir: Path | None, port: int, host: str) ->
     cmd = [sys.executable, "-c", _DAGSTER_QUIET, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p",
            str(port)]
     click.echo(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={home}); Ctrl-C to stop")
-    sys.exit(subprocess.call(cmd, env=env, cwd=PROJECT_ROOT))
+    # `dagster dev` and everything it starts (webserver, daemon, code server) in a process group of their own, so
+    # SIGINT or SIGTERM to this process stops all of them, not only the first
+    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        code = _stop_group(proc)
+    sys.exit(code)
+
+
+def _stop_group(proc) -> int:
+    """Stop a process group as Ctrl-C in a terminal would (SIGINT to all), then SIGTERM, then SIGKILL, each after a
+    grace period, until no process of the group is left."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not leave the group half stopped
+    for sig, grace in ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            proc.poll()
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return 0
+            time.sleep(0.2)
+    proc.wait()
+    return 0
 
 
 @main.command()

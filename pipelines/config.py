@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from warehouse.fields import AGS_PATTERN
+from warehouse.fields import AGS_PATTERN, ID_PATTERN
 from sources.region import Region, region_prefix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +201,7 @@ class ModelledSettings(_Strict):
 
 
 class Target(_Strict):
-    indicator_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    indicator_id: str = Field(pattern=ID_PATTERN)
     indicator: str
     title_de: str
     title_en: str
@@ -261,6 +261,12 @@ class DistrictConfig(_Strict):
         path = self.resolve(self.district.targets)
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{path}: expected a mapping of target-set ids to target sets")
+            bad = [name for name in raw if not (isinstance(name, str) and re.fullmatch(ID_PATTERN[1:-1], name))]
+            if bad:
+                raise ConfigError(f"{path}: target-set id(s) {bad} are not ids (lower-case letters, digits and "
+                                  "underscores, at most 64): they become file names and links of the report")
             return {name: TargetSet.model_validate(spec) for name, spec in raw.items()}
         except FileNotFoundError:
             raise ConfigError(f"{self.path}: district.targets file not found: {path}") from None
@@ -361,10 +367,12 @@ def load_config(path: str | Path | None = None) -> DistrictConfig:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping with keys district, data_origin, sources")
     try:
-        return DistrictConfig.model_validate({**raw, "path": path})
+        cfg = DistrictConfig.model_validate({**raw, "path": path})
     except ValidationError as exc:
         problems = "\n".join(f"  - {_location(e)}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"{path}: invalid configuration:\n{problems}") from None
+    cfg.target_sets()  # ids checked now: they become file names and links of the report
+    return cfg
 
 
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path:

@@ -20,6 +20,14 @@ run_coordinator:
   class: QueuedRunCoordinator
   config:
     max_concurrent_runs: 1
+# Runs whose worker died (killed, out of memory) are marked failed by the daemon, so the queue never waits for them;
+# runs of `klimamonitor run` that were killed are closed by the next run, by `status` and by the
+# close_interrupted_runs sensor (pipelines/interrupted.py).
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 60
 """
 
 

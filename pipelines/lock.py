@@ -36,6 +36,18 @@ class RunLock:
         return (f"pid {info.get('pid', '?')}, started {info.get('started_at', '?')}, "
                 f"command {info.get('command', '?')!r}")
 
+    def is_free(self) -> bool:
+        """Whether no process holds the lock now (a probe: taken and given back at once)."""
+        if not self.path.exists():
+            return True
+        with open(self.path, "a+", encoding="utf-8") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            return True
+
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run

@@ -17,10 +17,12 @@ import os
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from email.message import EmailMessage
 
 import requests
+
+from sources.redact import redact
 
 PREFIX = "KLIMAMONITOR_"
 
@@ -111,6 +113,10 @@ def send_webhook(note: Notification, env: Mapping[str, str]) -> str | None:
 
 
 def send(note: Notification, env: Mapping[str, str] | None = None) -> list[str]:
-    """Send on every configured channel; what happened on each, in words (empty: no channel configured)."""
+    """Send on every configured channel; what happened on each, in words (empty: no channel configured). Every text
+    of the note goes out with its credentials masked (sources/redact.py)."""
     env = os.environ if env is None else env
+    note = replace(note, subject=redact(note.subject), failures=[redact(i) for i in note.failures],
+                   failed_checks=[redact(i) for i in note.failed_checks], overdue=[redact(i) for i in note.overdue],
+                   data_dir=redact(note.data_dir))
     return [r for r in (send_mail(note, env), send_webhook(note, env)) if r]

@@ -15,14 +15,17 @@ from typing import TextIO
 
 from dagster import DagsterEventType, LoggerDefinition, logger
 
+from sources.redact import redact
+
 
 def error_message(err) -> str:
-    """The message a person needs from a Dagster error: the innermost cause, not Dagster's wrapper."""
+    """The message a person needs from a Dagster error: the innermost cause, not Dagster's wrapper; credentials
+    masked (sources/redact.py), whatever the message came from."""
     if err is None:
         return "failed"
     while getattr(err, "cause", None) is not None:
         err = err.cause
-    return err.message.strip()
+    return redact(err.message.strip())
 
 
 def peak_rss_mb() -> float:
@@ -57,7 +60,7 @@ class _ProgressHandler(logging.Handler):
             if skipped:
                 self._line(skipped.group(1), "skipped", "(an upstream step failed or a blocking check did not pass)")
             elif record.levelno >= logging.WARNING:
-                self.stream.write(f"      {record.levelname.lower()}: {message}\n")
+                self.stream.write(f"      {record.levelname.lower()}: {redact(message)}\n")
             return
         step = event.step_key or ""
         kind = event.event_type
@@ -138,7 +141,7 @@ class RunSummary:
                     summary.validation_seconds += float(ev.metadata["seconds"].value)
                 label = f"{ev.asset_key.to_user_string()}:{ev.check_name}"
                 if not ev.passed and ev.description:
-                    label += f" — {ev.description}"
+                    label += f" — {redact(ev.description)}"
                 if ev.passed:
                     summary.checks_passed += 1
                 elif ev.severity.value == "ERROR":

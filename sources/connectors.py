@@ -21,6 +21,8 @@ from typing import Any
 import fsspec
 import sqlalchemy as sa
 
+from sources.redact import redact, safe_url  # noqa: F401 (safe_url: re-exported for callers and tests)
+
 SNAPSHOT_CHUNK_ROWS = 50_000
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
@@ -32,23 +34,78 @@ class ConnectorError(RuntimeError):
 MAX_DELIVERY_BYTES = 2 * 2**30  # a file-drop delivery above this is refused unread (options.max_bytes changes it)
 
 
-def fetch_file_drop(source_id: str, location: str, pattern: str = "*",
-                    max_bytes: int = MAX_DELIVERY_BYTES) -> list[tuple[str, bytes]]:
-    """Files in the drop location matching `pattern`, in name order (name re-deliveries so they sort later). A file
-    larger than `max_bytes` is refused before it is read (a runaway export, or something that is not a delivery)."""
+def fetch_file_drop(source_id: str, location: str, pattern: str = "*", max_bytes: int = MAX_DELIVERY_BYTES,
+                    refused: list[str] | None = None) -> list[tuple[str, bytes]]:
+    """Regular files in the drop location matching `pattern`, in name order (name re-deliveries so they sort later).
+
+    A file that cannot be a delivery is refused and not read: a symbolic link (it may point anywhere on the machine,
+    e.g. /etc/passwd or /proc/self/environ), anything that is not a regular file, a file that resolves outside the
+    drop folder, a file larger than `max_bytes` (a runaway export). Each refusal is a sentence appended to `refused`,
+    and the other files are still taken; without a `refused` list the first refusal raises ConnectorError."""
     try:
         fs, root = fsspec.core.url_to_fs(location)
     except (ValueError, ImportError) as exc:
         raise ConnectorError(f"source {source_id!r}: cannot open location {location!r}: {exc}") from None
     if not fs.exists(root):
         raise ConnectorError(f"source {source_id!r}: drop location {location!r} does not exist")
-    paths = sorted(p for p in fs.glob(f"{root.rstrip('/')}/{pattern}") if fs.isfile(p))
-    for p in paths:
-        size = fs.size(p)
-        if size is not None and size > max_bytes:
-            raise ConnectorError(f"source {source_id!r}: file {p.rsplit('/', 1)[-1]!r} has {size:,} bytes, more "
-                                 f"than the {max_bytes:,} allowed (options.max_bytes); it was not read")
-    return [(p.rsplit("/", 1)[-1], fs.cat_file(p)) for p in paths]
+    local = "file" in ((fs.protocol,) if isinstance(fs.protocol, str) else fs.protocol)
+    files = []
+    for p in sorted(fs.glob(f"{root.rstrip('/')}/{pattern}")):
+        name = p.rsplit("/", 1)[-1]
+        try:
+            data = _read_local(root, p, max_bytes) if local else _read_remote(fs, p, max_bytes)
+        except _Refused as why:
+            message = f"source {source_id!r}: file {name!r} was refused and not read: {why}"
+            if refused is None:
+                raise ConnectorError(message) from None
+            refused.append(message)
+            continue
+        if data is not None:
+            files.append((name, data))
+    return files
+
+
+class _Refused(Exception):
+    """A drop-folder entry that is not taken (the reason is the message)."""
+
+
+def _too_large(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise _Refused(f"it has {size:,} bytes, more than the {max_bytes:,} allowed (options.max_bytes)")
+
+
+def _read_local(root: str, path: str, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file inside `root`, opened without following a link (O_NOFOLLOW, then checked on the
+    open descriptor, so a file swapped for a link in between is refused too); None for a directory."""
+    import stat
+
+    info = os.lstat(path)
+    if stat.S_ISDIR(info.st_mode):
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise _Refused(f"it is a symbolic link (to {os.readlink(path)!r}); deliver the file itself")
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        raise _Refused("it lies outside the drop folder (through a linked folder)")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _Refused(f"it cannot be opened ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("it is not a regular file (a device, pipe or socket)")
+        _too_large(info.st_size, max_bytes)
+        return fh.read()
+
+
+def _read_remote(fs, path: str, max_bytes: int) -> bytes | None:
+    if not fs.isfile(path):
+        return None
+    size = fs.size(path)
+    if size is not None:
+        _too_large(size, max_bytes)
+    return fs.cat_file(path)
 
 
 def _check_identifier(source_id: str, what: str, name: str) -> str:
@@ -70,17 +127,10 @@ def resolve_sql_url(source_id: str, url_env: str | None, url_default: str | None
     return url
 
 
-def safe_url(url: str) -> str:
-    """The URL for messages: password hidden."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "<unparseable URL>"
-
-
 def sql_failure(action: str, url: str, exc: Exception) -> str:
-    """A database error for people: what failed where (password hidden) and the driver's own message, shortened."""
-    return f"{action} {safe_url(url)} failed: {type(exc).__name__}: {str(getattr(exc, 'orig', exc))[:300]}"
+    """A database error for people: what failed where and the driver's own message, shortened, every credential
+    masked (the driver may echo the connection string)."""
+    return redact(f"{action} {safe_url(url)} failed: {type(exc).__name__}: {str(getattr(exc, 'orig', exc))[:300]}")
 
 
 def _read_only(conn: sa.Connection) -> None:
@@ -101,7 +151,7 @@ def fetch_sql(source_id: str, url: str, tables: Mapping[str, Mapping[str, Any]],
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, ImportError) as exc:
-        raise ConnectorError(f"source {source_id!r}: unusable database URL {safe_url(url)}: {exc}") from None
+        raise ConnectorError(redact(f"source {source_id!r}: unusable database URL {safe_url(url)}: {exc}")) from None
     snapshots = []
     try:
         with engine.connect() as conn:

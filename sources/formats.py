@@ -38,11 +38,16 @@ from sources.region import Region
 Parser = Callable[[Delivery, Mapping[str, Any], Mapping[str, Any], Region], ParseResult]
 
 
+WHOLE_TEXT_BYTES = 64 * 2**20  # a table read whole into memory (RowReader: about 20-40 × its size at worst)
+STREAMED_BYTES = 4 * 2**30     # read in bounded chunks (pyarrow batches, DuckDB, XML element by element)
+
+
 @dataclass(frozen=True)
 class RawTarget:
     table: str
     parser: Parser
     file_stem: str | None = None  # only files with this stem (snapshot tables); None: every file of the source
+    max_bytes: int = WHOLE_TEXT_BYTES  # a larger delivery is refused unread (a source's options.max_bytes overrides)
 
 
 FORMATS: dict[str, tuple[RawTarget, ...]] = {
@@ -51,8 +56,8 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
     "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
     "district_heat_factors": (RawTarget("raw_tidy__district_heat_factors", parse_district_heat_factors),),
-    "mastr_csv": (RawTarget("raw_mastr__units", parse_mastr_csv),),
-    "mastr_xml": (RawTarget("raw_mastr__units", parse_mastr_xml),),
+    "mastr_csv": (RawTarget("raw_mastr__units", parse_mastr_csv, max_bytes=STREAMED_BYTES),),
+    "mastr_xml": (RawTarget("raw_mastr__units", parse_mastr_xml, max_bytes=STREAMED_BYTES),),
     "eeg_feed_in": (RawTarget("raw_eeg__feed_in", parse_eeg_feed_in),),
     "chimney_sweep": (RawTarget("raw_chimney__heating_systems", parse_heating_systems),),
     "vehicle_km": (RawTarget("raw_transport__vehicle_km", parse_vehicle_km),),
@@ -65,11 +70,11 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "vehicle_stock": (RawTarget("raw_kba__vehicle_stock", parse_vehicle_stock),),
     "degree_days": (RawTarget("raw_dwd__degree_days", parse_degree_days),),
     "key_changes": (RawTarget("raw_destatis__key_changes", parse_key_changes),),
-    "interval_csv": (RawTarget("raw_meter__interval_days", parse_interval_readings),),
+    "interval_csv": (RawTarget("raw_meter__interval_days", parse_interval_readings, max_bytes=STREAMED_BYTES),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
-        RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings"),
-        RawTarget("raw_meter__interval_days", parse_interval_readings, "interval_readings"),
+        RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings", 4 * WHOLE_TEXT_BYTES),
+        RawTarget("raw_meter__interval_days", parse_interval_readings, "interval_readings", STREAMED_BYTES),
     ),
 }
 
@@ -90,8 +95,22 @@ def target_for(fmt: str, source_id: str, file_name: str) -> RawTarget:
                         expected=f"files named {[f'{s}.csv' for s in stems]}")
 
 
+def max_delivery_bytes(fmt: str, options: Mapping[str, Any]) -> int:
+    """The largest file a source of this format may deliver: options.max_bytes, else the format's default."""
+    if "max_bytes" in options:
+        return int(options["max_bytes"])
+    return max((t.max_bytes for t in FORMATS.get(fmt, ())), default=WHOLE_TEXT_BYTES)
+
+
 def read_delivery(fmt: str, options: Mapping[str, Any], mappings: Mapping[str, Any], region: Region,
                   delivery: Delivery) -> tuple[RawTarget, ParseResult]:
-    """Parse one delivery; raises DeliveryError when the file as a whole cannot be read."""
+    """Parse one delivery; raises DeliveryError when the file as a whole cannot be read. A file larger than its
+    table's cap is refused before it is read, so no parser ever holds more than the cap allows."""
     target = target_for(fmt, delivery.source_id, delivery.file_name)
+    limit = int(options.get("max_bytes", target.max_bytes))
+    size = delivery.size()
+    if size > limit:
+        raise DeliveryError(delivery.source_id, delivery.file_name, f"the file has {size:,} bytes, more than the "
+                            f"{limit:,} allowed for {target.table} (options.max_bytes); it was not read",
+                            expected="a delivery of normal size, or a larger options.max_bytes for this source")
     return target, target.parser(delivery, options, mappings, region)

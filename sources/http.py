@@ -21,6 +21,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from sources.connectors import ConnectorError
+from sources.redact import safe_url
 
 
 class HttpClient:
@@ -56,19 +57,19 @@ class HttpClient:
             response = self.session.get(url, params=params, timeout=self.timeout, headers=headers)
         except (requests.Timeout, requests.ConnectionError) as exc:
             if isinstance(exc, requests.Timeout) or "timed out" in str(exc):  # urllib3 wraps read timeouts
-                raise ConnectorError(f"source {self.source_id!r}: {url} did not answer within {self.timeout:g} s "
-                                     "(after retries)") from None
-            raise ConnectorError(f"source {self.source_id!r}: {url} unreachable after retries "
+                raise ConnectorError(f"source {self.source_id!r}: {safe_url(url)} did not answer within "
+                                     f"{self.timeout:g} s (after retries)") from None
+            raise ConnectorError(f"source {self.source_id!r}: {safe_url(url)} unreachable after retries "
                                  f"({type(exc).__name__})") from None
         finally:
             self._last = time.monotonic()
         if response.status_code == 304:
             return None
         if response.status_code in (401, 403):
-            raise ConnectorError(f"source {self.source_id!r}: {url} refused the credentials (HTTP "
+            raise ConnectorError(f"source {self.source_id!r}: {safe_url(url)} refused the credentials (HTTP "
                                  f"{response.status_code}); check the environment variables the source names")
         if response.status_code >= 400:
-            raise ConnectorError(f"source {self.source_id!r}: {url} answered HTTP {response.status_code} "
+            raise ConnectorError(f"source {self.source_id!r}: {safe_url(url)} answered HTTP {response.status_code} "
                                  "after retries")
         if conditional and "ETag" in response.headers and self.state_file:
             state[url] = response.headers["ETag"]
@@ -114,14 +115,14 @@ def fetch_json_pages(client: HttpClient, url: str, *, items_key: str = "items", 
         try:
             payload = json.loads(body)
         except ValueError:
-            raise ConnectorError(f"source {client.source_id!r}: page {page} of {url} is not JSON") from None
+            raise ConnectorError(f"source {client.source_id!r}: page {page} of {safe_url(url)} is not JSON") from None
         batch = payload.get(items_key) if isinstance(payload, dict) else None
         if batch is None:
-            raise ConnectorError(f"source {client.source_id!r}: page {page} of {url} has no {items_key!r} list")
+            raise ConnectorError(f"source {client.source_id!r}: page {page} of {safe_url(url)} has no {items_key!r} list")
         if not batch:
             break
         items += batch
     else:
-        raise ConnectorError(f"source {client.source_id!r}: {url} still had items after {max_pages} pages")
+        raise ConnectorError(f"source {client.source_id!r}: {safe_url(url)} still had items after {max_pages} pages")
     name = url.rstrip("/").rsplit("/", 1)[-1] or "items"
     return [(f"{name}.json", json.dumps(items, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"))]

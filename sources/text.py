@@ -20,6 +20,25 @@ _GERMAN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
 
 
+MAX_LINE_BYTES = 1 * 2**20  # a longer line is no table row (options.max_line_bytes); cells: csv.field_size_limit()
+
+
+def check_line_length(data: bytes, limit: int, source_id: str, file_name: str) -> None:
+    """Refuse a file with a line longer than `limit` bytes before it is decoded or split (splitting a huge line
+    costs about 40 × its length in memory); a scan of the bytes, nothing copied."""
+    start, size = 0, len(data)
+    line = 1
+    while start < size:
+        end = data.find(b"\n", start)
+        end = size if end < 0 else end
+        if end - start > limit:
+            raise LayoutError(source_id, file_name, f"line {line} is longer than {limit:,} bytes (the cap on line "
+                              "length, options.max_line_bytes): a huge single line, a broken export or not a table; "
+                              "it was not split",
+                              row=line, expected="one record per line, each line of normal length")
+        start, line = end + 1, line + 1
+
+
 def decode(data: bytes, encoding: str, source_id: str, file_name: str) -> str:
     """Bytes to text in the declared encoding; a wrong encoding is an error naming the line of the first bad byte."""
     enc = encoding.lower().replace("_", "-")

@@ -1,8 +1,9 @@
-"""Planted secrets never leak: a database password (PostgreSQL on 127.0.0.1), a GENESIS login (a loopback API), an
-SMTP password and a webhook token are given to two real runs — one that succeeds with every source, one whose pull
-fails and notifies — and then searched for in everything the runs left behind: the console output, every file of
-the data directory (landing zone, warehouse, releases, validation reports, Dagster's run and event storage with all
-asset metadata) and the error messages."""
+"""Planted secrets never leak: a database password (PostgreSQL on 127.0.0.1; in the URL's password part, then in its
+query string, `?password=`, which libpq accepts), a GENESIS login (a loopback API), an SMTP password and a webhook
+token (header and URL query) are given to two real runs — one that succeeds with every source, one whose pull fails
+and notifies — and then searched for in everything the runs left behind: the console output, every file of the data
+directory (landing zone, warehouse, releases, validation reports, `.runs/`, Dagster's run and event storage with all
+asset metadata and compute logs), the error messages and the body a real loopback webhook receiver got."""
 
 import sqlite3
 import threading
@@ -20,7 +21,8 @@ from sources.demo.generate import DEFAULT_OUT
 from .configs import write_config
 
 SECRETS = {
-    "KLIMAMONITOR_TEST_FACILITY_URL": "PLANTED-pg-7f3a9",     # inside the database URL
+    "KLIMAMONITOR_TEST_FACILITY_URL": "PLANTED-pg-7f3a9",     # inside the database URL (user:password@)
+    "query string": "PLANTED-query-e0b42",                    # the database URL's ?password= (libpq accepts it)
     "GENESIS_PASSWORD": "PLANTED-genesis-19c2e",
     "KLIMAMONITOR_SMTP_PASSWORD": "PLANTED-smtp-a41d0",
     "KLIMAMONITOR_WEBHOOK_TOKEN": "PLANTED-hook-5be77",
@@ -29,6 +31,27 @@ DATABASE = "klimamonitor_secrets_test"
 FFCSV = ("statistics_code;time;1_variable_code;1_variable_attribute_code;value_variable_code;value\n"
          + "".join(f"12411;31.12.{y};GEMEIN;05974{n:03d};BEVSTD;{10000 + n}\n" for y in (2020, 2021)
                    for n in range(4, 57, 4)))
+
+
+class Webhook(BaseHTTPRequestHandler):
+    received: list[bytes] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):  # noqa: N802
+        Webhook.received.append(self.rfile.read(int(self.headers["Content-Length"])))  # the token may be in the URL
+        self.send_response(204)
+        self.end_headers()
+
+
+@pytest.fixture
+def webhook():
+    Webhook.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.shutdown()
 
 
 class Genesis(BaseHTTPRequestHandler):
@@ -99,7 +122,7 @@ def _leaks(texts: dict[str, str | bytes]) -> list[tuple[str, str]]:
     return found
 
 
-def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, monkeypatch, record_property):
+def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, webhook, monkeypatch, record_property):
     url = _facility_database(postgres_url)
     monkeypatch.setenv("KLIMAMONITOR_TEST_FACILITY_URL", url)
     monkeypatch.setenv("GENESIS_USER", "KREIS")
@@ -111,24 +134,31 @@ def test_planted_secrets_appear_nowhere(tmp_path, postgres_url, genesis_api, mon
     assert good.exit_code == 0, good.output
     assert (data / "landing" / "facility_db").is_dir() and (data / "landing" / "it_nrw_api").is_dir()
 
-    # the database moves and the pull fails; the failure is notified by mail and webhook (both unreachable)
-    monkeypatch.setenv("KLIMAMONITOR_TEST_FACILITY_URL", url.replace(":5432/", ":1/"))
+    # the database moves (its password now in the query string) and the pull fails; the failure is notified by
+    # mail (unreachable) and webhook (a real loopback receiver)
+    moved = sa.engine.make_url(url).set(port=1, password=None).update_query_dict({"password": SECRETS["query string"]})
+    monkeypatch.setenv("KLIMAMONITOR_TEST_FACILITY_URL", moved.render_as_string(hide_password=False))
     for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": "1", "SMTP_USER": "klimamonitor",
                         "MAIL_TO": "energie@kreis-soest.test",
-                        "WEBHOOK_URL": f"http://127.0.0.1:1/hook?token={SECRETS['KLIMAMONITOR_WEBHOOK_TOKEN']}"}.items():
+                        "WEBHOOK_URL": f"{webhook}?token={SECRETS['KLIMAMONITOR_WEBHOOK_TOKEN']}"}.items():
         monkeypatch.setenv(f"KLIMAMONITOR_{name}", value)
     monkeypatch.setenv("KLIMAMONITOR_SMTP_PASSWORD", SECRETS["KLIMAMONITOR_SMTP_PASSWORD"])
     monkeypatch.setenv("KLIMAMONITOR_WEBHOOK_TOKEN", SECRETS["KLIMAMONITOR_WEBHOOK_TOKEN"])
     bad = CliRunner().invoke(main, ["run", "--config", str(cfg), "--data-dir", str(data)])
     assert bad.exit_code == 1
-    assert "postgresql+psycopg://postgres:***@127.0.0.1:1/" in bad.output  # the place, without the password
-    assert "notification: e-mail to 127.0.0.1:1 failed" in bad.output and "webhook http://127.0.0.1:1 failed" in bad.output
+    # both planted passwords masked: the URL's password part and its query string
+    assert "postgresql+psycopg://postgres:***@127.0.0.1:1/klimamonitor_secrets_test?password=***" in bad.output
+    assert "notification: e-mail to 127.0.0.1:1 failed" in bad.output and "webhook http://127.0.0.1" in bad.output
+    assert len(Webhook.received) == 1 and b"127.0.0.1:1/klimamonitor_secrets_test" in Webhook.received[0]
 
-    places = {"output of the good run": good.output, "output of the failed run": bad.output}
+    places = {"output of the good run": good.output, "output of the failed run": bad.output,
+              "received webhook body": Webhook.received[0]}
     files = [p for p in data.rglob("*") if p.is_file()]
     places.update({str(p.relative_to(data)): p.read_bytes() for p in files})
     assert any(".dagster" in p.parts for p in files)  # Dagster's event storage (all metadata) is searched too
     assert _leaks({"control": url}) == [("control", SECRETS["KLIMAMONITOR_TEST_FACILITY_URL"])]  # the search works
+    # SQLAlchemy's own rendering hides only the password part, not a password in the query string
+    assert _leaks({"control": moved.render_as_string()}) == [("control", SECRETS["query string"])]
     leaks = _leaks(places)
     record_property("figure:secrets planted", len(SECRETS))
     record_property("figure:places searched for secrets", len(places))

@@ -22,6 +22,7 @@ RAIL_CATEGORIES = ("local_passenger", "long_distance_passenger", "freight")
 CONFORMITY_CRITERIA = ("territorial_final_energy", "five_sectors", "lca_factors_with_upstream",
                        "federal_electricity_mix", "no_weather_correction", "district_heat_method",
                        "data_quality_stated", "required_cells_present")
+ID_PATTERN = r"^[a-z0-9_]{1,64}$"  # target sets, indicators, sources: they become file names and URLs of the report
 
 _FIELD_LIST = [
     # --- keys and places
@@ -185,8 +186,9 @@ _FIELD_LIST = [
     Field("factor_row", "string", "Emission factor row used: "
           "<factor_set>:<carrier>:<sector_scope>:<region_scope>:<year> (the key of emission_factors)"),
     # --- targets and indicators
-    Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ..."),
-    Field("indicator_id", "string", "Identifier of the target / indicator within its set"),
+    Field("target_set", "string", "Set of targets: kreistag_2012, klimaschutzkonzept_2024, supporting (no target), ...",
+          pattern=ID_PATTERN),
+    Field("indicator_id", "string", "Identifier of the target / indicator within its set", pattern=ID_PATTERN),
     Field("indicator", "string", "Which computation measures it (docs/indicators.md)"),
     Field("title_de", "string", "Title in German, as councillors read it"),
     Field("title_en", "string", "Title in English"),

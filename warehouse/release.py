@@ -188,6 +188,7 @@ def publish_release(
             if p.is_file():
                 with open(p, "rb") as fh:
                     os.fsync(fh.fileno())
+                p.chmod(0o444)  # a release is immutable: read-only on disk, too
         fsync_dir(staging)
         final = root / release_id
         suffix = 1

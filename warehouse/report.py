@@ -8,7 +8,9 @@ methodology and sources (from the same catalog metadata as the data dictionary).
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +36,21 @@ svg{max-width:100%;height:auto}.status-met,.status-on_track{color:#006b3c;font-w
 .status-missed,.status-off_track{color:#a33600;font-weight:bold}.status-not_assessable{color:#555}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}@media (max-width:40rem){table{font-size:.8rem}}
 """
+
+
+def page_name(prefix: str, *ids: str) -> str:
+    """The file name of a page: validated ids (ID_PATTERN, AGS) pass as they are; anything else (a release built
+    from an unchecked table) becomes a harmless slug with a hash, so no id can leave the report folder or break out
+    of an HTML attribute."""
+    parts = [i if re.fullmatch(r"[a-z0-9_]{1,64}", str(i)) else
+             re.sub(r"[^a-z0-9_]", "_", str(i).lower())[:40] + "_" + hashlib.sha256(str(i).encode()).hexdigest()[:8]
+             for i in ids]
+    return "-".join([prefix, *parts]) + ".html"
+
+
+def _link(page: str, text: str) -> str:
+    """A link to a page of the report; both parts escaped for HTML (the page name is already a safe file name)."""
+    return f"<a href='{html.escape(page, quote=True)}'>{html.escape(text)}</a>"
 
 
 def _fmt(value, digits: int = 1) -> str:
@@ -164,21 +181,21 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
             for t in group.itertuples(index=False):
                 rows = indicators[(indicators["target_set"] == set_name) & (indicators["indicator_id"] ==
                                   t.indicator_id) & (indicators["ags"] == district_ags)].sort_values("year")
-                page = f"ziel-{set_name}-{t.indicator_id}.html"
+                page = page_name("ziel", set_name, t.indicator_id)
                 latest = rows.dropna(subset=["value"]).tail(1)
                 if pd.notna(t.target_year):
                     at_target = rows[rows["year"] == t.target_year].dropna(subset=["value"])
                     latest = at_target if len(at_target) else latest
                 cells = ("<td>–</td><td>–</td><td>keine Daten</td><td>–</td>" if latest.empty else
                          f"<td>{int(latest.iloc[0]['year'])}</td><td class='num'>{_fmt(latest.iloc[0]['value'], 2)} "
-                         f"{html.escape(t.unit)}</td><td class='status-{latest.iloc[0]['status']}'>"
+                         f"{html.escape(t.unit)}</td><td class='status-{html.escape(str(latest.iloc[0]['status']))}'>"
                          f"{STATUS_DE[latest.iloc[0]['status']]}</td><td>{_conformity_de(latest.iloc[0])}</td>")
-                overview.append(f"<tr><td><a href='{page}'>{html.escape(t.title_de)}</a></td>{cells}</tr>")
+                overview.append(f"<tr><td>{_link(page, t.title_de)}</td>{cells}</tr>")
                 write(page, t.title_de, _target_body(t._asdict(), rows, indicators, set_name, names))
             overview.append("</tbody></table>")
     if names:
         overview.append("<h2>Gemeinden</h2><ul>" + "".join(
-            f"<li><a href='gemeinde-{a}.html'>{html.escape(n)}</a></li>" for a, n in names.items()) + "</ul>")
+            f"<li>{_link(page_name('gemeinde', a), n)}</li>" for a, n in names.items()) + "</ul>")
     write("index.html", f"Klimaschutzziele {district}", "".join(overview))
     summary, final = _read(release, "balance_summary"), _read(release, "final_energy")
     # rows per place, grouped once (a country has 10,800 places; filtering the whole tables per page is quadratic)
@@ -188,7 +205,7 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
     final_by = dict(tuple(final[final["year"] == latest].groupby("ags"))) if latest is not None else {}
     for ags, name in names.items():
         rows = summary_by.get(ags, summary.iloc[0:0]) if has_summary else None
-        write(f"gemeinde-{ags}.html", name, _place_body(rows, final_by.get(ags), latest))
+        write(page_name("gemeinde", ags), name, _place_body(rows, final_by.get(ags), latest))
     write("erneuerbare.html", "Erneuerbarer Strom", _renewables_body(_read(release, "electricity_generation"),
                                                                      final, district_ags))
     write("methodik.html", "Methodik und Quellen", _methodology_body(targets, _read(release, "emission_factors")))

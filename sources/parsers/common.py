@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ import pandas as pd
 
 from sources.errors import EmptyDeliveryError, Finding, LayoutError
 from sources.region import INSIDE, INVALID, UNKNOWN, Region
-from sources.text import Line, decode, find_header, number_format_hint, parse_number, split_lines
+from sources.text import (MAX_LINE_BYTES, Line, check_line_length, decode, find_header, number_format_hint,
+                          parse_number, split_lines)
 
 DEFAULT_CONFIDENTIAL_MARKS = ("•", "*", "x", "X", ".", "vertraulich", "geheim")
 DEFAULT_MISSING_MARKS = ("", "-", "–", "—", "k.A.", "k. A.", "/", "...")
@@ -37,8 +39,54 @@ class Delivery:
     def content(self) -> bytes:
         return self.data if self.data is not None else Path(self.path).read_bytes()
 
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else Path(self.path).stat().st_size
+
     def open(self) -> BinaryIO:
         return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+
+
+MAX_DECOMPRESS_SECONDS = 3600  # unpacking one delivery (options.max_decompress_seconds)
+
+
+class UnpackBudget:
+    """Caps on what one compressed delivery may unpack to — bytes (options.max_uncompressed_bytes) and seconds
+    (options.max_decompress_seconds) — so a zip or gzip bomb is refused, naming the cap, instead of filling memory,
+    disk or the night."""
+
+    def __init__(self, delivery: Delivery, options: Mapping[str, Any], default_bytes: int, what: str = "the file"):
+        self.delivery, self.what = delivery, what
+        self.max_bytes = int(options.get("max_uncompressed_bytes", default_bytes))
+        self.max_seconds = float(options.get("max_decompress_seconds", MAX_DECOMPRESS_SECONDS))
+        self.used = 0
+        self.deadline = time.monotonic() + self.max_seconds
+
+    def spend(self, size: int) -> None:
+        self.used += size
+        if self.used > self.max_bytes:
+            self._refuse(f"{self.what} unpack(s) to more than {self.max_bytes:,} bytes (the cap on unpacked size, "
+                         "options.max_uncompressed_bytes)")
+        if time.monotonic() > self.deadline:
+            self._refuse(f"unpacking took longer than {self.max_seconds:g} s (the time budget, "
+                         "options.max_decompress_seconds)")
+
+    def _refuse(self, problem: str) -> None:
+        raise LayoutError(self.delivery.source_id, self.delivery.file_name, f"{problem}; it was not read further",
+                          expected="a delivery of normal size")
+
+    def gunzip(self, source: Path, target: Path, chunk: int = 1 << 20) -> None:
+        """Unpack a gzip file into `target` within the caps (a damaged archive is a LayoutError too)."""
+        import gzip
+        import zlib
+
+        try:
+            with gzip.open(source, "rb") as packed, open(target, "wb") as plain:
+                while block := packed.read(chunk):
+                    self.spend(len(block))
+                    plain.write(block)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise LayoutError(self.delivery.source_id, self.delivery.file_name, f"the gzip archive cannot be "
+                              f"unpacked ({exc})", expected="a complete gzip file") from None
 
 
 @dataclass
@@ -106,7 +154,10 @@ class RowReader:
             self.decimal, text = ".", "\n"
             self.lines = json_records(delivery)
         else:
-            text = decode(delivery.content(), self.encoding, delivery.source_id, delivery.file_name)
+            data = delivery.content()
+            check_line_length(data, int(options.get("max_line_bytes", MAX_LINE_BYTES)), delivery.source_id,
+                              delivery.file_name)
+            text = decode(data, self.encoding, delivery.source_id, delivery.file_name)
             self.lines = split_lines(text, self.separator, delivery.source_id, delivery.file_name)
         header_index = find_header(self.lines, required, delivery.source_id, delivery.file_name, self.separator)
         self.header_block = self.lines[:header_index]

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from sources.errors import EmptyDeliveryError, LayoutError
 from sources.interval import IntervalFileError, aggregate_days
-from sources.parsers.common import Delivery, ParseResult, finding_for
+from sources.parsers.common import Delivery, ParseResult, UnpackBudget, finding_for
 from sources.region import Region
 
 PROBLEMS_LISTED = 50
+MAX_UNPACKED_BYTES = 16 * 2**30  # a gzip delivery (options.max_uncompressed_bytes)
 
 
 def parse_interval_readings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
@@ -24,6 +25,10 @@ def parse_interval_readings(delivery: Delivery, options, mappings, region: Regio
         if path is None:  # bytes in hand (e.g. `klimamonitor validate`): DuckDB reads files
             path = Path(folder) / Path(delivery.file_name).name
             path.write_bytes(delivery.content())
+        if Path(path).suffix == ".gz":  # unpacked here within the caps (DuckDB would unpack a bomb unbounded in time)
+            plain = Path(folder) / Path(delivery.file_name).with_suffix("").name
+            UnpackBudget(delivery, options, MAX_UNPACKED_BYTES).gunzip(Path(path), plain)
+            path = plain
         try:
             result = aggregate_days(Path(path), separator=options.get("separator", ","),
                                     unit=options.get("unit", "kWh"), problem_limit=PROBLEMS_LISTED)

@@ -16,18 +16,18 @@ configurable (`options.technologies`, `options.status_codes`, ...) with the cata
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.parsers.common import (Delivery, ParseResult, RowReader, csv_batches, finding_for, reject_duplicates,
-                                   unknown_key_problem)
+from sources.parsers.common import (Delivery, ParseResult, RowReader, UnpackBudget, csv_batches, finding_for,
+                                   reject_duplicates, unknown_key_problem)
 from sources.region import INSIDE, INVALID, OUTSIDE, UNKNOWN, Region
 from sources.text import parse_numbers
 
@@ -156,10 +156,6 @@ class _KeyReporter:
         return finding_for(self.delivery, *args, **kwargs)
 
 
-def _size(delivery: Delivery) -> int:
-    return len(delivery.data) if delivery.data is not None else Path(delivery.path).stat().st_size
-
-
 def parse_mastr_csv(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
                     region: Region) -> ParseResult:
     columns = {**CSV_COLUMNS, **options.get("columns", {})}
@@ -167,7 +163,7 @@ def parse_mastr_csv(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     decimal = options.get("decimal", ",")
     units = _Units(delivery, region, {**TECHNOLOGY_NAMES, **options.get("technologies", {})},
                    {**STATUS_NAMES, **options.get("statuses", {})}, decimal, columns)
-    if _size(delivery) >= int(options.get("stream_from_bytes", STREAM_FROM_BYTES)):
+    if delivery.size() >= int(options.get("stream_from_bytes", STREAM_FROM_BYTES)):
         for batch in csv_batches(delivery, {"encoding": "utf-8", **options}, columns, required, units.findings):
             units.add(batch)
         return units.result(columns["ags"])
@@ -186,20 +182,67 @@ XML_FIELDS = {
 }  # fmt: skip
 
 
-def _xml_units(stream: BinaryIO, delivery: Delivery, member: str) -> Iterator[dict[str, str | None]]:
-    """Unit records of one XML file, one element at a time; memory does not grow with the file."""
-    root = None
-    for event, elem in iterparse(stream, events=("start", "end")):
-        if root is None:
-            root = elem
-            if root.tag.startswith("{"):
-                raise LayoutError(delivery.source_id, delivery.file_name,
-                                  f"{member}: the root element {root.tag} is in an XML namespace",
-                                  expected="the Marktstammdatenregister export without namespace (e.g. <EinheitenSolar>)")
-            continue
-        if event == "end" and elem is not root and len(elem) and elem.find("EinheitMastrNummer") is not None:
-            yield {XML_FIELDS[child.tag]: child.text for child in elem if child.tag in XML_FIELDS}
-            root.clear()
+MAX_TEXT_CHARS = 1 * 2**20  # text between two tags (options.max_xml_text_chars): a unit's values are short
+MAX_UNPACKED_BYTES = 64 * 2**30  # the unit files of one archive (options.max_uncompressed_bytes)
+_CHUNK = 1 << 16
+
+
+class _UnitTarget:
+    """Parser target that keeps only unit records (elements with a direct child EinheitMastrNummer) and refuses a
+    text run between two tags longer than `max_text`, so no padded element can grow memory (ElementTree would
+    gather it whole): no tree is built at all."""
+
+    def __init__(self, delivery: Delivery, member: str, max_text: int):
+        self.delivery, self.member, self.max_text = delivery, member, max_text
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.text_len = 0
+        self.records: list[dict[str, str | None]] = []
+
+    def start(self, tag: str, attrib) -> None:
+        if not self.stack and tag.startswith("{"):
+            raise LayoutError(self.delivery.source_id, self.delivery.file_name,
+                              f"{self.member}: the root element {tag} is in an XML namespace",
+                              expected="the Marktstammdatenregister export without namespace (e.g. <EinheitenSolar>)")
+        self.stack.append((tag, {}))
+        self.text, self.text_len = [], 0
+
+    def data(self, text: str) -> None:
+        self.text_len += len(text)
+        if self.text_len > self.max_text:
+            raise LayoutError(self.delivery.source_id, self.delivery.file_name,
+                              f"{self.member}: element <{self.stack[-1][0] if self.stack else '?'}> holds more than "
+                              f"{self.max_text:,} characters of text (the cap on element text, "
+                              "options.max_xml_text_chars); it was not read further",
+                              expected="a Marktstammdatenregister export with values of normal length")
+        if self.stack and self.stack[-1][0] in XML_FIELDS:
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        tag, fields = self.stack.pop()
+        if tag in XML_FIELDS and self.stack:
+            self.stack[-1][1][XML_FIELDS[tag]] = "".join(self.text) or None
+        elif "unit_id" in fields and self.stack:
+            self.records.append(fields)
+        self.text, self.text_len = [], 0
+
+    def close(self) -> None:
+        return None
+
+
+def _xml_units(stream: BinaryIO, delivery: Delivery, member: str, options: Mapping[str, Any],
+               budget: UnpackBudget) -> Iterator[dict[str, str | None]]:
+    """Unit records of one XML file, fed in small chunks; memory does not grow with the file or with any element.
+    DTDs are refused (defusedxml: forbid_dtd, entities and external references)."""
+    target = _UnitTarget(delivery, member, int(options.get("max_xml_text_chars", MAX_TEXT_CHARS)))
+    parser = DefusedXMLParser(target=target, forbid_dtd=True)
+    while chunk := stream.read(_CHUNK):
+        budget.spend(len(chunk))
+        parser.feed(chunk)
+        yield from target.records
+        target.records.clear()
+    parser.close()
+    yield from target.records
 
 
 def parse_mastr_xml(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
@@ -215,7 +258,8 @@ def parse_mastr_xml(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
                           expected="a complete Marktstammdatenregister XML export") from None
     except DefusedXmlException as exc:
         raise LayoutError(delivery.source_id, delivery.file_name, f"the XML uses a forbidden construct ({exc!r})",
-                          expected="XML without DTDs, entity declarations or external references") from None
+                          expected="XML without a DOCTYPE (no DTD, internal or external), entity declarations or "
+                          "external references") from None
     except zipfile.BadZipFile as exc:
         raise LayoutError(delivery.source_id, delivery.file_name, f"the archive is damaged ({exc})",
                           expected="a complete zip archive") from None
@@ -241,6 +285,7 @@ def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
         collector.add(pd.DataFrame(pending, columns=["source_row", *RECORD_FIELDS]))
         pending.clear()
 
+    budget = UnpackBudget(delivery, options, MAX_UNPACKED_BYTES, "the unit files")
     with delivery.open() as handle:
         if zipfile.is_zipfile(handle):
             handle.seek(0)
@@ -249,17 +294,15 @@ def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
                 if not members:
                     raise EmptyDeliveryError(delivery.source_id, delivery.file_name, "the archive has no unit files",
                                              expected="files such as EinheitenSolar_1.xml")
-                limit = int(options.get("max_uncompressed_bytes", 200 * 2**30))
-                if sum(archive.getinfo(m).file_size for m in members) > limit:
-                    raise LayoutError(delivery.source_id, delivery.file_name, "the unit files unpack to more than "
-                                      f"{limit:,} bytes", expected="a Marktstammdatenregister export of normal size")
+                budget.spend(sum(archive.getinfo(m).file_size for m in members))  # as declared, before reading
+                budget.used = 0  # then as really unpacked (zipfile stops at the declared size)
                 for member in members:
                     with archive.open(member) as stream:
-                        for record in _xml_units(stream, delivery, member):
+                        for record in _xml_units(stream, delivery, member, options, budget):
                             add(record)
         else:
             handle.seek(0)
-            for record in _xml_units(handle, delivery, delivery.file_name):
+            for record in _xml_units(handle, delivery, delivery.file_name, options, budget):
                 add(record)
     flush()
     return row

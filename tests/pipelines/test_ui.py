@@ -59,3 +59,62 @@ def test_ui_serves_the_asset_graph_without_supersession_warnings(data_dir, tmp_p
     assert "SupersessionWarning" not in text and "superseded" not in text
     assert (data_dir / ".dagster" / "dagster.yaml").read_text().count("enabled: false") == 2  # telemetry, nux
     assert f"Dagster UI on http://127.0.0.1:{port}" in text
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid` (from /proc: children of children ...)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ui_stops_all_its_processes_on_a_signal_to_its_pid(data_dir, tmp_path, sig, record_property):
+    """The webserver, the daemon and the code server go with `klimamonitor ui` when its PID alone gets SIGINT or
+    SIGTERM (as from `kill` or a service manager, not Ctrl-C to the whole terminal group)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ui", "--data-dir", str(data_dir), "--port",
+                             str(port)], cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:  # waits for a state: the UI answers
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5):
+                    break
+            except OSError:
+                time.sleep(1)
+        started = _descendants(proc.pid)
+        assert len(started) >= 3, started  # dagster dev, the webserver, the daemon (and code servers)
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=90)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in started):
+            time.sleep(0.5)
+        left = [p for p in started if _alive(p)]
+        assert not left, left
+    finally:
+        for p in [p for p in started if _alive(p)]:  # only what this test started, should the test fail
+            os.kill(p, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+    record_property("figure:faults injected", 1)

@@ -27,7 +27,8 @@ def test_file_drop_refuses_an_oversized_file_unread(tmp_path):
     drop.mkdir()
     (drop / "small.csv").write_bytes(b"x" * 100)
     (drop / "Export_komplett.csv").write_bytes(b"x" * 5000)
-    with pytest.raises(ConnectorError, match=r"'Export_komplett.csv' has 5,000 bytes, more than the 1,000 allowed"):
+    with pytest.raises(ConnectorError, match=r"'Export_komplett.csv' was refused and not read: it has 5,000 bytes, "
+                                           r"more than the 1,000 allowed"):
         fetch_file_drop("s", str(drop), "*.csv", max_bytes=1000)
 
 

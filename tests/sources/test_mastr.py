@@ -104,8 +104,15 @@ def test_zip_bomb_is_refused_before_reading():
         (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><EinheitenSolar>&x;'
          b"</EinheitenSolar>", "forbidden construct"),
         ("<EinheitenSolar><EinheitSolar><EinheitMastrNummer>SEE1".encode("utf-16"), "not well-formed"),
+        (('<?xml version="1.0"?><!DOCTYPE EinheitenSolar SYSTEM "http://127.0.0.1:1/mastr.dtd"><EinheitenSolar>'
+          + _unit_xml(1, "05974004") + "</EinheitenSolar>").encode(), "forbidden construct"),
+        (('<?xml version="1.0"?><!DOCTYPE EinheitenSolar []><EinheitenSolar>' + _unit_xml(1, "05974004")
+          + "</EinheitenSolar>").encode(), "forbidden construct"),
+        (b"<EinheitenSolar><EinheitSolar><EinheitMastrNummer>SEE1" + b"9" * (2 * 2**20)
+         + b"</EinheitMastrNummer></EinheitSolar></EinheitenSolar>", "more than 1,048,576 characters of text"),
     ],
-    ids=["namespace", "entity-expansion", "external-entity", "truncated"],
+    ids=["namespace", "entity-expansion", "external-entity", "truncated", "external-dtd", "internal-dtd",
+         "huge-element-text"],
 )
 def test_hostile_or_broken_xml_is_refused(data, fragment):
     with pytest.raises(LayoutError, match=fragment):
