@@ -11,6 +11,7 @@ from typing import Any
 from sources.errors import DeliveryError
 from sources.parsers.common import Delivery, ParseResult
 from sources.parsers.genesis import parse_genesis_population
+from sources.parsers.genesis_table import parse_genesis_table
 from sources.parsers.grid import parse_grid_sheet
 from sources.parsers.interval import parse_interval_readings
 from sources.parsers.mastr import parse_mastr_csv, parse_mastr_xml
@@ -46,6 +47,7 @@ class RawTarget:
 FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "grid_sheet": (RawTarget("raw_grid__energy", parse_grid_sheet),),
     "genesis_population": (RawTarget("raw_genesis__population", parse_genesis_population),),
+    "genesis_table": (RawTarget("raw_genesis__table_values", parse_genesis_table),),
     "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
     "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
     "district_heat_factors": (RawTarget("raw_tidy__district_heat_factors", parse_district_heat_factors),),

@@ -228,6 +228,22 @@ _FIELD_LIST = [
           "(null where taken as published)"),
     Field("bisko_rule", "boolean", "True where the derivation is a BISKO rule (e.g. ambient heat = electricity "
           "mix ÷ 3.2)"),
+    # --- published statistics as delivered (issue #21: real publications)
+    Field("census_basis", "string", "Census the population update rests on: zensus_2022 (31.12.2022 on), "
+          "zensus_2011 (2011-2021), vz_1987_register_1990 (earlier)",
+          allowed=("zensus_2022", "zensus_2011", "vz_1987_register_1990")),
+    Field("basis_break", "boolean", "True on the first delivered year of a new census basis in a key's series: the "
+          "step from the previous year is partly the new count"),
+    Field("table_code", "string", "Code of the statistical table (e.g. 12411-01-01-4, 12411-15i)"),
+    Field("region_key", "string", "Region key as the statistical office wrote it (DG, 05, 059, 05974, 05974004)"),
+    Field("region_name", "string", "Region name as published"),
+    Field("reference_time", "string", "Reference date or year of the value as published (31.12.2024, 2015)"),
+    Field("table_variable", "string", "Header path of the value's column (stacked header rows joined by ' / ')"),
+    Field("table_unit", "string", "Unit as published (Anzahl, qkm, Tsd. MJ)"),
+    Field("table_value", "number", "Value as published (marks give a null value and a status)"),
+    Field("directory_date", "date", "Date of the territorial status of a municipality directory (Gebietsstand)"),
+    Field("population_directory", "number", "Inhabitants as given by the municipality directory", unit="persons",
+          minimum=0),
 ]  # fmt: skip
 
 FIELDS: dict[str, Field] = {}

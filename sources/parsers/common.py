@@ -60,6 +60,16 @@ def finding_for(delivery: Delivery, row: int | None, column: str | None, raw: st
     return Finding(d.source_id, d.file_name, d.delivery_id, row, column, raw, problem, expected, kind, rows_affected)
 
 
+class DeliveryReporter:
+    """Findings for a delivery without a row reader (frames built from grids, XML or batches)."""
+
+    def __init__(self, delivery: Delivery):
+        self.delivery = delivery
+
+    def finding(self, *args, **kwargs) -> Finding:
+        return finding_for(self.delivery, *args, **kwargs)
+
+
 def json_records(delivery: Delivery) -> list[Line]:
     """A JSON snapshot (a list of objects, or an object holding one under `items`) as table lines: line 0 is the
     header (every key, in order of first appearance), line N the N-th record. Values become text as a CSV would hold

@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.parsers.common import (Delivery, ParseResult, RowReader, csv_batches, finding_for, reject_duplicates,
+from sources.parsers.common import (Delivery, DeliveryReporter, ParseResult, RowReader, csv_batches, finding_for, reject_duplicates,
                                    unknown_key_problem)
 from sources.region import INSIDE, INVALID, OUTSIDE, UNKNOWN, Region
 from sources.text import parse_numbers
@@ -144,16 +144,8 @@ class _Units:
                                         kind="filtered", rows_affected=self.outside))
         frames = [f for f in self.frames if len(f)]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
-        frame, dupes = reject_duplicates(_KeyReporter(self.delivery), frame, ["unit_id"])
+        frame, dupes = reject_duplicates(DeliveryReporter(self.delivery), frame, ["unit_id"])
         return ParseResult(frame, findings + dupes)
-
-
-class _KeyReporter:
-    def __init__(self, delivery: Delivery):
-        self.delivery = delivery
-
-    def finding(self, *args, **kwargs):
-        return finding_for(self.delivery, *args, **kwargs)
 
 
 def _size(delivery: Delivery) -> int:

@@ -1,0 +1,139 @@
+"""The real files in tests/fixtures/real/ as published (never edited), each read by the format for its kind.
+
+Expected values are read by hand from the files; each assertion says where in the file the value stands.
+"""
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sources.errors import LayoutError
+from sources.parsers.common import Delivery
+from sources.parsers.genesis import parse_genesis_population
+from sources.parsers.genesis_table import parse_genesis_table
+from sources.region import Region
+
+REAL = Path(__file__).parents[1] / "fixtures" / "real"
+ROOT = Path(__file__).parents[2]
+SOEST_KEYS = frozenset(r["ags"] for r in csv.DictReader(open(ROOT / "config/kreis_soest/municipalities.csv",
+                                                             encoding="utf-8")) if r["kind"] == "municipality")
+SOEST = Region("05974000", SOEST_KEYS)
+
+
+def real(name: str) -> Delivery:
+    path = REAL / name
+    return Delivery(f"real:{path.stem}", "real", path.name, path=path)
+
+
+def value(rows: pd.DataFrame, **where) -> pd.Series:
+    mask = pd.Series(True, index=rows.index)
+    for column, wanted in where.items():
+        mask &= rows[column] == wanted
+    assert mask.sum() == 1, (where, int(mask.sum()))
+    return rows[mask].iloc[0]
+
+
+# --- GENESIS classic tables, flat file, xlsx
+
+def test_itnrw_12411_15i_population_of_kreis_soest_2024():
+    result = parse_genesis_population(real("itnrw/12411-15i.csv"), {}, {}, SOEST)
+    # line 424: 31.12.2024;05974;    Soest, Kreis;300297;1328,64;226,0
+    row = value(result.rows, ags="05974000", year=2024)
+    assert row.population == 300297 and row.source_row == 424 and row.census_basis == "zensus_2022"
+    # line 434: 31.12.2024;05974040;      Soest, Stadt;47776;85,81;556,8
+    assert value(result.rows, ags="05974040", year=2024).population == 47776
+    assert len(result.rows) == 15  # the district and its 14 municipalities
+
+
+def test_itnrw_12411_15i_area_as_table_values():
+    result = parse_genesis_table(real("itnrw/12411-15i.csv"), {}, {}, SOEST)
+    rows = result.rows
+    assert set(rows["table_code"]) == {"12411-15i"}  # line 1: Tabelle: 12411-15i
+    area = value(rows, region_key="05974", variable="Flächenerhebung nach Art der tatsächlichen Nutzung / "
+                 "Bodenfläche (Katasterfläche) in qkm")
+    assert area.value == pytest.approx(1328.64) and area.unit == "qkm"  # line 424, fifth cell; unit from line 5
+    nrw = value(rows, region_key="05", unit="Anzahl")  # line 6: 31.12.2024;05;Nordrhein-Westfalen;18034454;...
+    assert nrw.value == 18034454 and nrw.time == "31.12.2024"
+
+
+def test_regionalstatistik_12411_01_01_4_districts_wide_latin1():
+    result = parse_genesis_population(real("regionalstatistik/12411-01-01-4.csv"), {}, {}, SOEST)
+    # line 142: 05974;      Soest, Kreis;301902;150022;151880 (date 31.12.2018 in header line 7, Latin-1 file)
+    row = value(result.rows, ags="05974000")
+    assert (row.year, row.population, row.source_row) == (2018, 301902, 142)
+    values = parse_genesis_table(real("regionalstatistik/12411-01-01-4.csv"), {}, {}, SOEST).rows
+    assert value(values, region_key="05974", variable="Stichtag / weiblich").value == 151880
+
+
+def test_regionalstatistik_12411_01_01_5_municipalities_with_census_break():
+    result = parse_genesis_population(real("regionalstatistik/12411-01-01-5_00.csv"), {}, {}, SOEST)
+    rows = result.rows
+    # line 2977: 05974;      Soest, Kreis;302995;... (31.12.2015 first), the 13th value 296540 (31.12.2011)
+    assert value(rows, ags="05974000", year=2015).population == 302995
+    y2011 = value(rows, ags="05974000", year=2011)
+    assert y2011.population == 296540 and y2011.census_basis == "zensus_2011" and bool(y2011.basis_break)
+    y2010 = value(rows, ags="05974000", year=2010)  # 16th value: 304167, the last year on the old basis
+    assert y2010.population == 304167 and y2010.census_basis == "vz_1987_register_1990" and not y2010.basis_break
+    # line 2987: 05974040;        Soest;47974;23245;24729;...
+    assert value(rows, ags="05974040", year=2015).population == 47974
+    assert len(rows) == 15 * 8
+
+
+def test_regionalstatistik_46251_vehicles_long_layout():
+    rows = parse_genesis_table(real("regionalstatistik/46251-01-02-4_00.csv"), {}, {}, SOEST).rows
+    # line 141: 01.01.2017;05974;      Soest, Kreis;215870;181148;9300;8437;15685
+    cars = value(rows, region_key="05974", year=2017, variable="Kraftfahrzeugarten / Pkw")
+    assert cars.value == 181148 and cars.source_row == 141
+    # line 667: 01.01.2016;05974;...;211797;178020;...
+    assert value(rows, region_key="05974", year=2016, variable="Kraftfahrzeugarten / Pkw").value == 178020
+
+
+def test_regionalstatistik_43531_industry_energy_with_secret_marks():
+    rows = parse_genesis_table(real("regionalstatistik/43531-01-02-4_00.csv"), {}, {}, SOEST).rows
+    prefix = "Energieverbrauch (einschl. nichtenergetischem V.) / Energieträger / "
+    # line 143: 2015;05974;      Soest, Kreis;17377313;6591791;165484;2588376;.;4061148;32473;.
+    total = value(rows, region_key="05974", year=2015, variable=prefix + "insgesamt")
+    assert total.value == 17377313 and total.unit == "Tsd. MJ"
+    secret = value(rows, region_key="05974", year=2015, variable=prefix + "Erneuerbare Energien")
+    assert pd.isna(secret.value) and secret.value_status == "confidential" and secret.quality_mark == "."
+
+
+def test_regionalstatistik_31231_buildings_and_flats_stacked_headers():
+    rows = parse_genesis_table(real("regionalstatistik/31231-01-02-5_00.csv"), {}, {}, SOEST).rows
+    # line 2978: 31.12.2010;05974;      Soest, Kreis;75990;47411;19019;13201,6;136373;...
+    buildings = value(rows, region_key="05974", year=2010,
+                      variable="Wohngebäude / Gebäude nach Anzahl der Wohnungen / Insgesamt")
+    assert buildings.value == 75990
+    area = value(rows, region_key="05974", year=2010, variable="Wohnfläche in Wohngebäuden")
+    assert area.value == pytest.approx(13201.6) and area.unit == "1000 qm"
+
+
+def test_regionalstatistik_31211_xlsx_download_merged_headers():
+    rows = parse_genesis_table(real("regionalstatistik/31211-01-01-4.xlsx"), {}, {}, SOEST).rows
+    assert set(rows["table_code"]) == {"31211-01-01-4"}  # the sheet's name
+    # sheet 31211-01-01-4, row 141: 05974 | Soest, Kreis | 79822 | 77191 | 77142 | 49 | 2631 | 137861 | ...
+    # (census reference date 09.05.2011 in row 3: 'Stichtag: 09.05.2011')
+    flats = value(rows, region_key="05974", variable="Wohnungen in Gebäuden mit Wohnraum")
+    assert flats.value == 137861 and flats.year == 2011 and flats.source_row == 141
+    homes = value(rows, region_key="05974", variable="Gebäude mit Wohnraum / Art des Gebäudes / Wohnheime")
+    assert homes.value == 49  # merged header cells of rows 4-6 carried over their span
+
+
+def test_destatis_12613_flat_file():
+    rows = parse_genesis_table(real("destatis_genesis/12613-0013_de_flat.csv"), {}, {}, SOEST).rows
+    # line 10: ...;2016;MONAT;Monate;MONAT02;Februar;DLAND;Bundesländer;05;Nordrhein-Westfalen;GES;Geschlecht;GESW;
+    #          weiblich;8773;Anzahl;BEV002;Gestorbene;e
+    row = value(rows, source_row=10)
+    assert (row.region_key, row.year, row.value, row.quality_mark) == ("05", 2016, 8773, "e")
+    assert row.variable == "BEV002 / MONAT=MONAT02 / GES=GESW" and row.table_code == "12613"
+    # line 29: the same month, GES without attribute code: Insgesamt 16926
+    assert value(rows, source_row=29).variable == "BEV002 / MONAT=MONAT02 / GES=Insgesamt"
+
+
+def test_classic_table_cut_off_is_refused(tmp_path):
+    data = (REAL / "itnrw/12411-15i.csv").read_bytes()
+    cut = data[: data.index(b"05974056")]  # cut at a line break inside the table: no footer
+    with pytest.raises(LayoutError, match="cut off"):
+        parse_genesis_table(Delivery("t:1", "t", "12411-15i.csv", cut), {}, {}, SOEST)
