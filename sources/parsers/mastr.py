@@ -59,12 +59,42 @@ STREAM_FROM_BYTES = 32 * 2**20  # larger web exports are read in column batches 
 XML_BATCH = 10_000  # unit records validated together (memory stays flat: only units in the region are kept)
 
 
-def _dates(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(dates, not_a_date) of a column: dd.mm.yyyy or yyyy-mm-dd (first 10 characters); empty is null."""
+SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+DATE_ORDERS = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}
+
+
+def date_order(delivery: Delivery, columns: list[pd.Series], option: str = "auto") -> str | None:
+    """The order of day and month of a file's slashed dates (`9/16/2014`: the exporting browser's locale), decided
+    once per file: from options.date_order, else from values that can be read one way only (a first number above 12
+    is a day: dmy; a second above 12: mdy). None when the file has no slashed dates. Never decided per row."""
+    if option in DATE_ORDERS:
+        return option
+    if option != "auto":
+        raise LayoutError(delivery.source_id, delivery.file_name, f"options.date_order {option!r} is not known",
+                          expected="auto, dmy or mdy")
+    texts = pd.concat([c.fillna("").astype(str).str.strip().str[:10] for c in columns], ignore_index=True)
+    parts = texts.str.extract(SLASHED).dropna().astype(int)
+    if parts.empty:
+        return None
+    day_first, month_first = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
+    if day_first and month_first:
+        raise LayoutError(delivery.source_id, delivery.file_name, "the dates are written in both orders (some with "
+                          "the day first, some with the month first)", expected="one date order per file")
+    if day_first or month_first:
+        return "dmy" if day_first else "mdy"
+    raise LayoutError(delivery.source_id, delivery.file_name, "every date could be day/month or month/day "
+                      f"(e.g. {texts[texts.str.match(SLASHED)].iloc[0]!r})",
+                      expected="options.date_order: dmy or mdy for this source")
+
+
+def _dates(texts: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
+    """(dates, not_a_date) of a column: dd.mm.yyyy, yyyy-mm-dd (first 10 characters) or slashed in the file's
+    order; empty is null."""
     t = texts.fillna("").astype(str).str.strip().str[:10]
-    german = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
-    iso = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
-    parsed = german.fillna(iso)
+    parsed = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
+    parsed = parsed.fillna(pd.to_datetime(t, format="%Y-%m-%d", errors="coerce"))
+    if order is not None:
+        parsed = parsed.fillna(pd.to_datetime(t, format=DATE_ORDERS[order], errors="coerce"))
     return parsed.dt.date.where(parsed.notna(), None), parsed.isna() & (t != "")
 
 
@@ -73,8 +103,9 @@ class _Units:
     outside the region — every check on whole columns, so a national export costs no Python per unit."""
 
     def __init__(self, delivery: Delivery, region: Region, technologies: Mapping[str, str],
-                 statuses: Mapping[str, str], decimal: str, columns: Mapping[str, str]):
+                 statuses: Mapping[str, str], decimal: str, columns: Mapping[str, str], order: str = "auto"):
         self.delivery, self.region, self.decimal, self.columns = delivery, region, decimal, columns
+        self.order_option, self.order = order, None  # decided on the first batch with slashed dates
         self.technologies, self.statuses = technologies, statuses
         self.frames: list[pd.DataFrame] = []
         self.findings: list = []
@@ -121,9 +152,12 @@ class _Units:
                                  "a capacity in kW")
         keep &= self._reject(batch, keep & ~(values["gross_kw"] >= 0), "gross_kw",
                              "the gross capacity is missing or negative", "a capacity in kW ≥ 0")
+        if self.order is None:
+            self.order = date_order(self.delivery, [batch["commissioned_on"], batch["decommissioned_on"]],
+                                    self.order_option)
         for name in ("commissioned_on", "decommissioned_on"):
-            values[name], bad = _dates(batch[name])
-            keep &= self._reject(batch, keep & bad, name, lambda r: f"{r!r} is not a date", "dd.mm.yyyy or yyyy-mm-dd")
+            values[name], bad = _dates(batch[name], self.order)
+            keep &= self._reject(batch, keep & bad, name, lambda r: f"{r!r} is not a date", "dd.mm.yyyy, yyyy-mm-dd or the file's m/d/yyyy")
         undated = keep & values["commissioned_on"].isna() & (status != "planned")
         for row in batch.loc[undated, "source_row"]:
             self.findings.append(finding_for(self.delivery, int(row), self.columns["commissioned_on"], None,
@@ -158,7 +192,8 @@ def parse_mastr_csv(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     required = [columns[c] for c in ("unit_id", "status", "carrier", "gross_kw", "commissioned_on", "ags")]
     decimal = options.get("decimal", ",")
     units = _Units(delivery, region, {**TECHNOLOGY_NAMES, **options.get("technologies", {})},
-                   {**STATUS_NAMES, **options.get("statuses", {})}, decimal, columns)
+                   {**STATUS_NAMES, **options.get("statuses", {})}, decimal, columns,
+                   options.get("date_order", "auto"))
     if _size(delivery) >= int(options.get("stream_from_bytes", STREAM_FROM_BYTES)):
         for batch in csv_batches(delivery, {"encoding": "utf-8", **options}, columns, required, units.findings):
             units.add(batch)

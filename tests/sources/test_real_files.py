@@ -137,3 +137,53 @@ def test_classic_table_cut_off_is_refused(tmp_path):
     cut = data[: data.index(b"05974056")]  # cut at a line break inside the table: no footer
     with pytest.raises(LayoutError, match="cut off"):
         parse_genesis_table(Delivery("t:1", "t", "12411-15i.csv", cut), {}, {}, SOEST)
+
+
+# --- Marktstammdatenregister web exports (both column sets, dates as the browser wrote them: m/d/yyyy)
+
+def _file_region(name: str) -> Region:
+    """Every municipality key of the export as the region (Sachsen), so no unit falls outside."""
+    with open(REAL / name, encoding="utf-8-sig", newline="") as handle:
+        keys = {r["Gemeindeschlüssel"] for r in csv.DictReader(handle, delimiter=";") if r["Gemeindeschlüssel"]}
+    return Region("14000000", frozenset(keys))
+
+
+def test_mastr_web_export_older_column_set():
+    from sources.parsers.mastr import parse_mastr_csv
+
+    name = "mastr/mastr-sample-ags-147-2014f.csv"
+    result = parse_mastr_csv(real(name), {}, {}, _file_region(name))
+    rows = result.rows
+    # line 3: "SEE956902802078";"Querbitzsch";"In Betrieb";"Solare Strahlungsenergie";"634,705";"615";"1/30/2019";
+    #         ... "14730200"
+    unit = value(rows, unit_id="SEE956902802078")
+    assert unit.gross_kw == pytest.approx(634.705) and unit.net_kw == 615
+    assert str(unit.commissioned_on) == "2019-01-30" and unit.ags == "14730200" and unit.technology == "solar_pv"
+    # line 5: "SEE996241583627";"Speicher";"In Betrieb";"Speicher";... a storage unit: not generation
+    assert "SEE996241583627" not in set(rows["unit_id"])
+
+
+def test_mastr_web_export_newer_column_set():
+    from sources.parsers.mastr import parse_mastr_csv
+
+    name = "mastr/wec_sachsen_20231022.csv"
+    result = parse_mastr_csv(real(name), {}, {}, _file_region(name))
+    # line 2: "SEE943811776453";"WEA Wilsdruff - Mohorn IV";"In Betrieb";"Wind";"2350";"2350";"8/30/2017";...;"14628410"
+    unit = value(result.rows, unit_id="SEE943811776453")
+    assert (unit.gross_kw, unit.technology, str(unit.commissioned_on), unit.ags) == (
+        2350, "wind_onshore", "2017-08-30", "14628410")
+    # line 3: "SEE933316124781";...;"600";"600";"6/4/1997": ambiguous alone, read as month/day like the whole file
+    assert str(value(result.rows, unit_id="SEE933316124781").commissioned_on) == "1997-06-04"
+
+
+def test_mastr_date_order_from_option_or_refused_when_ambiguous():
+    from sources.parsers.mastr import parse_mastr_csv
+
+    header = ('"MaStR-Nr. der Einheit";"Betriebs-Status";"Energieträger";"Bruttoleistung der Einheit";'
+              '"Inbetriebnahmedatum der Einheit";"Gemeindeschlüssel"\n')
+    text = header + '"SEE1";"In Betrieb";"Wind";"600";"6/4/1997";"05974004"\n'
+    d = Delivery("t:1", "t", "export.csv", text.encode())
+    with pytest.raises(LayoutError, match="date_order"):
+        parse_mastr_csv(d, {}, {}, SOEST)
+    rows = parse_mastr_csv(d, {"date_order": "dmy"}, {}, SOEST).rows
+    assert str(rows.iloc[0].commissioned_on) == "1997-04-06"
