@@ -147,7 +147,7 @@ _FIELD_LIST = [
     Field("verified_emissions_t_co2e", "number", "Verified emissions reported under the EU ETS", unit="t CO2e",
           minimum=0),
     Field("vehicle_fuel", "string", "Fuel type of registered vehicles (KBA)",
-          allowed=("petrol", "diesel", "battery_electric", "plug_in_hybrid", "hybrid", "gas", "other")),
+          allowed=("petrol", "diesel", "battery_electric", "plug_in_hybrid", "hybrid", "gas", "other", "all")),
     Field("vehicles", "number", "Registered passenger cars on 1 January", unit="count", minimum=0),
     Field("station_id", "string", "Weather station (DWD Stationsnummer)"),
     Field("month", "integer", "Calendar month", minimum=1, maximum=12),

@@ -187,3 +187,101 @@ def test_mastr_date_order_from_option_or_refused_when_ambiguous():
         parse_mastr_csv(d, {}, {}, SOEST)
     rows = parse_mastr_csv(d, {"date_order": "dmy"}, {}, SOEST).rows
     assert str(rows.iloc[0].commissioned_on) == "1997-04-06"
+
+
+# --- DWD, KBA, Destatis directory and key changes
+
+SOEST_NAMED = Region("05974000", SOEST_KEYS, names=tuple(
+    (r["ags"], r["name"]) for r in csv.DictReader(open(ROOT / "config/kreis_soest/municipalities.csv",
+                                                       encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("month, line, station, expected", [
+    ("201001", 5, "00003", 642.8),    # line 5: 00003;50.78; 6.09;            AACHEN (WEWA);201001;31;642.8;31;513.9
+    ("202001", 213, "03031", 462.5),  # line 213: 03031;51.63; 8.39;   LIPPSTADT-BOEKENFOERDE;202001;31;462.5;31;541.9
+])
+def test_dwd_monthly_degree_days(month, line, station, expected):
+    from sources.parsers.public import parse_dwd_degree_days
+
+    rows = parse_dwd_degree_days(real(f"dwd/gradtage_{month}.csv"), {}, {}, SOEST).rows
+    row = value(rows, source_row=line)
+    assert (row.station_id, row.year, row.month, row.heating_degree_days) == (
+        station, int(month[:4]), int(month[4:]), expected)
+
+
+def test_dwd_degree_days_2015_one_station_by_option():
+    from sources.parsers.public import parse_dwd_degree_days
+
+    result = parse_dwd_degree_days(real("dwd/gradtage_201501.csv"), {"stations": ["3031"]}, {}, SOEST)
+    assert list(result.rows["station_id"]) == ["03031"] and result.findings[0].kind == "filtered"
+
+
+def test_kba_fz3_matched_to_keys_by_name():
+    from sources.parsers.public import parse_kba_fz3
+
+    result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, SOEST_NAMED)
+    rows = result.rows
+    # sheet FZ 3.1, row 6351: | SOEST (05974) | 59609  ANROECHTE | 668 | 7133 | ... (Pkw insgesamt: 7133)
+    assert value(rows, ags="05974004").vehicles == 7133 and value(rows, ags="05974004").year == 2021
+    # row 6360: 59494  SOEST,ST. | 2160 | 29253 ; row 6365: ZUSAMMEN | 16898 | 192866
+    assert value(rows, ags="05974040").vehicles == 29253
+    assert value(rows, ags="05974000").vehicles == 192866
+    assert len(rows) == 15 and not [f for f in result.findings if f.kind == "rejected"]
+
+
+def test_kba_fz3_unmatched_name_is_reported_not_guessed():
+    from sources.parsers.public import parse_kba_fz3
+
+    names = tuple((k, "Soest-Altstadt" if k == "05974040" else n) for k, n in SOEST_NAMED.names)
+    region = Region(SOEST.district_ags, SOEST_KEYS, names=names)
+    result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region)
+    rejected = [f for f in result.findings if f.kind == "rejected"]
+    assert len(rejected) == 1 and rejected[0].source_row == 6360 and "SOEST,ST." in rejected[0].raw_value
+    assert "05974040" not in set(result.rows["ags"])
+
+
+def test_gv100ad_municipality_directory():
+    from sources.parsers.public import parse_gv100ad
+
+    rows = parse_gv100ad(real("destatis/GV100AD_311217.ASC"), {}, {}, SOEST).rows
+    # line 3578: 6020171231059740080008Bad Sassendorf ... 64    00000006346 00000012038 00000005725    59505
+    row = value(rows, ags="05974008")
+    assert (row["name"], row.area_ha, row.population, str(row.directory_date), row.source_row) == (
+        "Bad Sassendorf", 6346, 12038, "2017-12-31", 3578)
+    assert len(rows) == 14
+
+
+def test_auszug_gv_xlsx_municipality_directory():
+    from sources.parsers.public import parse_auszug_gv
+
+    rows = parse_auszug_gv(real("destatis/31122023_Auszug_GV.xlsx"), {}, {}, SOEST).rows
+    # sheet Onlineprodukt_Gemeinden31122023, row 3558: 60 | 64 | 05 | 9 | 74 | 0008 | 008 | Bad Sassendorf | 63.46 |
+    # 12528 (title row 1: '... am 31.12.2023 (Jahr)')
+    row = value(rows, ags="05974008")
+    assert row.area_ha == pytest.approx(6346) and row.population == 12528 and str(row.directory_date) == "2023-12-31"
+    assert row.source_row == 3558 and len(rows) == 14
+
+
+def test_territorial_changes_2023_split_by_inhabitants():
+    from sources.parsers.public import parse_territorial_changes
+
+    region = Region("16064000", frozenset({"16064071", "16064046"}))
+    result = parse_territorial_changes(real("destatis/Gebietsaenderungen_2023.xlsx"), {}, {}, region)
+    rows = result.rows
+    # sheet Gebietsaenderungen rows 18-20: Anrode 16064073 (change type 1) with 1126, 313 and 1699 inhabitants to
+    # 16064071 Unstruttal, 16064046 Mühlhausen/Thüringen and 16061118 Dingelstädt, effective 01.01.2023
+    anrode = rows[rows["former_ags"] == "16064073"].set_index("ags")
+    assert anrode.loc["16064071", "share"] == pytest.approx(1126 / 3138)
+    assert anrode.loc["16061118", "share"] == pytest.approx(1699 / 3138)
+    assert str(anrode.loc["16064046", "effective_date"]) == "2023-01-01" and anrode.loc["16064046", "source_row"] == 19
+
+
+def test_xrepository_ags_history():
+    from sources.parsers.public import parse_ags_history
+
+    region = Region("01051000", frozenset({"01051141"}))
+    rows = parse_ags_history(real("destatis/Destatis.AGS.Historie_2021-12-31.json"), {}, {}, region).rows
+    # daten record 38: ['38', '01051040', 'Hägen', '31.12.2006', '1', '31.12.2008', '01051141', 'Süderheistedt',
+    # '01.01.2009', None]: Hägen dissolved into Süderheistedt on 01.01.2009
+    row = value(rows, former_ags="01051040")
+    assert (row.ags, str(row.effective_date), row.share, row.source_row) == ("01051141", "2009-01-01", 1.0, 38)
