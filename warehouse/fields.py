@@ -63,8 +63,10 @@ _FIELD_LIST = [
     Field("column", "string", "Column of the delivered file the finding is about"),
     Field("raw_value", "string", "The delivered text of the cell, unchanged"),
     Field("reason", "string", "Why the row was rejected, in words a partner can act on"),
-    Field("finding_kind", "string", "rejected: not taken in, the delivery must be fixed; filtered: left out on purpose "
-          "(e.g. a valid key outside the region)", allowed=("rejected", "filtered")),
+    Field("finding_kind", "string", "rejected: the row was quarantined (not taken in; the delivery is rejected only "
+          "above the source's quarantine threshold); structural: the file could not be read as a whole (the "
+          "delivery is rejected); filtered: left out on purpose (e.g. a valid key outside the region)",
+          allowed=("rejected", "structural", "filtered")),
     Field("rows_affected", "integer", "How many delivered rows the finding stands for (1, or more for a summary "
           "such as units outside the region)", minimum=1),
     Field("data_origin", "string", "synthetic_demo for the bundled demo data, partner_deliveries otherwise",

@@ -107,17 +107,33 @@ class _Units:
         self.delivery, self.region, self.decimal, self.columns = delivery, region, decimal, columns
         self.order_option, self.order = order, None  # decided on the first batch with slashed dates
         self.technologies, self.statuses = technologies, statuses
+        self.skip = set(NOT_GENERATION)  # carriers that are not generation (storage), as names or catalog codes
         self.frames: list[pd.DataFrame] = []
         self.findings: list = []
         self.outside = 0
         self.not_generation = 0
 
+    def use_catalog(self, catalog: Mapping[str, str], technology_codes: Mapping[str, str],
+                    status_codes: Mapping[str, str]) -> None:
+        """Catalog codes from the export's own Katalogwerte.xml (code → value name), mapped through the names;
+        codes configured in options still win. An empty catalog leaves the built-in codes."""
+        if not catalog:
+            return
+        self.technologies = {**{c: TECHNOLOGY_NAMES[n] for c, n in catalog.items() if n in TECHNOLOGY_NAMES},
+                             **technology_codes}
+        self.statuses = {**{c: STATUS_NAMES[n] for c, n in catalog.items() if n in STATUS_NAMES}, **status_codes}
+        self.skip |= {c for c, n in catalog.items() if n in NOT_GENERATION}
+
     def _reject(self, batch: pd.DataFrame, mask: pd.Series, field: str, problem, expected: str) -> pd.Series:
-        """Findings for the rows of `mask` (problem: text, or a function of the raw value); returns the rest."""
-        for row, raw in zip(batch.loc[mask, "source_row"], batch.loc[mask, field], strict=True):
+        """Findings for the rows of `mask` (problem: text, or a function of the raw value), naming the unit and,
+        in a bulk export, the archive member; returns the rest."""
+        members = batch["member"] if "member" in batch else pd.Series(None, index=batch.index)
+        for row, raw, unit, member in zip(batch.loc[mask, "source_row"], batch.loc[mask, field],
+                                          batch.loc[mask, "unit_id"], members[mask], strict=True):
             raw = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+            where = f" (unit {unit}" + (f" in {member})" if member else ")") if unit else ""
             self.findings.append(finding_for(self.delivery, int(row), self.columns[field], raw,
-                                             problem(raw) if callable(problem) else problem, expected))
+                                             (problem(raw) if callable(problem) else problem) + where, expected))
         return ~mask
 
     def add(self, batch: pd.DataFrame) -> None:
@@ -135,7 +151,7 @@ class _Units:
                                              unknown_key_problem(k, self.region), "one of the configured municipalities"))
         self.outside += int(((where == OUTSIDE) | ((where == INVALID) & blank_ags)).sum())
         carrier = batch["carrier"].fillna("").astype(str).str.strip()
-        storage = keep & carrier.isin(NOT_GENERATION)
+        storage = keep & carrier.isin(self.skip)
         self.not_generation += int(storage.sum())
         keep &= ~storage
         technology = carrier.map(self.technologies)
@@ -252,20 +268,32 @@ def parse_mastr_xml(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     return collector.result("Gemeindeschluessel")
 
 
+def _catalog(stream: BinaryIO) -> dict[str, str]:
+    """Katalogwerte.xml of a bulk export: each <Katalogwert> with its <Id> (the code) and <Wert> (the name)."""
+    values = {}
+    for _, elem in iterparse(stream, events=("end",)):
+        if elem.tag == "Katalogwert":
+            code, name = elem.findtext("Id"), elem.findtext("Wert")
+            if code and name:
+                values[code.strip()] = name.strip()
+            elem.clear()
+    return values
+
+
 def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
               columns: Mapping[str, str]) -> int:
     row = 0
     pending: list[tuple] = []
 
-    def add(record: Mapping[str, str | None]) -> None:
+    def add(record: Mapping[str, str | None], member: str | None = None) -> None:
         nonlocal row
         row += 1
-        pending.append((row, *[record.get(name) for name in RECORD_FIELDS]))
+        pending.append((row, member, *[record.get(name) for name in RECORD_FIELDS]))
         if len(pending) >= XML_BATCH:
             flush()
 
     def flush() -> None:
-        collector.add(pd.DataFrame(pending, columns=["source_row", *RECORD_FIELDS]))
+        collector.add(pd.DataFrame(pending, columns=["source_row", "member", *RECORD_FIELDS]))
         pending.clear()
 
     with delivery.open() as handle:
@@ -280,10 +308,15 @@ def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
                 if sum(archive.getinfo(m).file_size for m in members) > limit:
                     raise LayoutError(delivery.source_id, delivery.file_name, "the unit files unpack to more than "
                                       f"{limit:,} bytes", expected="a Marktstammdatenregister export of normal size")
+                catalog = [m for m in archive.namelist() if m.rsplit("/", 1)[-1] == "Katalogwerte.xml"]
+                if catalog:
+                    with archive.open(catalog[0]) as stream:
+                        collector.use_catalog(_catalog(stream), options.get("technology_codes", {}),
+                                              options.get("status_codes", {}))
                 for member in members:
                     with archive.open(member) as stream:
                         for record in _xml_units(stream, delivery, member):
-                            add(record)
+                            add(record, member)
         else:
             handle.seek(0)
             for record in _xml_units(handle, delivery, delivery.file_name):
