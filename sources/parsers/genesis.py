@@ -89,10 +89,9 @@ def _classic_population(delivery: Delivery, options: Mapping[str, Any], region: 
 
 def parse_genesis_population(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
                              region: Region) -> ParseResult:
-    from sources.parsers.genesis_table import is_flat
+    from sources.parsers.genesis_table import is_classic
 
-    first = delivery.content()[:4096].decode("utf-8-sig", errors="replace").splitlines()[:1]
-    if not (first and is_flat(first[0])):
+    if is_classic(delivery):
         return _classic_population(delivery, options, region)
     variable = options.get("value_variable", "BEVSTD")
     reader = RowReader(delivery, options, REQUIRED, default_encoding="utf-8")

@@ -20,8 +20,6 @@ their values from it (population with its census basis: sources/parsers/genesis.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ from sources.errors import EmptyDeliveryError, EncodingError, LayoutError
 from sources.parsers.common import Delivery, ParseResult, finding_for
 from sources.parsers.sheets import Grid, cell_text, is_xlsx, read_sheets, sheet_named
 from sources.region import Region
-from sources.text import decode, parse_number
+from sources.text import decode, parse_number, split_lines
 
 MARK_STATUS = {"-": "missing", "/": "missing", "...": "missing", ".": "confidential", "x": "not_applicable"}
 KEY = re.compile(r"^(DG|\d{2,3}|\d{5,12})$")  # DG, state, Regierungsbezirk, district, municipality (8-12)
@@ -64,15 +62,10 @@ def text_grid(delivery: Delivery, options: Mapping[str, Any]) -> Grid:
             text = decode(data, "utf-8", delivery.source_id, delivery.file_name)
         except EncodingError:
             text = decode(data, "cp1252", delivery.source_id, delivery.file_name)
-    if not text.strip():
-        raise EmptyDeliveryError(delivery.source_id, delivery.file_name, "the file is empty",
-                                 expected="a GENESIS table")
-    reader = csv.reader(io.StringIO(text), delimiter=options.get("separator", ";"))
-    grid, previous_end = LineGrid(), 0
-    for row in reader:
-        grid.append(row)
-        grid.lines.append(previous_end + 1)  # the file line where the record starts (quoted cells span lines)
-        previous_end = reader.line_num
+    grid = LineGrid()
+    for line in split_lines(text, options.get("separator", ";"), delivery.source_id, delivery.file_name):
+        grid.append(line.cells)
+        grid.lines.append(line.number)  # the file line where the record starts (quoted cells span lines)
     return grid
 
 
@@ -88,7 +81,7 @@ def grid_of(delivery: Delivery, options: Mapping[str, Any]) -> tuple[str | None,
     """(sheet name, grid): the first sheet holding a GENESIS table of an xlsx download, else (None, the CSV)."""
     if is_xlsx(delivery.content()):
         return sheet_named(delivery, read_sheets(delivery), options.get("sheet"),
-                           lambda g: _first_data_row(g) is not None)
+                           lambda g: first_data_row(g) is not None)
     return None, text_grid(delivery, options)
 
 
@@ -119,7 +112,7 @@ def _key_at(cells: list[str]) -> int | None:
     return None
 
 
-def _first_data_row(grid: Grid) -> int | None:
+def first_data_row(grid: Grid) -> int | None:
     for n, row in enumerate(grid[:60]):
         cells = _texts(row)
         if _key_at(cells) is not None and any(c for c in cells[_key_at(cells) + 2:]):
@@ -135,7 +128,7 @@ def _year(time: str) -> int | None:
 def read_classic(delivery: Delivery, grid: Grid, decimal: str = ",", sheet: str | None = None,
                  wanted=lambda key: True) -> ClassicTable:
     """The table's values; rows whose key `wanted` refuses are only counted (`ClassicTable.skipped`)."""
-    start = _first_data_row(grid)
+    start = first_data_row(grid)
     if start is None:
         raise LayoutError(delivery.source_id, delivery.file_name, "no data row with a region key in the first 60 rows",
                           expected="a GENESIS table: header block, header rows, rows 'key;name;values' ")
@@ -251,6 +244,13 @@ def scoped(delivery: Delivery, frame: pd.DataFrame, region: Region, findings: li
 FLAT_REQUIRED = {"time", "value"}
 
 
+def is_classic(delivery: Delivery) -> bool:
+    """A classic table (its header block names the table code) or an xlsx download, not a flat file."""
+    data = delivery.content()
+    first = data[:256].decode("utf-8-sig", errors="replace").lstrip().split(";")[0]
+    return is_xlsx(data) or TABLE_CODE.match(first) is not None
+
+
 def is_flat(first_line: str) -> bool:
     names = {c.strip().strip('"').lstrip("\ufeff") for c in first_line.split(";")}
     return FLAT_REQUIRED <= names and bool(names & {"value_variable_code", "1_variable_code"})
@@ -261,6 +261,10 @@ def flat_values(delivery: Delivery, options: Mapping[str, Any], region: Region) 
     a region variable (DG, DLAND, REGBEZ, KREISE, GEMEIN), the other pairs' attributes in `variable`."""
     grid = text_grid(delivery, options)
     header = [c.strip() for c in grid[0]]
+    if not is_flat(";".join(header)):
+        raise LayoutError(delivery.source_id, delivery.file_name, "neither a GENESIS classic table (a first line "
+                          "'GENESIS-Tabelle: <code>') nor a flat file (columns time, value, 1_variable_code, ...)",
+                          row=grid.lines[0], expected="a GENESIS table as downloaded")
     index = {c: i for i, c in enumerate(header)}
     pairs = sorted({m.group(1) for c in header if (m := re.fullmatch(r"(\d+)_variable_code", c))}, key=int)
     region_vars = set(options.get("region_variables", ("DG", "DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN")))
@@ -294,8 +298,7 @@ def flat_values(delivery: Delivery, options: Mapping[str, Any], region: Region) 
 def parse_genesis_table(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
                         region: Region) -> ParseResult:
     """Any GENESIS table (classic CSV, xlsx, flat file) into raw_genesis__table_values, recognised by content."""
-    head = delivery.content()[:4096].decode("utf-8-sig", errors="replace").splitlines()
-    if head and is_flat(head[0]):
+    if not is_classic(delivery):
         return flat_values(delivery, options, region)
     _, result = classic_values(delivery, options, region)
     return result
