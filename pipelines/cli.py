@@ -433,6 +433,31 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
 
 @main.command()
 @common_options
+@click.option("--source", "source_id", required=True, help="Source id from the configuration the file belongs to.")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def redeliver(config_path: Path | None, data_dir: Path | None, source_id: str, path: Path) -> None:
+    """Put FILE back as a new delivery of SOURCE, also when the same bytes were landed before (a file taken back
+    after a wrong correction): recorded in the landing register as received now, so the next `klimamonitor run`
+    takes it as the latest delivery for its scope. The archived copy is not changed.
+
+    \b
+      klimamonitor redeliver --source westnetz_electricity Netzabsatz_Strom_2021.csv
+    """
+    from sources.landing import LandingError, LandingZone
+
+    cfg, data = _load(config_path, data_dir)
+    try:
+        source = cfg.source(source_id)
+        entry = LandingZone(data).redeliver(source.id, source.partner, path.name, path.read_bytes())
+    except (ConfigError, LandingError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{path.name}: registered as delivery {entry.delivery_id} of {source.id!r} received "
+               f"{entry.received_at}; run `klimamonitor run` to take it in")
+
+
+@main.command()
+@common_options
 @click.argument("paths", metavar="FILE...", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def inspect(config_path: Path | None, data_dir: Path | None, paths: tuple[Path, ...]) -> None:

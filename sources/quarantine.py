@@ -13,6 +13,7 @@ delivery as a whole is rejected only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,22 @@ def verdict(rows_taken: int, quarantined: int, structural_reasons: list[str], th
         return (f"{quarantined} of {total} rows were quarantined, above the source's threshold "
                 f"({threshold.describe()}; options.quarantine)")
     return None
+
+
+_WHERE = re.compile(r"^source '[^']*', file '[^']*'(, row \d+)?")
+_VALUES = re.compile(r"\d[\d.,/]*|'[^']*'")
+
+
+def finding_classes(reasons: list[str]) -> str:
+    """Every class of finding with its count ('2× column 'X': … is not a number; 1× ...'), most frequent first:
+    the reasons with their row, numbers and quoted values blanked; never 'and N more'."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        text = _WHERE.sub("", reason).lstrip(", ").split("; expected")[0]
+        column, _, problem = text.partition(": ") if text.startswith("column ") else ("", "", text)
+        key = (column + ": " if column else "") + _VALUES.sub("…", problem)
+        counts[key] = counts.get(key, 0) + 1
+    return "; ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def result_verdict(rows_taken: int, findings: list[Finding], threshold: Threshold) -> str | None:

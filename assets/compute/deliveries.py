@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from sources.quarantine import Threshold, structural, verdict
+from sources.quarantine import Threshold, finding_classes, structural, verdict
 from warehouse.catalog import get_table
 
 
@@ -100,8 +100,9 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             elif info[older.delivery_id]["verdict"]:
                 status[older.delivery_id] = "rejected"
                 found = info[older.delivery_id]["rejected"]
-                first = f"; first: {found[0]}" if found and not info[older.delivery_id]["structural"] else ""
-                reasons[older.delivery_id] = info[older.delivery_id]["verdict"] + first
+                classes = f"; {finding_classes(found)}; first: {found[0]}" if found and not \
+                    info[older.delivery_id]["structural"] else ""
+                reasons[older.delivery_id] = info[older.delivery_id]["verdict"] + classes
             else:
                 status[older.delivery_id] = "accepted"
     records = []

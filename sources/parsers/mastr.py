@@ -131,7 +131,7 @@ class _Units:
         for row, raw, unit, member in zip(batch.loc[mask, "source_row"], batch.loc[mask, field],
                                           batch.loc[mask, "unit_id"], members[mask], strict=True):
             raw = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
-            where = f" (unit {unit}" + (f" in {member})" if member else ")") if unit else ""
+            where = f" (unit {unit}" + (f" in {member})" if isinstance(member, str) else ")") if unit else ""
             self.findings.append(finding_for(self.delivery, int(row), self.columns[field], raw,
                                              (problem(raw) if callable(problem) else problem) + where, expected))
         return ~mask

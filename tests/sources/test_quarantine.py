@@ -62,7 +62,10 @@ def test_ten_percent_of_200_rows_bad_is_rejected_naming_the_threshold():
                              "and more than 5 rows; options.quarantine)")
     table = delivery_table(_register(delivery), {"raw_mastr__units": result.rows},
                            {"raw_mastr__units": findings_frame(result.findings)})
-    assert table.loc[0, "status"] == "rejected" and "above the source's threshold" in table.loc[0, "status_reason"]
+    reason = table.loc[0, "status_reason"]
+    assert table.loc[0, "status"] == "rejected" and "above the source's threshold" in reason
+    # every class of finding with its count, not "and 19 more findings"
+    assert "20× column 'Bruttoleistung der Einheit': the gross capacity is missing or negative (unit SEE…)" in reason
     # a source may allow more: 10 % and 25 rows
     lenient = threshold_for({"quarantine": {"max_share": 0.1, "max_rows": 25}})
     assert result_verdict(len(result.rows), result.findings, lenient) is None
