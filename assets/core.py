@@ -13,6 +13,7 @@ from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
 from pipelines.resources import Settings
 from sources.formats import raw_tables
+from sources.quarantine import threshold_for
 from warehouse.tables import rejected_table_name
 
 
@@ -52,6 +53,7 @@ def build_deliveries_asset(source_ids: list[str], monitored: list[str] | None = 
             store.read("raw_landing__deliveries"),
             {t: store.read(t) for t in raw},
             {t: store.read(rejected_table_name(t)) for t in raw},
+            {s.id: threshold_for(s.options) for s in settings.config().sources},
         )
         yield Output(frame, metadata={"by status": MetadataValue.json(frame["status"].value_counts().to_dict())})
         for source_id in source_ids:

@@ -64,7 +64,7 @@ def build_raw_asset(table: str) -> AssetsDefinition:
                         _, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
                     except DeliveryError as exc:
                         findings.append(Finding(source.id, entry.file_name, entry.delivery_id, exc.row, exc.column,
-                                                None, exc.problem, exc.expected))
+                                                None, exc.problem, exc.expected, kind="structural"))
                         continue
                     cache.put(entry.delivery_id, key, result)
                     parsed += 1

@@ -545,6 +545,54 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
 
 @main.command()
 @common_options
+@click.option("--source", "source_id", required=True, help="Source id from the configuration the file belongs to.")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def redeliver(config_path: Path | None, data_dir: Path | None, source_id: str, path: Path) -> None:
+    """Put FILE back as a new delivery of SOURCE, also when the same bytes were landed before (a file taken back
+    after a wrong correction): recorded in the landing register as received now, so the next `klimamonitor run`
+    takes it as the latest delivery for its scope. The archived copy is not changed.
+
+    \b
+      klimamonitor redeliver --source westnetz_electricity Netzabsatz_Strom_2021.csv
+    """
+    from sources.landing import LandingError, LandingZone
+
+    cfg, data = _load(config_path, data_dir)
+    try:
+        source = cfg.source(source_id)
+        entry = LandingZone(data).redeliver(source.id, source.partner, path.name, path.read_bytes())
+    except (ConfigError, LandingError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{path.name}: registered as delivery {entry.delivery_id} of {source.id!r} received "
+               f"{entry.received_at}; run `klimamonitor run` to take it in")
+
+
+@main.command()
+@common_options
+@click.argument("paths", metavar="FILE...", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def inspect(config_path: Path | None, data_dir: Path | None, paths: tuple[Path, ...]) -> None:
+    """Say what each FILE is: which format (by its content), table code or register, region level, keys, years and
+    rows; read it with that format's defaults for the configured region, print its findings by class with counts and
+    the configuration a source needs for it. Nothing is landed or written. Exit 0: every file is readable.
+
+    \b
+      klimamonitor inspect 12411-15i.csv fz3_2021.xlsx gradtage_202001.csv
+    """
+    from sources.inspection import inspect_file
+
+    cfg, _ = _load(config_path, data_dir)
+    readable = True
+    for path in paths:
+        report = inspect_file(path, cfg.region())
+        click.echo("\n".join(report.lines))
+        readable &= report.readable
+    sys.exit(0 if readable else EXIT_FAILED)
+
+
+@main.command()
+@common_options
 @click.argument("table")
 @click.argument("key", nargs=-1, required=True)
 @click.option("--release", "release_id", default=None, help="Release id (default: latest).")

@@ -348,7 +348,9 @@ class DistrictConfig(_Strict):
 
     def region(self) -> Region:
         """The region as parsers see it."""
-        return Region(self.district.ags, frozenset(self.municipality_keys()))
+        frame = self.municipalities()
+        names = tuple(zip(frame["ags"], frame["name"], strict=True))
+        return Region(self.district.ags, frozenset(self.municipality_keys()), names=names)
 
 
 def _location(exc: dict) -> str:

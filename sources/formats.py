@@ -11,9 +11,12 @@ from typing import Any
 from sources.errors import DeliveryError
 from sources.parsers.common import Delivery, ParseResult
 from sources.parsers.genesis import parse_genesis_population
+from sources.parsers.genesis_table import parse_genesis_table
 from sources.parsers.grid import parse_grid_sheet
 from sources.parsers.interval import parse_interval_readings
 from sources.parsers.mastr import parse_mastr_csv, parse_mastr_xml
+from sources.parsers.public import (parse_ags_history, parse_auszug_gv, parse_dwd_degree_days, parse_gv100ad,
+                                    parse_kba_fz3, parse_territorial_changes)
 from sources.parsers.tidy import (
     parse_agriculture,
     parse_building_stock,
@@ -53,6 +56,7 @@ class RawTarget:
 FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "grid_sheet": (RawTarget("raw_grid__energy", parse_grid_sheet),),
     "genesis_population": (RawTarget("raw_genesis__population", parse_genesis_population),),
+    "genesis_table": (RawTarget("raw_genesis__table_values", parse_genesis_table),),
     "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
     "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
     "district_heat_factors": (RawTarget("raw_tidy__district_heat_factors", parse_district_heat_factors),),
@@ -70,6 +74,13 @@ FORMATS: dict[str, tuple[RawTarget, ...]] = {
     "vehicle_stock": (RawTarget("raw_kba__vehicle_stock", parse_vehicle_stock),),
     "degree_days": (RawTarget("raw_dwd__degree_days", parse_degree_days),),
     "key_changes": (RawTarget("raw_destatis__key_changes", parse_key_changes),),
+    # the public bodies' own publications, read as downloaded (sources/parsers/public.py)
+    "dwd_degree_days": (RawTarget("raw_dwd__degree_days", parse_dwd_degree_days),),
+    "kba_fz3": (RawTarget("raw_kba__vehicle_stock", parse_kba_fz3),),
+    "gv100ad": (RawTarget("raw_destatis__municipalities", parse_gv100ad),),
+    "auszug_gv": (RawTarget("raw_destatis__municipalities", parse_auszug_gv),),
+    "territorial_changes": (RawTarget("raw_destatis__key_changes", parse_territorial_changes),),
+    "ags_history": (RawTarget("raw_destatis__key_changes", parse_ags_history),),
     "interval_csv": (RawTarget("raw_meter__interval_days", parse_interval_readings, max_bytes=STREAMED_BYTES),),
     "facility_db": (
         RawTarget("raw_facility__buildings", parse_buildings, "buildings"),

@@ -86,5 +86,26 @@ class LandingZone:
         self._save([*entries, entry])
         return entry, True
 
+    def redeliver(self, source_id: str, partner: str, file_name: str, data: bytes,
+                  now: dt.datetime | None = None) -> Landed:
+        """Put back a file whose bytes were landed before (`klimamonitor redeliver`): a new register entry, received
+        now, under the delivery id `<source_id>:<sha256[:16]>~<n>` (n: the how-many-th re-delivery), pointing at the
+        archived copy, which stays as it is. Bytes never landed are landed as usual."""
+        entry, is_new = self.land(source_id, partner, file_name, data, now)
+        if is_new:
+            return entry
+        entries = self.register()
+        repeats = sum(1 for e in entries if e.delivery_id.split("~")[0] == entry.delivery_id)
+        now = now or dt.datetime.now(dt.UTC)
+        last = max(dt.datetime.fromisoformat(e.received_at) for e in entries)
+        now = max(now, last + dt.timedelta(microseconds=1))
+        again = Landed(
+            delivery_id=f"{entry.delivery_id}~{repeats}", source_id=source_id, partner=partner,
+            file_name=safe_file_name(file_name), landed_path=entry.landed_path, sha256=entry.sha256,
+            size_bytes=entry.size_bytes, received_at=now.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        )  # fmt: skip
+        self._save([*entries, again])
+        return again
+
     def read(self, entry: Landed) -> bytes:
         return (self.data_dir / entry.landed_path).read_bytes()

@@ -31,6 +31,7 @@ class Region:
     district_ags: str
     municipality_keys: frozenset[str]
     former_keys: frozenset[str] = frozenset()  # keys that changed (key_changes) into one of the municipalities
+    names: tuple[tuple[str, str], ...] = ()  # (key, official name) of the municipalities, for files without keys
 
     @cached_property
     def keys(self) -> frozenset[str]:

@@ -5,6 +5,7 @@ separators swapped, a huge single line. Whatever the input, a parser either refu
 within a deadline (no hang), and never raises anything else."""
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,29 @@ SEEDS = {
                     b"KS-001-E,KS-001,electricity,2020-02-01,200.5,kWh,counter,0\n"),
 }
 EXAMPLES = 200
+REAL = ROOT / "tests" / "fixtures" / "real"
+
+
+def _real_head(name: str, lines: int) -> bytes:
+    """The first lines of a real file (seeds are kept small: the real files are read whole in test_real_files)."""
+    return b"".join((REAL / name).read_bytes().splitlines(keepends=True)[:lines])
+
+
+def _ags_history_sample() -> bytes:
+    payload = json.loads((REAL / "destatis" / "Destatis.AGS.Historie_2021-12-31.json").read_bytes())
+    payload["daten"] = payload["daten"][:60]
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+SEEDS.update({
+    "genesis_table": ("12411-15i.csv", {}, (REAL / "itnrw" / "12411-15i.csv").read_bytes()),
+    "dwd_degree_days": ("gradtage_202001.csv", {}, _real_head("dwd/gradtage_202001.csv", 60)),
+    "kba_fz3": ("fz3_2021.xlsx", {}, (REAL / "kba" / "fz3_2021.xlsx").read_bytes()),
+    "gv100ad": ("GV100AD_311217.ASC", {}, _real_head("destatis/GV100AD_311217.ASC", 200)),
+    "auszug_gv": ("31122023_Auszug_GV.xlsx", {}, (REAL / "destatis" / "31122023_Auszug_GV.xlsx").read_bytes()),
+    "territorial_changes": ("2023.xlsx", {}, (REAL / "destatis" / "Gebietsaenderungen_2023.xlsx").read_bytes()),
+    "ags_history": ("Destatis.AGS.Historie.json", {}, _ags_history_sample()),
+})
 
 
 def test_every_format_has_a_seed():

@@ -78,8 +78,10 @@ _FIELD_LIST = [
     Field("column", "string", "Column of the delivered file the finding is about"),
     Field("raw_value", "string", "The delivered text of the cell, unchanged"),
     Field("reason", "string", "Why the row was rejected, in words a partner can act on"),
-    Field("finding_kind", "string", "rejected: not taken in, the delivery must be fixed; filtered: left out on purpose "
-          "(e.g. a valid key outside the region)", allowed=("rejected", "filtered")),
+    Field("finding_kind", "string", "rejected: the row was quarantined (not taken in; the delivery is rejected only "
+          "above the source's quarantine threshold); structural: the file could not be read as a whole (the "
+          "delivery is rejected); filtered: left out on purpose (e.g. a valid key outside the region)",
+          allowed=("rejected", "structural", "filtered")),
     Field("rows_affected", "integer", "How many delivered rows the finding stands for (1, or more for a summary "
           "such as units outside the region)", minimum=1),
     Field("data_origin", "string", "synthetic_demo for the bundled demo data, partner_deliveries otherwise",
@@ -174,7 +176,7 @@ _FIELD_LIST = [
     Field("verified_emissions_t_co2e", "number", "Verified emissions reported under the EU ETS", unit="t CO2e",
           minimum=0, decimals=3),
     Field("vehicle_fuel", "string", "Fuel type of registered vehicles (KBA)",
-          allowed=("petrol", "diesel", "battery_electric", "plug_in_hybrid", "hybrid", "gas", "other")),
+          allowed=("petrol", "diesel", "battery_electric", "plug_in_hybrid", "hybrid", "gas", "other", "all")),
     Field("vehicles", "number", "Registered passenger cars on 1 January", unit="count", minimum=0, decimals=2),
     Field("station_id", "string", "Weather station (DWD Stationsnummer)"),
     Field("month", "integer", "Calendar month", minimum=1, maximum=12),
@@ -262,6 +264,22 @@ _FIELD_LIST = [
           "(null where taken as published)"),
     Field("bisko_rule", "boolean", "True where the derivation is a BISKO rule (e.g. ambient heat = electricity "
           "mix ÷ 3.2)"),
+    # --- published statistics as delivered (issue #21: real publications)
+    Field("census_basis", "string", "Census the population update rests on: zensus_2022 (31.12.2022 on), "
+          "zensus_2011 (2011-2021), vz_1987_register_1990 (earlier)",
+          allowed=("zensus_2022", "zensus_2011", "vz_1987_register_1990")),
+    Field("basis_break", "boolean", "True on the first delivered year of a new census basis in a key's series: the "
+          "step from the previous year is partly the new count"),
+    Field("table_code", "string", "Code of the statistical table (e.g. 12411-01-01-4, 12411-15i)"),
+    Field("region_key", "string", "Region key as the statistical office wrote it (DG, 05, 059, 05974, 05974004)"),
+    Field("region_name", "string", "Region name as published"),
+    Field("reference_time", "string", "Reference date or year of the value as published (31.12.2024, 2015)"),
+    Field("table_variable", "string", "Header path of the value's column (stacked header rows joined by ' / ')"),
+    Field("table_unit", "string", "Unit as published (Anzahl, qkm, Tsd. MJ)"),
+    Field("table_value", "number", "Value as published (marks give a null value and a status)", decimals=6),
+    Field("directory_date", "date", "Date of the territorial status of a municipality directory (Gebietsstand)"),
+    Field("population_directory", "number", "Inhabitants as given by the municipality directory", unit="persons",
+          minimum=0, decimals=0),
 ]  # fmt: skip
 
 FIELDS: dict[str, Field] = {}

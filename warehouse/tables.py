@@ -103,9 +103,18 @@ _TABLE_LIST: list[Table] = [
        ["delivery_id", "source_id", "partner", "file_name", "landed_path", "sha256", "size_bytes", "received_at"],
        ["delivery_id"]),
     # --- raw: parsed deliveries, one row per delivered value, with lineage (delivery_id, source_row)
-    _t("raw_genesis__population", "raw", "Population from GENESIS flat-file CSV deliveries of the statistics offices, "
-       "as delivered, with quality marks",
-       [*LINEAGE, "ags", "year", "population", "quality_mark", "value_status", "provisional"], [*LINEAGE]),
+    _t("raw_genesis__population", "raw", "Population from GENESIS deliveries of the statistics offices (flat file, "
+       "classic table CSV or xlsx), as delivered, with quality marks and census basis",
+       [*LINEAGE, "ags", "year", "population", "quality_mark", "value_status", "provisional", "census_basis",
+        "basis_break"], [*LINEAGE, "year"]),  # a wide table holds several years in one line
+    _t("raw_genesis__table_values", "raw", "Every value of a GENESIS table (classic CSV, xlsx download or flat file) "
+       "for the region and the regions above it, one row per cell, as published",
+       [*LINEAGE, "table_code", "region_key", "region_name", ("time", "reference_time"), "year",
+        ("variable", "table_variable"), ("unit", "table_unit"), ("value", "table_value"), "value_status",
+        "quality_mark"], [*LINEAGE, "variable", "time"]),
+    _t("raw_destatis__municipalities", "raw", "Municipalities of the Destatis directory (GV100AD or Auszug GV xlsx) "
+       "in the region: key, name, area, population and the directory's date",
+       [*LINEAGE, "ags", "name", "area_ha", ("population", "population_directory"), "directory_date"], [*LINEAGE]),
     _t("raw_grid__energy", "raw", "Grid operators' yearly electricity, gas and district-heat sheets per municipality "
        "and customer group, converted to MWh (gas still at the delivered calorific basis)",
        [*LINEAGE, "ags", "year", "carrier", "customer_group", "consumers", "delivered_mwh", "calorific_basis", "hi_per_hs",

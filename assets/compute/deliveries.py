@@ -1,8 +1,10 @@
 """The delivery register as published: every landed delivery with its scope, its findings and its status.
 
 Status rules (per source and raw table, in order of arrival):
-- `rejected`: the file could not be read, or rows were not taken in (findings of kind `rejected`); it blocks the run
-  until a corrected delivery supersedes it.
+- `rejected`: the file could not be read as a whole (a structural finding), or more of its rows were quarantined
+  than the source's threshold allows (sources/quarantine.py: default more than 1 % and more than 5 rows); it blocks
+  the run until a corrected delivery supersedes it. Fewer quarantined rows leave the delivery accepted: its other
+  rows are used, the quarantined ones are listed with their reasons.
 - `superseded`: a later delivery without errors replaces it, either a re-delivery under the same file name or one
   whose scope (municipality × year) covers all of its scope. Kept, with `superseded_by`.
 - `accepted`: in use.
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from sources.quarantine import Threshold, finding_classes, structural, verdict
 from warehouse.catalog import get_table
 
 
@@ -30,10 +33,12 @@ def _scope(rows: pd.DataFrame, detail: tuple[str, ...] = ()) -> set[tuple]:
 
 
 def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
-                   rejected: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """The `deliveries` table from the landing register, the raw tables and their quarantines."""
+                   rejected: Mapping[str, pd.DataFrame],
+                   thresholds: Mapping[str, Threshold] | None = None) -> pd.DataFrame:
+    """The `deliveries` table from the landing register, the raw tables and their quarantines; `thresholds`: the
+    quarantine threshold per source id (default: Threshold())."""
     info: dict[str, dict] = {d: {"table": None, "scope": set(), "rows": 0, "rejected": [], "filtered": 0,
-                                 "provisional": False} for d in register["delivery_id"]}  # fmt: skip
+                                 "structural": [], "provisional": False} for d in register["delivery_id"]}  # fmt: skip
     for table, frame in raw.items():
         for delivery_id, rows in frame.groupby("delivery_id", sort=False):
             if delivery_id not in info:
@@ -50,7 +55,10 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
                 continue
             entry = info[delivery_id]
             entry["table"] = entry["table"] or table
-            entry["rejected"] += list(rows.loc[rows["finding_kind"] == "rejected", "reason"])
+            whole = [structural(k, r) for k, r in zip(rows["finding_kind"], rows["source_row"], strict=True)]
+            entry["structural"] += list(rows.loc[whole, "reason"])
+            entry["rejected"] += list(rows.loc[~pd.Series(whole, index=rows.index) & (rows["finding_kind"] ==
+                                                                                       "rejected"), "reason"])
             filtered = rows["finding_kind"] == "filtered"
             counts = rows["rows_affected"] if "rows_affected" in rows else pd.Series(1, index=rows.index)
             entry["filtered"] += int(counts[filtered].fillna(1).sum())
@@ -59,8 +67,12 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
     status, superseded_by, reasons = {}, {}, {}
     for delivery_id in reg["delivery_id"]:
         entry = info[delivery_id]
-        if entry["table"] is None and not entry["rejected"]:
-            entry["rejected"].append("no parser took this file: its name does not fit the source's format")
+        if entry["table"] is None and not entry["rejected"] and not entry["structural"]:
+            entry["structural"].append("no parser took this file: its name does not fit the source's format")
+    source_of = dict(zip(register["delivery_id"], register["source_id"], strict=True))
+    for delivery_id, entry in info.items():
+        entry["verdict"] = verdict(entry["rows"], len(entry["rejected"]), entry["structural"],
+                                   (thresholds or {}).get(source_of[delivery_id], Threshold()))
     for (_, _), group in reg.groupby(["source_id", reg["delivery_id"].map(lambda d: info[d]["table"])],
                                      sort=False, dropna=False):
         ordered = list(group.itertuples(index=False))
@@ -68,7 +80,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             covering = []
             remaining = set(info[older.delivery_id]["scope"])
             for newer in ordered[i + 1:]:
-                if info[newer.delivery_id]["rejected"]:
+                if info[newer.delivery_id]["verdict"]:
                     continue
                 if newer.file_name == older.file_name:
                     covering.append(newer)
@@ -83,13 +95,14 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
                 last = covering[-1]
                 status[older.delivery_id] = "superseded"
                 superseded_by[older.delivery_id] = last.delivery_id
-                was = " (it had been rejected)" if info[older.delivery_id]["rejected"] else ""
+                was = " (it had been rejected)" if info[older.delivery_id]["verdict"] else ""
                 reasons[older.delivery_id] = f"replaced by {last.file_name} received {last.received_at}{was}"
-            elif info[older.delivery_id]["rejected"]:
+            elif info[older.delivery_id]["verdict"]:
                 status[older.delivery_id] = "rejected"
                 found = info[older.delivery_id]["rejected"]
-                more = f" (and {len(found) - 1} more findings)" if len(found) > 1 else ""
-                reasons[older.delivery_id] = found[0] + more
+                classes = f"; {finding_classes(found)}; first: {found[0]}" if found and not \
+                    info[older.delivery_id]["structural"] else ""
+                reasons[older.delivery_id] = info[older.delivery_id]["verdict"] + classes
             else:
                 status[older.delivery_id] = "accepted"
     records = []

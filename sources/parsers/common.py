@@ -108,6 +108,16 @@ def finding_for(delivery: Delivery, row: int | None, column: str | None, raw: st
     return Finding(d.source_id, d.file_name, d.delivery_id, row, column, raw, problem, expected, kind, rows_affected)
 
 
+class DeliveryReporter:
+    """Findings for a delivery without a row reader (frames built from grids, XML or batches)."""
+
+    def __init__(self, delivery: Delivery):
+        self.delivery = delivery
+
+    def finding(self, *args, **kwargs) -> Finding:
+        return finding_for(self.delivery, *args, **kwargs)
+
+
 def json_records(delivery: Delivery) -> list[Line]:
     """A JSON snapshot (a list of objects, or an object holding one under `items`) as table lines: line 0 is the
     header (every key, in order of first appearance), line N the N-th record. Values become text as a CSV would hold
@@ -282,18 +292,28 @@ def parse_year(reader: RowReader, line: Line, column: str, raw: str) -> tuple[in
 
 
 def reject_duplicates(reader: RowReader, frame: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, list[Finding]]:
-    """Rows sharing a key within one delivery are all rejected: which of them is right only the partner knows."""
+    """Rows sharing a key within one delivery. Identical rows (every value alike): one copy is kept and each
+    dropped copy is quarantined as one row; conflicting rows are all quarantined, since which is right only the
+    partner knows."""
     if frame.empty:
         return frame, []
     mask = frame.duplicated(key, keep=False)
-    findings = []
-    for _, group in frame[mask].groupby(key, sort=False):
+    if not mask.any():
+        return frame, []
+    values = [c for c in frame.columns if c not in ("delivery_id", "source_row")]
+    findings, drop = [], []
+    for _, group in frame[mask].groupby(key, sort=False, dropna=False):
         rows = [int(r) for r in group["source_row"]]
-        for r in rows:
-            label = ", ".join(f"{k}={group.iloc[0][k]}" for k in key)
-            findings.append(reader.finding(r, None, None, f"the key ({label}) appears in rows {rows}; none was taken",
-                                           "one row per key"))
-    return frame[~mask].reset_index(drop=True), findings
+        label = ", ".join(f"{k}={group.iloc[0][k]}" for k in key)
+        if len(group[values].astype(str).drop_duplicates()) == 1:
+            drop += list(group.index[1:])
+            findings += [reader.finding(r, None, None, f"row {r} repeats row {rows[0]} ({label}) identically; one "
+                                        "copy was kept", "one row per key") for r in rows[1:]]
+            continue
+        drop += list(group.index)
+        findings += [reader.finding(r, None, None, f"the key ({label}) appears in rows {rows}; none was taken "
+                                    "(their values differ)", "one row per key") for r in rows]
+    return frame.drop(index=drop).reset_index(drop=True), findings
 
 
 def csv_batches(delivery: Delivery, options: Mapping[str, Any], fields: Mapping[str, str], required: list[str],

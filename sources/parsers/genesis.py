@@ -1,4 +1,14 @@
-"""GENESIS flat-file CSV (ffcsv) of the statistics offices (Destatis GENESIS-Online, IT.NRW Landesdatenbank).
+"""Population from GENESIS deliveries of the statistics offices, recognised by content: the flat-file CSV (ffcsv) of
+Destatis GENESIS-Online and IT.NRW, or the classic table (CSV or xlsx) of the Regionaldatenbank and the
+Landesdatenbank NRW (read by sources/parsers/genesis_table.py; the population column is the one whose header says
+`Bevölkerungsstand`, else `Insgesamt`, or options.population_column).
+
+Every value carries its census basis (`census_basis`): the offices update the population from the latest census,
+so 31.12.2022 onwards stands on the 2022 census, 2011-2021 on the 2011 census, earlier years on the censuses of 1987
+(west) and the register of 1990 (east). Where the basis changes inside a delivered series, the first year on the
+new basis has `basis_break` true: the step between the two years is partly the new count, never growth.
+
+Flat file:
 
 One value per row: `time`, the region in one of the `N_variable_code/N_variable_attribute_code` column pairs
 (GEMEIN: 8-digit municipality key, KREISE: 5-digit district key), `value_variable_code`, `value` with a decimal
@@ -17,7 +27,8 @@ from typing import Any
 import pandas as pd
 
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.parsers.common import Delivery, ParseResult, RowReader, classify_key, parse_year, reject_duplicates
+from sources.parsers.common import (Delivery, DeliveryReporter, ParseResult, RowReader, classify_key, finding_for, parse_year,
+                                   reject_duplicates)
 from sources.region import Region
 from sources.text import number_format_hint, parse_number
 
@@ -26,8 +37,62 @@ REGION_VARIABLES = ("GEMEIN", "KREISE")
 REQUIRED = ["time", "value_variable_code", "value"]
 
 
+def census_basis(year: int | None) -> str | None:
+    if year is None or pd.isna(year):
+        return None
+    return "zensus_2022" if year >= 2022 else "zensus_2011" if year >= 2011 else "vz_1987_register_1990"
+
+
+def with_basis(frame: pd.DataFrame) -> pd.DataFrame:
+    """census_basis per row and basis_break where the basis differs from the previous delivered year of the key."""
+    frame = frame.copy()
+    frame["census_basis"] = [census_basis(y) for y in frame["year"]]
+    ordered = frame.sort_values(["ags", "year"])
+    previous = ordered.groupby("ags")["census_basis"].shift()
+    frame["basis_break"] = (previous.notna() & (previous != ordered["census_basis"])).reindex(frame.index)
+    return frame[RAW_COLUMNS]
+
+
+POPULATION_LABELS = ("Bevölkerungsstand", "Insgesamt")
+
+
+def _classic_population(delivery: Delivery, options: Mapping[str, Any], region: Region) -> ParseResult:
+    from sources.parsers.genesis_table import classic_values
+
+    _, result = classic_values(delivery, options, region)
+    values = result.rows
+    labels = [options["population_column"]] if "population_column" in options else POPULATION_LABELS
+    variables = [v for v in dict.fromkeys(values["variable"].dropna())]
+    column = next((v for label in labels for v in variables if label.casefold() in v.casefold()
+                   and "dichte" not in v.casefold()), None)
+    if column is None:
+        raise LayoutError(delivery.source_id, delivery.file_name, f"no population column among {variables}",
+                          expected=f"a column whose header contains one of {list(labels)} (options.population_column)")
+    rows = values[values["variable"] == column]
+    findings = list(result.findings)
+    keys, where = region.classify_many(rows["region_key"])
+    inside = where == "inside"
+    outside = int((~inside).sum())
+    if outside:
+        findings.append(finding_for(delivery, None, "region_key", None, f"{outside} population value(s) of regions "
+                                    "other than the configured municipalities and district were filtered out",
+                                    kind="filtered", rows_affected=outside))
+    rows, keys = rows[inside], keys[inside]
+    frame = pd.DataFrame({
+        "delivery_id": delivery.delivery_id, "source_row": rows["source_row"].astype("int64"), "ags": keys,
+        "year": rows["year"].astype("int64"), "population": rows["value"], "quality_mark": rows["quality_mark"],
+        "value_status": rows["value_status"], "provisional": False,
+    })  # fmt: skip
+    frame, dupes = reject_duplicates(DeliveryReporter(delivery), with_basis(frame.reset_index(drop=True)), ["ags", "year"])
+    return ParseResult(frame, findings + dupes)
+
+
 def parse_genesis_population(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
                              region: Region) -> ParseResult:
+    from sources.parsers.genesis_table import is_classic
+
+    if is_classic(delivery):
+        return _classic_population(delivery, options, region)
     variable = options.get("value_variable", "BEVSTD")
     reader = RowReader(delivery, options, REQUIRED, default_encoding="utf-8")
     pair_columns = sorted({m.group(1) for c in reader.column_names if (m := re.fullmatch(r"(\d+)_variable_code", c))})
@@ -82,9 +147,10 @@ def parse_genesis_population(delivery: Delivery, options: Mapping[str, Any], map
         raise EmptyDeliveryError(delivery.source_id, delivery.file_name,
                                  f"no rows with value_variable_code {variable!r}",
                                  expected=f"rows of the variable {variable} (options.value_variable)")
-    frame = pd.DataFrame(records, columns=RAW_COLUMNS)
+    frame = with_basis(pd.DataFrame(records, columns=RAW_COLUMNS[:-2]))
     frame, dupes = reject_duplicates(reader, frame, ["ags", "year"])
     return ParseResult(frame, findings + dupes)
 
 
-RAW_COLUMNS = ["delivery_id", "source_row", "ags", "year", "population", "quality_mark", "value_status", "provisional"]
+RAW_COLUMNS = ["delivery_id", "source_row", "ags", "year", "population", "quality_mark", "value_status", "provisional",
+               "census_basis", "basis_break"]

@@ -23,11 +23,11 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from defusedxml.ElementTree import DefusedXMLParser, ParseError, iterparse
 
 from sources.errors import EmptyDeliveryError, LayoutError
-from sources.parsers.common import (Delivery, ParseResult, RowReader, UnpackBudget, csv_batches, finding_for,
-                                   reject_duplicates, unknown_key_problem)
+from sources.parsers.common import (Delivery, DeliveryReporter, ParseResult, RowReader, UnpackBudget, csv_batches,
+                                   finding_for, reject_duplicates, unknown_key_problem)
 from sources.region import INSIDE, INVALID, OUTSIDE, UNKNOWN, Region
 from sources.text import parse_numbers
 
@@ -59,12 +59,42 @@ STREAM_FROM_BYTES = 32 * 2**20  # larger web exports are read in column batches 
 XML_BATCH = 10_000  # unit records validated together (memory stays flat: only units in the region are kept)
 
 
-def _dates(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(dates, not_a_date) of a column: dd.mm.yyyy or yyyy-mm-dd (first 10 characters); empty is null."""
+SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+DATE_ORDERS = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}
+
+
+def date_order(delivery: Delivery, columns: list[pd.Series], option: str = "auto") -> str | None:
+    """The order of day and month of a file's slashed dates (`9/16/2014`: the exporting browser's locale), decided
+    once per file: from options.date_order, else from values that can be read one way only (a first number above 12
+    is a day: dmy; a second above 12: mdy). None when the file has no slashed dates. Never decided per row."""
+    if option in DATE_ORDERS:
+        return option
+    if option != "auto":
+        raise LayoutError(delivery.source_id, delivery.file_name, f"options.date_order {option!r} is not known",
+                          expected="auto, dmy or mdy")
+    texts = pd.concat([c.fillna("").astype(str).str.strip().str[:10] for c in columns], ignore_index=True)
+    parts = texts.str.extract(SLASHED).dropna().astype(int)
+    if parts.empty:
+        return None
+    day_first, month_first = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
+    if day_first and month_first:
+        raise LayoutError(delivery.source_id, delivery.file_name, "the dates are written in both orders (some with "
+                          "the day first, some with the month first)", expected="one date order per file")
+    if day_first or month_first:
+        return "dmy" if day_first else "mdy"
+    raise LayoutError(delivery.source_id, delivery.file_name, "every date could be day/month or month/day "
+                      f"(e.g. {texts[texts.str.match(SLASHED)].iloc[0]!r})",
+                      expected="options.date_order: dmy or mdy for this source")
+
+
+def _dates(texts: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
+    """(dates, not_a_date) of a column: dd.mm.yyyy, yyyy-mm-dd (first 10 characters) or slashed in the file's
+    order; empty is null."""
     t = texts.fillna("").astype(str).str.strip().str[:10]
-    german = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
-    iso = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
-    parsed = german.fillna(iso)
+    parsed = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
+    parsed = parsed.fillna(pd.to_datetime(t, format="%Y-%m-%d", errors="coerce"))
+    if order is not None:
+        parsed = parsed.fillna(pd.to_datetime(t, format=DATE_ORDERS[order], errors="coerce"))
     return parsed.dt.date.where(parsed.notna(), None), parsed.isna() & (t != "")
 
 
@@ -73,20 +103,37 @@ class _Units:
     outside the region — every check on whole columns, so a national export costs no Python per unit."""
 
     def __init__(self, delivery: Delivery, region: Region, technologies: Mapping[str, str],
-                 statuses: Mapping[str, str], decimal: str, columns: Mapping[str, str]):
+                 statuses: Mapping[str, str], decimal: str, columns: Mapping[str, str], order: str = "auto"):
         self.delivery, self.region, self.decimal, self.columns = delivery, region, decimal, columns
+        self.order_option, self.order = order, None  # decided on the first batch with slashed dates
         self.technologies, self.statuses = technologies, statuses
+        self.skip = set(NOT_GENERATION)  # carriers that are not generation (storage), as names or catalog codes
         self.frames: list[pd.DataFrame] = []
         self.findings: list = []
         self.outside = 0
         self.not_generation = 0
 
+    def use_catalog(self, catalog: Mapping[str, str], technology_codes: Mapping[str, str],
+                    status_codes: Mapping[str, str]) -> None:
+        """Catalog codes from the export's own Katalogwerte.xml (code → value name), mapped through the names;
+        codes configured in options still win. An empty catalog leaves the built-in codes."""
+        if not catalog:
+            return
+        self.technologies = {**{c: TECHNOLOGY_NAMES[n] for c, n in catalog.items() if n in TECHNOLOGY_NAMES},
+                             **technology_codes}
+        self.statuses = {**{c: STATUS_NAMES[n] for c, n in catalog.items() if n in STATUS_NAMES}, **status_codes}
+        self.skip |= {c for c, n in catalog.items() if n in NOT_GENERATION}
+
     def _reject(self, batch: pd.DataFrame, mask: pd.Series, field: str, problem, expected: str) -> pd.Series:
-        """Findings for the rows of `mask` (problem: text, or a function of the raw value); returns the rest."""
-        for row, raw in zip(batch.loc[mask, "source_row"], batch.loc[mask, field], strict=True):
+        """Findings for the rows of `mask` (problem: text, or a function of the raw value), naming the unit and,
+        in a bulk export, the archive member; returns the rest."""
+        members = batch["member"] if "member" in batch else pd.Series(None, index=batch.index)
+        for row, raw, unit, member in zip(batch.loc[mask, "source_row"], batch.loc[mask, field],
+                                          batch.loc[mask, "unit_id"], members[mask], strict=True):
             raw = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+            where = f" (unit {unit}" + (f" in {member})" if isinstance(member, str) else ")") if unit else ""
             self.findings.append(finding_for(self.delivery, int(row), self.columns[field], raw,
-                                             problem(raw) if callable(problem) else problem, expected))
+                                             (problem(raw) if callable(problem) else problem) + where, expected))
         return ~mask
 
     def add(self, batch: pd.DataFrame) -> None:
@@ -104,7 +151,7 @@ class _Units:
                                              unknown_key_problem(k, self.region), "one of the configured municipalities"))
         self.outside += int(((where == OUTSIDE) | ((where == INVALID) & blank_ags)).sum())
         carrier = batch["carrier"].fillna("").astype(str).str.strip()
-        storage = keep & carrier.isin(NOT_GENERATION)
+        storage = keep & carrier.isin(self.skip)
         self.not_generation += int(storage.sum())
         keep &= ~storage
         technology = carrier.map(self.technologies)
@@ -121,9 +168,12 @@ class _Units:
                                  "a capacity in kW")
         keep &= self._reject(batch, keep & ~(values["gross_kw"] >= 0), "gross_kw",
                              "the gross capacity is missing or negative", "a capacity in kW ≥ 0")
+        if self.order is None:
+            self.order = date_order(self.delivery, [batch["commissioned_on"], batch["decommissioned_on"]],
+                                    self.order_option)
         for name in ("commissioned_on", "decommissioned_on"):
-            values[name], bad = _dates(batch[name])
-            keep &= self._reject(batch, keep & bad, name, lambda r: f"{r!r} is not a date", "dd.mm.yyyy or yyyy-mm-dd")
+            values[name], bad = _dates(batch[name], self.order)
+            keep &= self._reject(batch, keep & bad, name, lambda r: f"{r!r} is not a date", "dd.mm.yyyy, yyyy-mm-dd or the file's m/d/yyyy")
         undated = keep & values["commissioned_on"].isna() & (status != "planned")
         for row in batch.loc[undated, "source_row"]:
             self.findings.append(finding_for(self.delivery, int(row), self.columns["commissioned_on"], None,
@@ -144,16 +194,10 @@ class _Units:
                                         kind="filtered", rows_affected=self.outside))
         frames = [f for f in self.frames if len(f)]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
-        frame, dupes = reject_duplicates(_KeyReporter(self.delivery), frame, ["unit_id"])
+        frame, dupes = reject_duplicates(DeliveryReporter(self.delivery), frame, ["unit_id"])
         return ParseResult(frame, findings + dupes)
 
 
-class _KeyReporter:
-    def __init__(self, delivery: Delivery):
-        self.delivery = delivery
-
-    def finding(self, *args, **kwargs):
-        return finding_for(self.delivery, *args, **kwargs)
 
 
 def parse_mastr_csv(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
@@ -162,7 +206,8 @@ def parse_mastr_csv(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     required = [columns[c] for c in ("unit_id", "status", "carrier", "gross_kw", "commissioned_on", "ags")]
     decimal = options.get("decimal", ",")
     units = _Units(delivery, region, {**TECHNOLOGY_NAMES, **options.get("technologies", {})},
-                   {**STATUS_NAMES, **options.get("statuses", {})}, decimal, columns)
+                   {**STATUS_NAMES, **options.get("statuses", {})}, decimal, columns,
+                   options.get("date_order", "auto"))
     if delivery.size() >= int(options.get("stream_from_bytes", STREAM_FROM_BYTES)):
         for batch in csv_batches(delivery, {"encoding": "utf-8", **options}, columns, required, units.findings):
             units.add(batch)
@@ -184,6 +229,7 @@ XML_FIELDS = {
 
 MAX_TEXT_CHARS = 1 * 2**20  # text between two tags (options.max_xml_text_chars): a unit's values are short
 MAX_UNPACKED_BYTES = 64 * 2**30  # the unit files of one archive (options.max_uncompressed_bytes)
+MAX_CATALOG_BYTES = 16 * 2**20  # Katalogwerte.xml (a few hundred kB in the real export)
 _CHUNK = 1 << 16
 
 
@@ -269,20 +315,32 @@ def parse_mastr_xml(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     return collector.result("Gemeindeschluessel")
 
 
+def _catalog(stream: BinaryIO) -> dict[str, str]:
+    """Katalogwerte.xml of a bulk export: each <Katalogwert> with its <Id> (the code) and <Wert> (the name)."""
+    values = {}
+    for _, elem in iterparse(stream, events=("end",), forbid_dtd=True):
+        if elem.tag == "Katalogwert":
+            code, name = elem.findtext("Id"), elem.findtext("Wert")
+            if code and name:
+                values[code.strip()] = name.strip()
+            elem.clear()
+    return values
+
+
 def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
               columns: Mapping[str, str]) -> int:
     row = 0
     pending: list[tuple] = []
 
-    def add(record: Mapping[str, str | None]) -> None:
+    def add(record: Mapping[str, str | None], member: str | None = None) -> None:
         nonlocal row
         row += 1
-        pending.append((row, *[record.get(name) for name in RECORD_FIELDS]))
+        pending.append((row, member, *[record.get(name) for name in RECORD_FIELDS]))
         if len(pending) >= XML_BATCH:
             flush()
 
     def flush() -> None:
-        collector.add(pd.DataFrame(pending, columns=["source_row", *RECORD_FIELDS]))
+        collector.add(pd.DataFrame(pending, columns=["source_row", "member", *RECORD_FIELDS]))
         pending.clear()
 
     budget = UnpackBudget(delivery, options, MAX_UNPACKED_BYTES, "the unit files")
@@ -296,10 +354,19 @@ def _read_xml(delivery: Delivery, options: Mapping[str, Any], collector: _Units,
                                              expected="files such as EinheitenSolar_1.xml")
                 budget.spend(sum(archive.getinfo(m).file_size for m in members))  # as declared, before reading
                 budget.used = 0  # then as really unpacked (zipfile stops at the declared size)
+                catalog = [m for m in archive.namelist() if m.rsplit("/", 1)[-1] == "Katalogwerte.xml"]
+                if catalog:
+                    if archive.getinfo(catalog[0]).file_size > MAX_CATALOG_BYTES:
+                        raise LayoutError(delivery.source_id, delivery.file_name, f"{catalog[0]} unpacks to more "
+                                          f"than {MAX_CATALOG_BYTES:,} bytes (the cap on the catalog file)",
+                                          expected="the Katalogwerte.xml of a Marktstammdatenregister export")
+                    with archive.open(catalog[0]) as stream:
+                        collector.use_catalog(_catalog(stream), options.get("technology_codes", {}),
+                                              options.get("status_codes", {}))
                 for member in members:
                     with archive.open(member) as stream:
                         for record in _xml_units(stream, delivery, member, options, budget):
-                            add(record)
+                            add(record, member)
         else:
             handle.seek(0)
             for record in _xml_units(handle, delivery, delivery.file_name, options, budget):

@@ -280,16 +280,35 @@ def parse_key_changes(delivery: Delivery, options, mappings, region: Region) -> 
     of one former key that do not add up to 1, and a successor in the region's key range that is neither one of its
     municipalities nor changed further (municipalities.csv older than the change table)."""
     result = parse_tidy(KEY_CHANGES, delivery, {"separator": ";", "decimal": ",", **options}, region)
-    rows, findings = result.rows, list(result.findings)
-    if rows.empty:
+    if result.rows.empty:
         return result
+    return changes_into_region(delivery, result.rows, list(result.findings), region)
+
+
+def reaching_keys(rows: pd.DataFrame, current: set[str]) -> set[str]:
+    """Keys whose territory is (partly) in the region today: its keys and those changed into them, transitively."""
+    reaching = set(current)
+    while more := set(rows.loc[rows["ags"].isin(reaching), "former_ags"]) - reaching:
+        reaching |= more
+    return reaching
+
+
+def changes_into_region(delivery: Delivery, rows: pd.DataFrame, findings: list, region: Region,
+                        labels: tuple[str, str, str] = ("Gemeindeschlüssel alt", "Gemeindeschlüssel neu",
+                                                        "Anteil Bevölkerung")) -> ParseResult:
+    """The key changes (source_row, former_ags, ags, effective_date, share) that lead into the region, checked:
+    shares of a split adding up to 1, successors in the region known. `labels`: the delivery's column names for
+    the former key, the successor and the share (findings name them)."""
+    old, new, share = labels
+    if rows.empty:
+        return ParseResult(rows, findings)
     parts = rows.groupby(["former_ags", "effective_date"])["share"]
     count, filled = parts.transform("size"), parts.transform("count")
     rows["share"] = rows["share"].where(rows["share"].notna() | (count > 1), 1.0)
     total = rows.groupby(["former_ags", "effective_date"])["share"].transform(lambda s: s.sum(min_count=1))
     bad = (filled.lt(count) & count.gt(1)) | (total - 1.0).abs().gt(1e-6)
     for row in rows[bad].itertuples(index=False):
-        findings.append(finding_for(delivery, int(row.source_row), "Anteil Bevölkerung", None if pd.isna(row.share)
+        findings.append(finding_for(delivery, int(row.source_row), share, None if pd.isna(row.share)
                                     else str(row.share), f"the shares of former key {row.former_ags} (effective "
                                     f"{row.effective_date}) do not add up to 1 over its successors",
                                     "for a split one share per successor, together 1; for a merge none or 1"))
@@ -297,18 +316,15 @@ def parse_key_changes(delivery: Delivery, options, mappings, region: Region) -> 
     current = set(region.municipality_keys)
     dangling = rows["ags"].str.startswith(region.prefix) & ~rows["ags"].isin(current | set(rows["former_ags"]))
     for row in rows[dangling].itertuples(index=False):
-        findings.append(finding_for(delivery, int(row.source_row), "Gemeindeschlüssel neu", row.ags,
+        findings.append(finding_for(delivery, int(row.source_row), new, row.ags,
                                     f"successor key {row.ags} lies in the region but is neither one of its "
                                     "municipalities nor changed further", "a key of municipalities.csv (is it older "
                                     "than the change table?)"))
     rows = rows[~rows["former_ags"].isin(set(rows.loc[dangling, "former_ags"]))]
-    reaching = set(current)  # keys whose territory is (partly) in the region today
-    while more := set(rows.loc[rows["ags"].isin(reaching), "former_ags"]) - reaching:
-        reaching |= more
-    relevant = rows["former_ags"].isin(reaching)
+    relevant = rows["former_ags"].isin(reaching_keys(rows, current))
     outside = int((~relevant).sum())
     if outside:
-        findings.append(finding_for(delivery, None, "Gemeindeschlüssel alt", None, f"{outside} change(s) not leading "
+        findings.append(finding_for(delivery, None, old, None, f"{outside} change(s) not leading "
                                     "into the configured region were filtered out", kind="filtered",
                                     rows_affected=outside))
     return ParseResult(rows[relevant].reset_index(drop=True), findings)

@@ -70,15 +70,32 @@ def test_rejected_until_a_redelivery_under_the_same_name():
     assert table.loc["s:c", "status"] == "accepted"
 
 
-def test_a_delivery_with_rejected_rows_is_rejected_and_not_used():
+def test_a_few_quarantined_rows_leave_the_delivery_accepted():
     register = _register(("s:a", "s", "a.csv"))
     raw = _rows("s:a", [("05974004", 2021)])
     rejected = _rejected(("s:a", 9, "row 9: 'x' is not a number", "rejected"),
                          ("s:a", 10, "row 10: bad", "rejected"))
     table = delivery_table(register, {RAW: raw}, {RAW: rejected})
-    assert table.loc[0, "status"] == "rejected" and table.loc[0, "rows_rejected"] == 2
-    assert table.loc[0, "status_reason"] == "row 9: 'x' is not a number (and 1 more findings)"
+    assert table.loc[0, "status"] == "accepted" and table.loc[0, "rows_rejected"] == 2  # 2 rows: not more than 5
+    assert len(rows_in_use(raw, table, ["ags", "year"])) == 1
+
+
+def test_quarantined_rows_above_the_threshold_reject_the_delivery():
+    register = _register(("s:a", "s", "a.csv"))
+    raw = _rows("s:a", [(f"0597{i:04d}", 2021) for i in range(180)])
+    bad = [("s:a", 200 + i, f"row {200 + i}: bad", "rejected") for i in range(20)]  # 10 % of 200 rows
+    table = delivery_table(register, {RAW: raw}, {RAW: _rejected(*bad)})
+    assert table.loc[0, "status"] == "rejected" and table.loc[0, "rows_rejected"] == 20
+    assert table.loc[0, "status_reason"].startswith("20 of 200 rows were quarantined, above the source's threshold "
+                                                    "(more than 1% of the rows and more than 5 rows")
     assert rows_in_use(raw, table, ["ags", "year"]).empty
+
+
+def test_a_structural_finding_rejects_the_delivery():
+    register = _register(("s:a", "s", "a.csv"))
+    rejected = _rejected(("s:a", 12, "the file looks cut off", "structural"))
+    table = delivery_table(register, {RAW: _rows("s:a", [("05974004", 2021)])}, {RAW: rejected})
+    assert table.loc[0, "status"] == "rejected" and table.loc[0, "status_reason"] == "the file looks cut off"
 
 
 def test_a_file_no_parser_takes_is_rejected():

@@ -13,7 +13,8 @@ def _raw_population() -> pd.DataFrame:
         "delivery_id": ["pop:1", "pop:1", "pop:1"], "source_row": [2, 3, 4],
         "ags": ["05974004", "05974016", "05974000"], "year": [2021, 2021, 2021],
         "population": [10203.0, 16043.0, 26246.0], "quality_mark": ["e", "e", "e"],
-        "value_status": ["reported"] * 3, "provisional": [False] * 3,
+        "value_status": ["reported"] * 3, "provisional": [False] * 3, "census_basis": ["zensus_2011"] * 3,
+        "basis_break": [False] * 3,
     }), "raw_genesis__population")  # fmt: skip
 
 
@@ -37,7 +38,7 @@ def test_catalog_suite_passes_on_clean_data():
          "population"),
         (lambda f: f.assign(ags=["05974004", "5974016", "05974000"]), "expect_column_values_to_match_regex", "ags"),
         (lambda f: f.assign(source_row=pd.array([2, 2, 4], dtype="Int64")),
-         "expect_compound_columns_to_be_unique", "delivery_id, source_row"),
+         "expect_compound_columns_to_be_unique", "delivery_id, source_row, year"),
     ],
 )
 def test_each_generated_expectation_catches_its_defect(plant, expectation, column):
@@ -98,6 +99,7 @@ def test_a_large_frame_is_validated_in_slices_with_the_same_verdict(monkeypatch)
         "delivery_id": ["pop:1"] * rows, "source_row": list(range(2, rows + 2)),
         "ags": ["05974004"] * rows, "year": [2021] * rows, "population": [100.0] * rows,
         "quality_mark": ["e"] * rows, "value_status": ["reported"] * rows, "provisional": [False] * rows,
+        "census_basis": ["zensus_2011"] * rows, "basis_break": [False] * rows,
     }), "raw_genesis__population")  # fmt: skip
     frame.loc[[1, 8], "population"] = -1.0  # in the first and the third slice of four rows
     frame.loc[9, "source_row"] = 2  # the key of row 0, in another slice
@@ -110,6 +112,6 @@ def test_a_large_frame_is_validated_in_slices_with_the_same_verdict(monkeypatch)
 
     assert verdict(sliced) == verdict(whole) == [
         ("expect_column_values_to_be_between", "population", 2),
-        ("expect_compound_columns_to_be_unique", "delivery_id, source_row", 2)]
+        ("expect_compound_columns_to_be_unique", "delivery_id, source_row, year", 2)]
     between = next(f for f in sliced.failures if f.column == "population")
     assert [s["source_row"] for s in between.sample] == [3, 10] and between.detail.startswith("2 row(s) unexpected (20.0 %)")
