@@ -41,7 +41,8 @@ CONTRACT_NOTES = (
     "quantity; `gap` = target − value; compound rates for both rate targets); verdicts only on complete inputs; "
     "`indicators.conformity`; `balance_summary.per_inhabitant_complete`; new published table `bisko_conformity`; "
     "gas Hi = Hs ÷ 1.11 unless a delivery states its ratio; new required cells (rail, battery-electric road "
-    "transport, solar thermal, district heat where a network exists, non-grid fuels, ambient heat)."
+    "transport, solar thermal, district heat where a network exists, non-grid fuels, ambient heat); "
+    "`vehicle_stock.vehicle_fuel` may be `all` (KBA FZ 3 counts cars without a split by fuel)."
 )
 
 # Logical types: arrow type, Frictionless type.
