@@ -375,7 +375,8 @@ def _headline_targets(cfg, data_path: Path, success: bool = True, last_good: Pat
     first_set, target_set = next(iter(sets.items()))
     frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
     origin = "" if success else f" — from the last good release {last_good.name}, not from this failed run"
-    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}{origin} (changes in %: negative = less):"]
+    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}{origin}:",
+             "  (changes in % against the base year: negative = less; BISKO: conformity of the balance behind it)"]
     for t in target_set.targets:
         rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
         if rows.empty:

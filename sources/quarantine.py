@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pandas as pd
 from typing import Any
 
 from sources.errors import Finding
@@ -35,9 +37,11 @@ def threshold_for(options: Mapping[str, Any]) -> Threshold:
     return Threshold(float(given.get("max_share", Threshold.max_share)), int(given.get("max_rows", Threshold.max_rows)))
 
 
-def structural(kind: str, source_row: Any) -> bool:
-    """A finding about the file as a whole."""
-    return kind == "structural" or (kind == "rejected" and (source_row is None or source_row != source_row))
+def structural(kind: str, source_row: Any, rows_affected: Any = 1) -> bool:
+    """A finding about the file as a whole: stated so, or a rejection naming no row — unless it sums up many rows
+    (e.g. "46 more rows could not be taken in"), which are row findings like the listed ones."""
+    many = not pd.isna(rows_affected) and int(rows_affected) > 1
+    return kind == "structural" or (kind == "rejected" and bool(pd.isna(source_row)) and not many)
 
 
 def verdict(rows_taken: int, quarantined: int, structural_reasons: list[str], threshold: Threshold) -> str | None:
@@ -69,6 +73,7 @@ def finding_classes(reasons: list[str]) -> str:
 
 def result_verdict(rows_taken: int, findings: list[Finding], threshold: Threshold) -> str | None:
     """`verdict` for a parse result's findings."""
-    rows = [f for f in findings if f.kind == "rejected" and f.source_row is not None]
-    whole = [f.reason for f in findings if structural(f.kind, f.source_row)]
+    whole = [f for f in findings if structural(f.kind, f.source_row, f.rows_affected)]
+    rows = [f for f in findings if f.kind == "rejected" and f not in whole]
+    whole = [f.reason for f in whole]
     return verdict(rows_taken, sum(f.rows_affected for f in rows), whole, threshold)

@@ -55,7 +55,9 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
                 continue
             entry = info[delivery_id]
             entry["table"] = entry["table"] or table
-            whole = [structural(k, r) for k, r in zip(rows["finding_kind"], rows["source_row"], strict=True)]
+            affected = rows["rows_affected"] if "rows_affected" in rows else pd.Series(1, index=rows.index)
+            whole = [structural(k, r, n) for k, r, n in zip(rows["finding_kind"], rows["source_row"], affected,
+                                                            strict=True)]
             entry["structural"] += list(rows.loc[whole, "reason"])
             entry["rejected"] += list(rows.loc[~pd.Series(whole, index=rows.index) & (rows["finding_kind"] ==
                                                                                        "rejected"), "reason"])

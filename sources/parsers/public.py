@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -204,10 +205,16 @@ def parse_gv100ad(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
                                         "a record type 60 of at least 150 characters"))
             continue
         date, area, people = line[2:10], line[128:139].strip(), line[139:150].strip()
+        try:
+            directory_date = dt.date(int(date[:4]), int(date[4:6]), int(date[6:]))
+        except ValueError:
+            findings.append(finding_for(delivery, number, "Gebietsstand", date, f"{date!r} is not a date",
+                                        "the territorial status as YYYYMMDD in columns 3–10"))
+            continue
         records.append({"source_row": number, "ags": line[10:15] + line[19:22], "name": line[22:72].strip(),
                         "area_ha": float(area) if area.isdigit() else None,
                         "population": float(people) if people.isdigit() else None,
-                        "directory_date": pd.Timestamp(f"{date[:4]}-{date[4:6]}-{date[6:]}").date()})
+                        "directory_date": directory_date})
     if not records:
         raise EmptyDeliveryError(delivery.source_id, delivery.file_name, "no municipality records (type 60)",
                                  expected="a GV100AD file of the Statistisches Bundesamt")
@@ -229,7 +236,11 @@ def parse_auszug_gv(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     if stated is None:
         raise LayoutError(delivery.source_id, delivery.file_name, "the title states no date",
                           expected="'... am 31.12.2023' in the first row")
-    date = pd.Timestamp(f"{stated.group(3)}-{stated.group(2)}-{stated.group(1)}").date()
+    try:
+        date = dt.date(int(stated.group(3)), int(stated.group(2)), int(stated.group(1)))
+    except ValueError:
+        raise LayoutError(delivery.source_id, delivery.file_name, f"the stated date {stated.group(0)!r} is not a date",
+                          expected="'... am 31.12.2023' in the first row") from None
     records = []
     for n, row in enumerate(grid, start=1):
         cells = [cell_text(c) for c in row]
