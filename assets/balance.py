@@ -26,7 +26,7 @@ from assets.compute.generation import feed_in_without_unit, generation_table
 from assets.compute.lineage import lineage_table
 from assets.compute.modelled import heating_fuel_inputs, rail_inputs, solar_thermal_inputs, transport_inputs
 from assets.compute.meters import combine_consumption, interval_months, interval_years, yearly_consumption
-from pipelines.resources import Settings
+from assets.resources import Settings
 
 
 def current_rows(settings: Settings, deliveries: pd.DataFrame, raw: pd.DataFrame, changes: pd.DataFrame,

@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from assets.domain_checks import DOMAIN_CHECKS, DomainCheck, run_domain_check
-from pipelines.resources import Settings
+from assets.resources import Settings
 from warehouse.files import atomic_write_text
 from warehouse.validation import ERROR, Outcome, catalog_check, run_check
 

@@ -11,7 +11,7 @@ from assets.compute.crosswalk import changes_in_use, summed_at_current_keys
 from assets.compute.deliveries import delivery_table, rows_in_use
 from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
-from pipelines.resources import Settings
+from assets.resources import Settings
 from sources.formats import raw_tables
 from sources.quarantine import threshold_for
 from warehouse.tables import rejected_table_name

@@ -19,7 +19,7 @@ from assets.compute.plausibility import (
     ratio_bounds,
     year_on_year,
 )
-from pipelines.config import DistrictConfig
+from assets.config import DistrictConfig
 from warehouse.store import ParquetStore
 from warehouse.validation import ERROR, WARN, Check, Outcome, gx, run_check
 

@@ -6,8 +6,8 @@ from dagster import asset
 from assets.compute.deliveries import rows_in_use
 from assets.compute.conformity import overall, resting_on
 from assets.compute.indicators import BALANCE_INDICATORS, PROCESSING, RENAMED, SERIES, assess
-from pipelines.config import ConfigError
-from pipelines.resources import Settings
+from assets.config import ConfigError
+from assets.resources import Settings
 from warehouse.catalog import get_table
 
 

@@ -5,13 +5,15 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from pipelines.automation import SOURCES_TAG
-from pipelines.config import DistrictConfig, Source
-from pipelines.resources import Settings
+from assets.config import DistrictConfig, Source
+from assets.resources import Settings
 from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
 from sources.formats import max_delivery_bytes
 from sources.http import HttpClient, credentials, fetch_genesis_table, fetch_json_pages
 from sources.landing import LandingError, LandingZone
+
+# The run tag that names the one source a sensor's or schedule's run is about (pipelines/automation.py sets it).
+SOURCES_TAG = "klimamonitor/sources"
 
 
 def fetch(cfg: DistrictConfig, source: Source, state_dir: Path | None = None,

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
-from pipelines.resources import Settings
+from assets.resources import Settings
 import os
 
 from assets.compute.disclosure import cell_consumers, confidential_cells, suppress

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pandas as pd
 from dagster import AssetExecutionContext, AssetIn, AssetOut, AssetsDefinition, Output, multi_asset
 
-from pipelines.resources import Settings
+from assets.resources import Settings
 from sources.errors import DeliveryError, Finding
 from sources.formats import raw_tables, read_delivery, target_for
 from sources.parse_cache import ParseCache, cache_key

@@ -3,7 +3,7 @@
 import pandas as pd
 from dagster import asset
 
-from pipelines.resources import Settings
+from assets.resources import Settings
 
 
 @asset(group_name="core", description="The district key and its municipalities, with names and areas, from the "

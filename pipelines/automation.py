@@ -18,7 +18,8 @@ from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSe
                      ScheduleDefinition, ScheduleEvaluationContext, SensorDefinition, SensorEvaluationContext,
                      SkipReason, run_failure_sensor, schedule, sensor)
 
-from pipelines.config import DistrictConfig, Source
+from assets.config import DistrictConfig, Source
+from assets.landing import SOURCES_TAG
 from sources.errors import DeliveryError
 from sources.formats import FORMATS, max_delivery_bytes, read_delivery
 from sources.landing import LandingZone
@@ -27,7 +28,6 @@ from warehouse.files import sha256_file
 from warehouse.store import ParquetStore
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
-SOURCES_TAG = "klimamonitor/sources"
 FILE_TAG = "klimamonitor/file"
 LANDING = AssetKey("raw_landing__deliveries")
 

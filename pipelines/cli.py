@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.config import CONFIG_ENV, DATA_DIR_ENV, DEFAULT_CONFIG, ConfigError, load_config, resolve_data_dir
+from assets.config import CONFIG_ENV, DATA_DIR_ENV, DEFAULT_CONFIG, ConfigError, load_config, resolve_data_dir
 
 # `dagster dev` without Dagster's supersession/preview warnings (the dagster CLI points users at `dg`).
 _DAGSTER_QUIET = (
@@ -114,8 +114,9 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
 
     data_path.mkdir(parents=True, exist_ok=True)
     ensure_dagster_home(data_path)
-    probe = build_defs(cfg.path, data_path)
-    graph = probe.resolve_asset_graph()
+    steps = {"count": 0}  # known once the selection is resolved on the definitions built here, once
+    defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(lambda: steps["count"])})
+    graph = defs.resolve_asset_graph()
     all_keys = graph.get_all_asset_keys()
     if select:
         try:
@@ -145,7 +146,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     click.echo(f"  configuration: {cfg.path}")
     click.echo(f"  data directory: {data_path}")
     click.echo(f"  assets: {len(keys)} of {len(all_keys)}; years {first}–{last}")
-    defs = build_defs(cfg.path, data_path, loggers={"console": progress_logger(_step_count(probe, keys))})
+    steps["count"] = _step_count(defs, keys)
     job = defs.resolve_job_def(MAIN_JOB)
     from pipelines.lock import RunLock, RunLocked
 
@@ -164,9 +165,10 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     run storage — ends the same way: a summary, `.runs/last_run.json`, the notification, exit 1."""
     from dagster import DagsterInstance
 
-    from pipelines.definitions import year_range_tags
+    from pipelines.automation import year_range_tags
     from pipelines.interrupted import LAUNCHED_BY_TAG, PID_TAG, close_interrupted_runs
     from pipelines.progress import RunSummary
+    from pipelines.run_report import headline_targets, machine_failure, published_comparison, record_run
 
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -175,7 +177,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
         with (DagsterInstance.ephemeral() if no_history else DagsterInstance.get()) as instance:
             for closed in close_interrupted_runs(data_path, None if no_history else instance, lock_held=True):
                 click.echo(f"  closed as failed (interrupted earlier): {closed}")
-            _record_run(data_path, RunSummary(success=False).record(None, started_at) | {"running": True,
+            record_run(data_path, RunSummary(success=False).record(None, started_at) | {"running": True,
                                                                                           "pid": os.getpid()})
             result = job.execute_in_process(
                 instance=instance,
@@ -188,13 +190,13 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
         summary = RunSummary.from_result(result, time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - the machinery failed (storage, disk): still a summary, not a traceback
         summary = RunSummary(success=False, seconds=time.perf_counter() - started,
-                             failures=[f"the run stopped: {_machine_failure(exc, data_path)}"])
+                             failures=[f"the run stopped: {machine_failure(exc, data_path)}"])
     run_id = run_id or f"not recorded ({started_at})"
     from warehouse.release import latest_release
 
     last_good = None if summary.success else latest_release(data_path)
     summary.last_good_release = last_good.name if last_good else None
-    summary.figures = _published_comparison(cfg, data_path) + _headline_targets(cfg, data_path, summary.success,
+    summary.figures = published_comparison(cfg, data_path) + headline_targets(cfg, data_path, summary.success,
                                                                                 last_good)
     run_dir = data_path / "validation" / run_id
     if run_dir.is_dir():
@@ -204,7 +206,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     click.echo(summary.render(data_path))
     from pipelines import notify
 
-    _record_run(data_path, summary.record(run_id, started_at))
+    record_run(data_path, summary.record(run_id, started_at))
     note = notify.for_run(cfg.district.name, run_id, summary.failures, summary.checks_failed,
                           summary.overdue, str(data_path))
     if note:
@@ -213,34 +215,6 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
-
-
-def _record_run(data_path: Path, record: dict) -> None:
-    """`.runs/last_run.json` (what `status` reports); a disk too full for it is said, not raised."""
-    from warehouse.files import atomic_write_text
-
-    try:
-        (data_path / ".runs").mkdir(exist_ok=True)
-        atomic_write_text(data_path / ".runs" / "last_run.json", json.dumps(record, indent=1, ensure_ascii=False))
-    except OSError as exc:
-        click.echo(f"  warning: could not record the run in {data_path / '.runs'}: {exc.strerror or exc}", err=True)
-
-
-def _machine_failure(exc: Exception, data_path: Path) -> str:
-    """An error of the machinery in words; a full disk (or file-size limit) says so, with the space left."""
-    import shutil
-
-    from sources.redact import redact
-
-    text = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
-    full = isinstance(exc, OSError) and exc.errno in (28, 27) or any(
-        m in str(exc).lower() for m in ("disk is full", "no space left", "file too large", "disk i/o error"))
-    if full:
-        free = shutil.disk_usage(data_path).free / 2**20
-        text = (f"writing under {data_path} failed: the disk is full, a file-size limit was reached or the disk "
-                f"failed ({free:,.0f} MB free): {text}; free space and run again (nothing landed or published was "
-                "lost)")
-    return redact(text)
 
 
 @main.command()
@@ -326,71 +300,6 @@ def _close_interrupted(data_path: Path) -> None:
         close_interrupted_runs(data_path, instance)
 
 
-def _published_comparison(cfg, data_path: Path) -> list[str]:
-    """Lines comparing the balance with the district's published figures (when both exist)."""
-    if not cfg.district.published_figures:
-        return []
-    import pandas as pd
-
-    from assets.compute.figures import compare
-    from warehouse.store import ParquetStore
-
-    store = ParquetStore(data_path / "warehouse")
-    needed = ("balance_summary", "final_energy", "population")
-    if not all(store.exists(t) for t in needed):
-        return []
-    needed += tuple(t for t in ("electricity_generation",) if store.exists(t))
-    published = pd.read_csv(cfg.resolve(cfg.district.published_figures), dtype={"ags": str})
-    table = compare(published, {t: store.read(t) for t in needed})
-    names = dict(zip(*[cfg.municipalities()[c] for c in ("ags", "name")], strict=True))
-    lines = []
-    for r in table.itertuples(index=False):
-        computed = "not in the balance yet" if pd.isna(r.computed) else f"{r.computed:,.2f}"
-        deviation = "" if pd.isna(r.deviation_pct) else f" ({r.deviation_pct:+.0f} %)"
-        lines.append(f"{r.figure} {names.get(r.ags, r.ags)} {r.year}: {computed} vs published {r.published:,.2f} "
-                     f"{r.unit}{deviation} [{r.method}]")
-    if lines and cfg.data_origin == "synthetic_demo":
-        lines.append("note: synthetic demo data calibrated to these published figures; pre-2019 figures come from "
-                     "other tools (ECORegion) and are not fully comparable with BISKO")
-    return lines
-
-
-def _headline_targets(cfg, data_path: Path, success: bool = True, last_good: Path | None = None) -> list[str]:
-    """The district's results for the first target set, in its target year (or the latest year with data), with
-    the BISKO conformity of the balance behind each: from this run's warehouse when it succeeded, else from the
-    last good release (saying so), or none."""
-    import pandas as pd
-
-    from warehouse.store import ParquetStore
-
-    store = ParquetStore(data_path / "warehouse")
-    sets = cfg.target_sets()
-    if success:
-        frame = store.read("indicators") if store.exists("indicators") else None
-    else:
-        published = last_good / "indicators.parquet" if last_good else None
-        frame = pd.read_parquet(published) if published and published.exists() else None
-    if not sets or frame is None:
-        return []
-    first_set, target_set = next(iter(sets.items()))
-    frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
-    origin = "" if success else f" — from the last good release {last_good.name}, not from this failed run"
-    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}{origin}:",
-             "  (changes in % against the base year: negative = less; BISKO: conformity of the balance behind it)"]
-    for t in target_set.targets:
-        rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
-        if rows.empty:
-            lines.append(f"  {t.title_de[:58]:<58} no value")
-            continue
-        row = rows[rows["year"] == t.target_year]
-        row = (row if len(row) else rows[rows["year"] == rows["year"].max()]).iloc[0]
-        conformity = row.get("conformity")
-        conformity = "" if conformity in (None, "not_applicable") or pd.isna(conformity) else f"  BISKO {conformity}"
-        lines.append(f"  {t.title_de[:58]:<58} {int(row['year'])}: {row['value']:+8.2f} {t.unit:<7} target "
-                     f"{t.comparator} {t.target_value:+g}  {row['status']}{conformity}")
-    return lines
-
-
 def _step_count(defs, keys) -> int:
     """Steps the run will execute: one per asset op (a multi-asset is one) plus one per asset check."""
     from pipelines.definitions import MAIN_JOB
@@ -427,16 +336,14 @@ def sql(config_path: Path | None, data_dir: Path | None, query: str | None, rele
     import duckdb
 
     from warehouse.query import QueryRefused, query_release
-    from warehouse.release import DUCKDB_FILE, latest_release, published_root
+    from warehouse.release import DUCKDB_FILE
 
     if (query is None) == (describe_table is None):
         click.echo("error: give a QUERY or --describe TABLE (one of them)", err=True)
         sys.exit(EXIT_USAGE)
-    data_path = resolve_data_dir(data_dir)
-    release_dir = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
-    if release_dir is None or not (release_dir / DUCKDB_FILE).exists():
-        which = f"no release {release_id!r}" if release_id else "no latest release"
-        click.echo(f"error: {which} under {published_root(data_path)}; {_available(data_path)}", err=True)
+    release_dir = _release_or_exit(resolve_data_dir(data_dir), release_id)
+    if not (release_dir / DUCKDB_FILE).exists():
+        click.echo(f"error: release {release_dir.name} has no {DUCKDB_FILE}; it is incomplete", err=True)
         sys.exit(EXIT_USAGE)
     if describe_table is not None:
         query = _DESCRIBE.format(table=describe_table.replace("'", "''"))
@@ -605,14 +512,9 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
       klimamonitor trace final_energy ags=05974040 year=2020 sector=households carrier=natural_gas
       klimamonitor trace indicators target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020
     """
-    from warehouse.release import latest_release, published_root
     from warehouse.trace import TraceError, trace as trace_value, traced_rows
 
-    data_path = resolve_data_dir(data_dir)
-    release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
-    if release is None or not release.is_dir():
-        click.echo("error: no release found; run `klimamonitor run` first", err=True)
-        sys.exit(EXIT_USAGE)
+    release = _release_or_exit(resolve_data_dir(data_dir), release_id)
     try:
         pairs = dict(item.split("=", 1) for item in key)
         result = trace_value(release, table, pairs)
@@ -676,15 +578,9 @@ def diff(config_path: Path | None, data_dir: Path | None, release_a: str, releas
     """List what changed between two releases (RELEASE_B defaults to latest): rows added or removed and values
     changed beyond the tolerance, per published table. Exit 0 even when there are differences."""
     from warehouse.diff import diff_releases
-    from warehouse.release import latest_release, published_root
 
-    root = published_root(resolve_data_dir(data_dir))
-    a = root / release_a
-    b = (root / release_b) if release_b else latest_release(resolve_data_dir(data_dir))
-    for path, label in ((a, release_a), (b, release_b or "latest")):
-        if path is None or not path.is_dir():
-            click.echo(f"error: release {label!r} not found under {root}; {_available(root.parent)}", err=True)
-            sys.exit(EXIT_USAGE)
+    data_path = resolve_data_dir(data_dir)
+    a, b = _release_or_exit(data_path, release_a), _release_or_exit(data_path, release_b)
     changes = diff_releases(a, b, tolerance)
     if as_csv:
         changes.to_csv(sys.stdout, index=False)
@@ -695,6 +591,19 @@ def diff(config_path: Path | None, data_dir: Path | None, release_a: str, releas
         for r in part.head(10).itertuples(index=False):
             detail = f"{r.column}: {_shown(r.old)} → {_shown(r.new)}" if r.change == "changed" else r.change
             click.echo(f"    {r.key}  {detail}")
+
+
+def _release_or_exit(data_path: Path, release_id: str | None) -> Path:
+    """The release RELEASE_ID under DATA_DIR/published (default: latest); a missing one ends the command with exit
+    2 and the releases there are."""
+    from warehouse.release import latest_release, published_root
+
+    release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
+    if release is None or not release.is_dir() or release.name.startswith(".") or "/" in (release_id or ""):
+        which = f"no release {release_id!r}" if release_id else "no latest release"
+        click.echo(f"error: {which} under {published_root(data_path)}; {_available(data_path)}", err=True)
+        sys.exit(EXIT_USAGE)
+    return release
 
 
 def _available(data_path: Path) -> str:
@@ -712,7 +621,7 @@ def _available(data_path: Path) -> str:
               "configuration's publishing.sql_url_env).")
 def publish_sql(config_path: Path | None, data_dir: Path | None, release_id: str | None, url_env: str | None) -> None:
     """Publish a release's tables into a SQL database, each table replaced in one transaction."""
-    from warehouse.release import latest_release, published_root, verify_release
+    from warehouse.release import verify_release
     from warehouse.sql_publish import publish_to_sql
 
     cfg, data_path = _load(config_path, data_dir)
@@ -721,10 +630,7 @@ def publish_sql(config_path: Path | None, data_dir: Path | None, release_id: str
     if not url:
         click.echo(f"error: set {variable or 'an environment variable (--url-env)'} to the database URL", err=True)
         sys.exit(EXIT_USAGE)
-    release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
-    if release is None or not release.is_dir():
-        click.echo("error: no release found; run `klimamonitor run` first", err=True)
-        sys.exit(EXIT_USAGE)
+    release = _release_or_exit(data_path, release_id)
     manifest = verify_release(release)
     try:
         counts = publish_to_sql(url, release, sorted(manifest["tables"]), cfg.publishing.sql_schema)
@@ -748,7 +654,7 @@ def ui(config_path: Path | None, data_dir: Path | None, port: int, host: str) ->
     import signal
     import subprocess
 
-    from pipelines.config import PROJECT_ROOT
+    from assets.config import PROJECT_ROOT
     from pipelines.instance import ensure_dagster_home
 
     cfg, data_path = _load(config_path, data_dir)

@@ -1,8 +1,7 @@
-"""The Dagster code location: assets, checks, resources and the main job, built for one configuration and data dir.
-
-`build_defs(...)` is what the CLI and the tests call (they swap the configuration, the data directory and the
-loggers); the module-level `defs` is what `dagster dev` loads through workspace.yaml, from the environment
-variables KLIMAMONITOR_CONFIG and KLIMAMONITOR_DATA_DIR (defaults: the bundled demo, ./data).
+"""The Dagster definitions: assets, checks, resources, sensors, schedules and the main job, built for one
+configuration and data directory by `build_defs(...)` (the CLI and the tests call it; they swap the configuration,
+the data directory and the loggers). Importing this module builds nothing; the code location `dagster dev` loads is
+pipelines/location.py.
 """
 
 from __future__ import annotations
@@ -22,9 +21,9 @@ from assets.indicators import indicators, targets
 from assets.landing import landed_deliveries
 from assets.raw import RAW_ASSETS
 from assets.publish import build_release_asset
-from pipelines.automation import automations, year_range_tags  # noqa: F401 (re-exported for the CLI)
-from pipelines.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
-from pipelines.resources import ParquetIOManager, Settings
+from pipelines.automation import automations
+from assets.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
+from assets.resources import ParquetIOManager, Settings
 from warehouse.catalog import all_tables
 
 for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
@@ -73,7 +72,7 @@ def build_defs(
 
     config_path = Path(config_path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).resolve()
     data_dir = resolve_data_dir(data_dir)
-    from pipelines.config import load_config
+    from assets.config import load_config
 
     cfg = load_config(config_path)
     table_assets = _table_assets(cfg)
@@ -100,8 +99,6 @@ def build_defs(
         loggers=dict(loggers) if loggers else None,
     )
 
-
-defs = build_defs()
 
 
 def main_job():

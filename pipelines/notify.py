@@ -22,7 +22,7 @@ from email.message import EmailMessage
 
 import requests
 
-from sources.redact import redact
+from warehouse.redact import redact
 
 PREFIX = "KLIMAMONITOR_"
 
@@ -114,7 +114,7 @@ def send_webhook(note: Notification, env: Mapping[str, str]) -> str | None:
 
 def send(note: Notification, env: Mapping[str, str] | None = None) -> list[str]:
     """Send on every configured channel; what happened on each, in words (empty: no channel configured). Every text
-    of the note goes out with its credentials masked (sources/redact.py)."""
+    of the note goes out with its credentials masked (warehouse/redact.py)."""
     env = os.environ if env is None else env
     note = replace(note, subject=redact(note.subject), failures=[redact(i) for i in note.failures],
                    failed_checks=[redact(i) for i in note.failed_checks], overdue=[redact(i) for i in note.overdue],

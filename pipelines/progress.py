@@ -11,16 +11,17 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TextIO
 
 from dagster import DagsterEventType, LoggerDefinition, logger
 
-from sources.redact import redact
+from warehouse.redact import redact
 
 
 def error_message(err) -> str:
     """The message a person needs from a Dagster error: the innermost cause, not Dagster's wrapper; credentials
-    masked (sources/redact.py), whatever the message came from."""
+    masked (warehouse/redact.py), whatever the message came from."""
     if err is None:
         return "failed"
     while getattr(err, "cause", None) is not None:
@@ -89,13 +90,15 @@ class _ProgressHandler(logging.Handler):
                 )
 
 
-def progress_logger(total_steps: int, stream: TextIO | None = None) -> LoggerDefinition:
-    """A Dagster logger that prints one line per finished step."""
+def progress_logger(total_steps: int | Callable[[], int], stream: TextIO | None = None) -> LoggerDefinition:
+    """A Dagster logger that prints one line per finished step; `total_steps` may be a function asked when the run
+    starts (the caller knows the steps only once the definitions it builds with this logger exist)."""
 
     @logger(description="klimamonitor progress lines")
     def _progress(_init_context):
         lg = logging.Logger("klimamonitor.progress", level=logging.DEBUG)
-        lg.addHandler(_ProgressHandler(total_steps, stream or sys.stdout))
+        lg.addHandler(_ProgressHandler(total_steps() if callable(total_steps) else total_steps,
+                                       stream or sys.stdout))
         return lg
 
     return _progress

@@ -21,7 +21,8 @@ from typing import Any
 import fsspec
 import sqlalchemy as sa
 
-from sources.redact import redact, safe_url  # noqa: F401 (safe_url: re-exported for callers and tests)
+from warehouse.database import sql_failure
+from warehouse.redact import redact, safe_url  # noqa: F401 (safe_url: re-exported for callers and tests)
 
 SNAPSHOT_CHUNK_ROWS = 50_000
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -125,12 +126,6 @@ def resolve_sql_url(source_id: str, url_env: str | None, url_default: str | None
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and base_dir:
         url = "sqlite:///" + os.path.join(base_dir, url[len("sqlite:///"):])
     return url
-
-
-def sql_failure(action: str, url: str, exc: Exception) -> str:
-    """A database error for people: what failed where and the driver's own message, shortened, every credential
-    masked (the driver may echo the connection string)."""
-    return redact(f"{action} {safe_url(url)} failed: {type(exc).__name__}: {str(getattr(exc, 'orig', exc))[:300]}")
 
 
 def _read_only(conn: sa.Connection) -> None:

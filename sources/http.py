@@ -21,7 +21,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from sources.connectors import ConnectorError
-from sources.redact import safe_url
+from warehouse.redact import safe_url
 
 
 class HttpClient:

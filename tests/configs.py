@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.config import DEFAULT_CONFIG
+from assets.config import DEFAULT_CONFIG
 
 KREIS_SOEST = DEFAULT_CONFIG.parent / "kreis_soest"
 

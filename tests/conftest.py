@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import DEFAULT_CONFIG
+from assets.config import DEFAULT_CONFIG
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,3 +112,11 @@ def postgres_url() -> str:
 def mariadb_url() -> str:
     require_service("MariaDB", 3306)
     return MARIADB_URL
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/integration/ runs the whole pipeline (or the UI, or the CLI on a run): marked
+    `integration`, so `pytest -m "not integration"` is the quick unit suite."""
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.integration)

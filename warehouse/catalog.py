@@ -17,7 +17,7 @@ import pyarrow as pa
 
 CONTRACT_VERSION = "2.0.0"
 CONTRACT_NOTES = (
-    "1.0.0: the first version (the shared CONTRACT.md). "
+    "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
     "1.2.0: additive; `balance_summary` (per place, year and sector: totals, per inhabitant, weighted data quality); "
     "`final_energy.data_quality_score`; `emission_factors.delivery_id/source_row` (the delivered row behind a factor). "

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from sources.connectors import sql_failure
+from warehouse.database import sql_failure
 from warehouse.catalog import comment_statements, get_table
 
 

@@ -34,7 +34,7 @@ def _due_date(year: int, month: int, day: int) -> dt.date:
 
 
 def freshness(sources, deliveries: pd.DataFrame, as_of: dt.date, last_year: int) -> pd.DataFrame:
-    """One row per configured source (pipelines.config.Source objects) with its status and a message for people."""
+    """One row per configured source (assets.config.Source objects) with its status and a message for people."""
     rows = []
     for source in sources:
         mine = deliveries[(deliveries["source_id"] == source.id) & (deliveries["status"] == "accepted")]

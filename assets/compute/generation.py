@@ -22,7 +22,6 @@ import pandas as pd
 
 from assets.compute.balance import grade_of
 
-RENEWABLE = ("solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable")
 _DOWNGRADE = {"A": "B", "B": "C", "C": "D", "D": "D"}
 
 

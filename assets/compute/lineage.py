@@ -17,10 +17,6 @@ from assets.compute.factors import lookup
 COLUMNS = ["output_table", "output_key", "delivery_id", "source_row", "factor_set", "factor_row"]
 
 
-def key_string(pairs: Sequence[tuple[str, object]]) -> str:
-    return ";".join(f"{k}={v}" for k, v in pairs)
-
-
 def _keys(frame: pd.DataFrame, extra: str = "") -> pd.Series:
     return ("ags=" + frame["ags"] + ";year=" + frame["year"].astype(str) + ";sector=" + frame["sector"]
             + ";carrier=" + frame["carrier"] + extra)

@@ -21,12 +21,6 @@ def cell_complete(frame: pd.DataFrame, status_column: str = "value_status") -> p
     return frame[status_column].isin(COMPLETE_STATUSES)
 
 
-def min_count_sum(values: pd.Series) -> float | None:
-    """Sum of the non-null values; null (not 0) when there is none."""
-    total = values.sum(min_count=1)
-    return None if pd.isna(total) else float(total)
-
-
 def complete_grid(frame: pd.DataFrame, keys: dict[str, Sequence], value_column: str,
                   status_column: str = "value_status") -> pd.DataFrame:
     """Every combination of `keys` present: absent cells are added with a null value and status `missing`."""

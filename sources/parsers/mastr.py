@@ -16,7 +16,6 @@ configurable (`options.technologies`, `options.status_codes`, ...) with the cata
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO

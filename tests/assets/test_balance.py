@@ -292,7 +292,7 @@ def test_a_required_input_kind_missing_makes_the_cell_incomplete():
 
 
 def _demo_required_specs():
-    from pipelines.config import load_config
+    from assets.config import load_config
 
     return load_config().balance.required_specs()
 

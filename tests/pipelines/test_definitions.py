@@ -21,11 +21,22 @@ def test_definitions_load_with_groups(data_dir, demo_config):
     assert "municipalities" in release_deps
 
 
-def test_workspace_points_at_the_module_defs():
+def test_workspace_points_at_the_code_location_module():
     workspace = yaml.safe_load((PROJECT_ROOT / "workspace.yaml").read_text())
     target = workspace["load_from"][0]["python_module"]
-    assert target["module_name"] == "pipelines.definitions" and target["attribute"] == "defs"
+    assert target["module_name"] == "pipelines.location" and target["attribute"] == "defs"
     import importlib
 
     module = importlib.import_module(target["module_name"])
     assert getattr(module, target["attribute"]) is not None
+
+
+def test_importing_the_definitions_module_builds_nothing():
+    """Only the code location module builds definitions on import; the CLI and the tests build them when asked."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pipelines.cli, pipelines.automation, pipelines.definitions as d\n"
+            "print(hasattr(d, 'defs'), 'pipelines.location' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert out.stdout.split() == ["False", "False"]

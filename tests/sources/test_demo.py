@@ -108,7 +108,7 @@ def test_demo_contains_the_realistic_defects(electricity):
 
 
 def test_demo_is_labelled_synthetic():
-    from pipelines.config import load_config
+    from assets.config import load_config
 
     assert load_config().data_origin == "synthetic_demo"
     assert "synthetic_demo" in (DEFAULT_OUT / "README.md").read_text(encoding="utf-8")
@@ -116,7 +116,7 @@ def test_demo_is_labelled_synthetic():
 
 def test_every_demo_delivery_parses_without_findings():
     """Realistic fixtures for every configured format: each demo file is read cleanly by its source's parser."""
-    from pipelines.config import load_config
+    from assets.config import load_config
     from sources.connectors import fetch_file_drop
 
     cfg = load_config()

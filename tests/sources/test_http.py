@@ -138,7 +138,7 @@ def test_paging_collects_every_page_and_rate_limits(server, tmp_path):
 
 def test_an_http_source_in_the_configuration_lands_through_the_connector(server, monkeypatch, tmp_path):
     from assets.landing import fetch_http_source
-    from pipelines.config import Source
+    from assets.config import Source
 
     monkeypatch.setenv("GENESIS_USER", "GAST")
     monkeypatch.setenv("GENESIS_PASSWORD", "s3cret")

@@ -139,7 +139,7 @@ def test_the_districts_2020_change_and_honest_statuses(demo_run):
     assert not (indicators.loc[~indicators["complete"], "status"].isin(verdicts)).any()
     assert indicators["conformity"].isin({"conformant", "non_conformant", "incomplete", "not_applicable"}).all()
     conformity = pd.read_parquet(release / "bisko_conformity.parquet")
-    from pipelines.config import load_config
+    from assets.config import load_config
     from warehouse.fields import CONFORMITY_CRITERIA
 
     cfg = load_config()
@@ -190,7 +190,7 @@ def test_demo_calibration_of_the_modelled_inputs(demo_run):
 
 
 def test_every_target_has_a_status_on_the_demo(demo_run):
-    from pipelines.config import load_config
+    from assets.config import load_config
 
     cfg = load_config()
     indicators = pd.read_parquet(demo_run["release_2"] / "indicators.parquet")
@@ -216,7 +216,7 @@ def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
     from click.testing import CliRunner
 
     from pipelines.cli import main
-    from pipelines.config import DEFAULT_CONFIG
+    from assets.config import DEFAULT_CONFIG
 
     shutil.copytree(DEFAULT_CONFIG.parent / "kreis_soest", tmp_path / "kreis_soest")
     text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("../sources/", f"{DEFAULT_CONFIG.parent.parent}/sources/")

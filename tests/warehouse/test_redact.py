@@ -2,7 +2,7 @@
 
 import pytest
 
-from sources.redact import redact, safe_url
+from warehouse.redact import redact, safe_url
 
 
 @pytest.mark.parametrize("text, secret", [

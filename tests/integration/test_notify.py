@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from assets.compute.freshness import freshness
 from pipelines.cli import main
-from pipelines.config import ExpectedDelivery
+from assets.config import ExpectedDelivery
 from pipelines.notify import Notification, for_run, send
 
 from ..configs import write_config

@@ -21,7 +21,7 @@ from dagster import (
     TableSchema,
 )
 
-from pipelines.config import DistrictConfig, load_config
+from assets.config import DistrictConfig, load_config
 from sources.errors import DeliveryError
 from sources.formats import read_delivery
 from sources.parsers.common import Delivery

@@ -2,7 +2,6 @@
 three municipalities), with its own grid operator and statistics office, runs through the whole pipeline and
 publishes its own region, balance and population."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from warehouse.release import latest_release, verify_release
 
-from .configs import write_config
+from ..configs import write_config
 
 MUNICIPALITIES = """ags,name,kind,area_ha
 09799000,Landkreis Musterland,district,41000

@@ -16,7 +16,7 @@ from warehouse.diff import diff_releases
 from warehouse.release import latest_release, list_releases, prune_releases, publish_release
 from warehouse.sql_publish import publish_to_sql
 
-from .configs import write_config
+from ..configs import write_config
 
 CORPUS_BASELINE = "tests/corpus/_baseline/grid_electricity/Netzabsatz_Strom_2020.csv"
 
@@ -24,7 +24,7 @@ CORPUS_BASELINE = "tests/corpus/_baseline/grid_electricity/Netzabsatz_Strom_2020
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory):
     """A release from one electricity sheet, then one after a corrected re-delivery of the same year."""
-    from .conftest import PROJECT_ROOT
+    from ..conftest import PROJECT_ROOT
 
     root = tmp_path_factory.mktemp("publishing")
     drop = root / "drop"

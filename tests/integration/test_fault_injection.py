@@ -5,7 +5,6 @@ an undisturbed run afterwards publishes exactly what a run that was never distur
 
 import hashlib
 import json
-import os
 import resource
 import shutil
 import signal
@@ -25,9 +24,9 @@ from sources.connectors import ConnectorError, fetch_sql
 from warehouse.files import TMP_PREFIX
 from warehouse.release import latest_release, verify_release
 
-from .configs import write_config
+from ..configs import write_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "tests" / "corpus" / "_baseline" / "grid_electricity" / "Netzabsatz_Strom_2020.csv"
 KILL_AFTER_S = [0.5, 2.0, 3.5, 4.5, 5.5, 6.5, 7.5, 9.0]  # spread over a run, from start-up to the release
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from sources.demo.generate import DEFAULT_OUT
 
-from .configs import write_config
+from ..configs import write_config
 
 SECRETS = {
     "KLIMAMONITOR_TEST_FACILITY_URL": "PLANTED-pg-7f3a9",     # inside the database URL (user:password@)

@@ -73,7 +73,7 @@ HOSTILE_SET = "kreistag'><img src=x onerror=document.title='pwned'>"
 def test_a_script_in_a_target_set_name_is_refused_by_the_configuration(tmp_path, record_property):
     import yaml
 
-    from .configs import KREIS_SOEST, write_config
+    from ..configs import KREIS_SOEST, write_config
 
     targets = yaml.safe_load((KREIS_SOEST / "targets.yaml").read_text(encoding="utf-8"))
     first = next(iter(targets))
@@ -214,7 +214,7 @@ def _validate_capped(cfg: Path, source: str, path: Path) -> subprocess.Completed
 
 
 def _bomb_config(tmp_path: Path) -> Path:
-    from .configs import write_config
+    from ..configs import write_config
 
     grid = {"id": "grid", "partner": "Westnetz", "connector": "file_drop", "location": str(tmp_path),
             "format": "grid_sheet", "options": {"carrier": "electricity", "encoding": "cp1252"}}

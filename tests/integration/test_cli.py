@@ -183,7 +183,7 @@ def test_trace_names_a_missing_key_part(runner, demo_run):
 
 
 def test_docs_writes_into_the_data_directory_not_the_package(runner, data_dir, tmp_path):
-    from pipelines.config import PROJECT_ROOT
+    from assets.config import PROJECT_ROOT
 
     committed = PROJECT_ROOT / "docs" / "data-dictionary.md"
     before = committed.stat().st_mtime_ns
@@ -201,7 +201,7 @@ def test_docs_writes_into_the_data_directory_not_the_package(runner, data_dir, t
 
 
 def test_docs_check(runner):
-    from pipelines.config import PROJECT_ROOT
+    from assets.config import PROJECT_ROOT
 
     result = runner.invoke(main, ["docs", "--check", "--out", str(PROJECT_ROOT / "docs" / "data-dictionary.md")])
     assert result.exit_code == 0, result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
-from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
 from pipelines.cli import main
 from pipelines.definitions import MAIN_JOB, build_defs

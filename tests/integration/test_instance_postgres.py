@@ -7,7 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from dagster import DagsterInstance, DagsterRunStatus
 
-from pipelines.definitions import MAIN_JOB, build_defs, year_range_tags
+from pipelines.automation import year_range_tags
+from pipelines.definitions import MAIN_JOB, build_defs
 
 from ..configs import write_config
 

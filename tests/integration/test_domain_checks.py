@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assets.domain_checks import DOMAIN_CHECKS, run_domain_check
-from pipelines.config import load_config
+from assets.config import load_config
 from warehouse.store import ParquetStore
 
 

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from pipelines.config import load_config
+from assets.config import load_config
 from warehouse.catalog import all_tables, get_table
 from warehouse.exports import write_indicators_latest
 from warehouse.release import DUCKDB_FILE, publish_release

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from warehouse.release import latest_release
 
-from .configs import write_config
+from ..configs import write_config
 
 HEADER = ("statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;"
           "1_variable_attribute_code;1_variable_attribute_label;value_variable_code;value_variable_label;value;"

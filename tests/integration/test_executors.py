@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from dagster import AssetKey, DagsterEventType, DagsterInstance, execute_job, reconstructable
 
 from pipelines.cli import main
-from pipelines.definitions import BROKER_ENV, main_celery_job, main_job, year_range_tags
+from pipelines.automation import year_range_tags
+from pipelines.definitions import BROKER_ENV, main_celery_job, main_job
 
 from ..conftest import require_service
 from ..configs import write_config

@@ -20,9 +20,9 @@ from sources.parsers.common import Delivery
 from sources.region import Region
 from warehouse.release import latest_release
 
-from .configs import write_config
+from ..configs import write_config
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PRESETS = yaml.safe_load((CORPUS / "sources.yaml").read_text(encoding="utf-8"))
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yaml").exists())
 REGION = Region("05974000", frozenset(f"05974{n:03d}" for n in range(4, 57, 4)))

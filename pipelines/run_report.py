@@ -1,0 +1,103 @@
+"""What a run tells its user at the end, besides the step lines (pipelines/progress.py): `.runs/last_run.json`
+for `klimamonitor status`, an error of the machinery in words, the balance against the district's published
+figures, and the headline targets (from this run, or from the last good release after a failure)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+def record_run(data_path: Path, record: dict) -> None:
+    """`.runs/last_run.json` (what `status` reports); a disk too full for it is said, not raised."""
+    from warehouse.files import atomic_write_text
+
+    try:
+        (data_path / ".runs").mkdir(exist_ok=True)
+        atomic_write_text(data_path / ".runs" / "last_run.json", json.dumps(record, indent=1, ensure_ascii=False))
+    except OSError as exc:
+        click.echo(f"  warning: could not record the run in {data_path / '.runs'}: {exc.strerror or exc}", err=True)
+
+
+def machine_failure(exc: Exception, data_path: Path) -> str:
+    """An error of the machinery in words; a full disk (or file-size limit) says so, with the space left."""
+    import shutil
+
+    from warehouse.redact import redact
+
+    text = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+    full = isinstance(exc, OSError) and exc.errno in (28, 27) or any(
+        m in str(exc).lower() for m in ("disk is full", "no space left", "file too large", "disk i/o error"))
+    if full:
+        free = shutil.disk_usage(data_path).free / 2**20
+        text = (f"writing under {data_path} failed: the disk is full, a file-size limit was reached or the disk "
+                f"failed ({free:,.0f} MB free): {text}; free space and run again (nothing landed or published was "
+                "lost)")
+    return redact(text)
+
+
+def published_comparison(cfg, data_path: Path) -> list[str]:
+    """Lines comparing the balance with the district's published figures (when both exist)."""
+    if not cfg.district.published_figures:
+        return []
+    import pandas as pd
+
+    from assets.compute.figures import compare
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    needed = ("balance_summary", "final_energy", "population")
+    if not all(store.exists(t) for t in needed):
+        return []
+    needed += tuple(t for t in ("electricity_generation",) if store.exists(t))
+    published = pd.read_csv(cfg.resolve(cfg.district.published_figures), dtype={"ags": str})
+    table = compare(published, {t: store.read(t) for t in needed})
+    names = dict(zip(*[cfg.municipalities()[c] for c in ("ags", "name")], strict=True))
+    lines = []
+    for r in table.itertuples(index=False):
+        computed = "not in the balance yet" if pd.isna(r.computed) else f"{r.computed:,.2f}"
+        deviation = "" if pd.isna(r.deviation_pct) else f" ({r.deviation_pct:+.0f} %)"
+        lines.append(f"{r.figure} {names.get(r.ags, r.ags)} {r.year}: {computed} vs published {r.published:,.2f} "
+                     f"{r.unit}{deviation} [{r.method}]")
+    if lines and cfg.data_origin == "synthetic_demo":
+        lines.append("note: synthetic demo data calibrated to these published figures; pre-2019 figures come from "
+                     "other tools (ECORegion) and are not fully comparable with BISKO")
+    return lines
+
+
+def headline_targets(cfg, data_path: Path, success: bool = True, last_good: Path | None = None) -> list[str]:
+    """The district's results for the first target set, in its target year (or the latest year with data), with
+    the BISKO conformity of the balance behind each: from this run's warehouse when it succeeded, else from the
+    last good release (saying so), or none."""
+    import pandas as pd
+
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    sets = cfg.target_sets()
+    if success:
+        frame = store.read("indicators") if store.exists("indicators") else None
+    else:
+        published = last_good / "indicators.parquet" if last_good else None
+        frame = pd.read_parquet(published) if published and published.exists() else None
+    if not sets or frame is None:
+        return []
+    first_set, target_set = next(iter(sets.items()))
+    frame = frame[(frame["target_set"] == first_set) & (frame["ags"] == cfg.district.ags)]
+    origin = "" if success else f" — from the last good release {last_good.name}, not from this failed run"
+    lines = [f"{first_set} ({target_set.source}), {cfg.district.name}{origin}:",
+             "  (changes in % against the base year: negative = less; BISKO: conformity of the balance behind it)"]
+    for t in target_set.targets:
+        rows = frame[(frame["indicator_id"] == t.indicator_id)].dropna(subset=["value"])
+        if rows.empty:
+            lines.append(f"  {t.title_de[:58]:<58} no value")
+            continue
+        row = rows[rows["year"] == t.target_year]
+        row = (row if len(row) else rows[rows["year"] == rows["year"].max()]).iloc[0]
+        conformity = row.get("conformity")
+        conformity = "" if conformity in (None, "not_applicable") or pd.isna(conformity) else f"  BISKO {conformity}"
+        lines.append(f"  {t.title_de[:58]:<58} {int(row['year'])}: {row['value']:+8.2f} {t.unit:<7} target "
+                     f"{t.comparator} {t.target_value:+g}  {row['status']}{conformity}")
+    return lines
