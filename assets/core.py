@@ -1,20 +1,49 @@
-"""Core layer: the published delivery register (with per-source blocking checks and freshness checks) and
-harmonised tables."""
+"""Core layer: every raw shape harmonised once, then the published delivery register and population.
+
+- `core_region__key_changes`: the municipality key changes in use; it comes right after the key-change parsers,
+  because every other parser takes in rows under the former keys it names (assets/raw.py).
+- `deliveries`: every landed delivery with scope, findings and status; per source a blocking check (a rejected
+  delivery stops the run) and, with expected_delivery, a freshness check.
+- `core_<domain>__<shape>` (warehouse/tables.py CORE_FAMILIES): the rows in use of all formats of one shape at
+  today's municipality keys. Balance and indicator assets read only these, never a raw table.
+"""
 
 from collections.abc import Iterator
 
 import pandas as pd
-from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetKey,
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetKey,
                      AssetsDefinition, MetadataValue, Output, asset)
 
-from assets.compute.crosswalk import changes_in_use, summed_at_current_keys
-from assets.compute.deliveries import delivery_table, rows_in_use
+from assets.compute.crosswalk import core_rows, key_changes_in_use
+from assets.compute.deliveries import delivery_table
 from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
-from assets.resources import Settings
-from sources.formats import raw_tables
+from assets.config import DistrictConfig
+from assets.raw import KEY_CHANGES_TABLE, LANDING_TABLE, configured_formats
+from assets.resources import Settings, group_of
+from sources.formats import KEY_CHANGE_FORMATS, raw_tables
 from sources.quarantine import threshold_for
-from warehouse.tables import rejected_table_name
+from warehouse.catalog import get_table
+from warehouse.tables import CORE_FAMILIES, RAW_SHAPES, raw_table_name, rejected_table_name
+
+# How each family's rows reach today's municipality keys (assets/compute/crosswalk.py core_rows): an additive
+# column summed after a split or merge, records located whole, or (absent here) kept as delivered.
+MOVES: dict[str, dict] = {
+    "core_statistics__population": {"move": "sum", "value": "population"},
+    "core_factors__district_heat_factors": {"move": "locate", "unique": ["ags", "year"],
+                                            "what": "district-heat factors"},
+    "core_electricity__units": {"move": "locate"},
+    "core_heat__heating_systems": {"move": "sum", "value": "systems"},
+    "core_heat__solar_thermal": {"move": "sum", "value": "collector_area_m2"},
+    "core_transport__vehicle_km": {"move": "sum", "value": "vehicle_km_million"},
+    "core_transport__rail_train_km": {"move": "sum", "value": "train_km_thousand"},
+    "core_transport__vehicle_stock": {"move": "sum", "value": "vehicles"},
+    "core_buildings__renovations": {"move": "sum", "value": "energy_renovations"},
+    "core_buildings__building_stock": {"move": "sum", "value": "buildings_pre_1979"},
+    "core_ets__verified_emissions": {"move": "locate"},
+    "core_agriculture__emissions": {"move": "sum", "value": "emissions_t_co2e"},
+    "core_facility__buildings": {"move": "locate"},
+}
 
 
 def source_check_name(source_id: str) -> str:
@@ -25,16 +54,70 @@ def freshness_check_name(source_id: str) -> str:
     return f"{source_id}_delivery_on_time"
 
 
-def build_deliveries_asset(source_ids: list[str], monitored: list[str] | None = None) -> AssetsDefinition:
-    """`monitored`: the sources with an expected_delivery, each with a non-blocking freshness check."""
-    raw = raw_tables()
-    monitored = monitored or []
+def configured_raw_tables(cfg: DistrictConfig, shape: str | None = None) -> list[str]:
+    """The raw tables the configuration's formats fill (of one shape, or all)."""
+    return [t for t in raw_tables(configured_formats(cfg))
+            if shape is None or t in {raw_table_name(f, shape) for f in RAW_SHAPES[shape][1]}]
+
+
+def _union(frames: dict[str, pd.DataFrame], shape_table: str) -> pd.DataFrame:
+    present = [f for f in frames.values() if not f.empty]
+    columns = get_table(shape_table).column_names
+    return pd.concat(present, ignore_index=True)[columns] if present else pd.DataFrame(columns=columns)
+
+
+def build_key_changes_asset(cfg: DistrictConfig) -> AssetsDefinition:
+    tables = configured_raw_tables(cfg, "key_changes")
+    ins = {"register": AssetIn(LANDING_TABLE)}
+    ins |= {t: AssetIn(t) for t in tables} | {rejected_table_name(t): AssetIn(rejected_table_name(t)) for t in tables}
+
+    @asset(name=KEY_CHANGES_TABLE, group_name=group_of(KEY_CHANGES_TABLE), ins=ins,
+           description=get_table(KEY_CHANGES_TABLE).description + ": the later delivery wins on the same change")
+    def key_changes(settings: Settings, register: pd.DataFrame, **raw: pd.DataFrame) -> pd.DataFrame:
+        sources = [s for s in settings.config().sources if s.format in KEY_CHANGE_FORMATS]
+        mine = register[register["source_id"].isin({s.id for s in sources})]
+        changes = key_changes_in_use(mine, {t: raw[t] for t in tables},
+                                     {t: raw[rejected_table_name(t)] for t in tables},
+                                     {s.id: threshold_for(s.options) for s in sources})
+        return changes[get_table(KEY_CHANGES_TABLE).column_names]
+
+    return key_changes
+
+
+def build_family_asset(cfg: DistrictConfig, core: str, shape: str, key: list[str]) -> AssetsDefinition:
+    """The core table of one raw shape: rows in use of every configured format of it, at today's keys (empty when
+    no configured source delivers this shape)."""
+    tables = configured_raw_tables(cfg, shape)
+    move = MOVES.get(core, {})
+    shape_table = raw_table_name(RAW_SHAPES[shape][1][0], shape)
+
+    @asset(name=core, group_name=group_of(core), ins={t: AssetIn(t) for t in tables},
+           description=f"{get_table(core).description}. From: {', '.join(tables) or 'no configured source'}.")
+    def family(settings: Settings, deliveries: pd.DataFrame, core_region__key_changes: pd.DataFrame,
+               **raw: pd.DataFrame) -> Output[pd.DataFrame]:
+        rows = core_rows(_union(raw, shape_table), deliveries, core_region__key_changes,
+                         settings.config().municipality_keys(), key, **move)
+        return Output(rows, metadata={"rows in use": len(rows), "formats": MetadataValue.json(sorted(raw))})
+
+    return family
+
+
+def build_family_assets(cfg: DistrictConfig) -> list[AssetsDefinition]:
+    return [build_family_asset(cfg, core, shape, key) for core, shape, key, _ in CORE_FAMILIES
+            if core != KEY_CHANGES_TABLE]
+
+
+def build_deliveries_asset(cfg: DistrictConfig) -> AssetsDefinition:
+    """The published register; per source a blocking check, per monitored source (expected_delivery) a
+    non-blocking freshness check."""
+    raw = configured_raw_tables(cfg)
+    source_ids = [s.id for s in cfg.sources]
+    monitored = [s.id for s in cfg.sources if s.expected_delivery is not None]
 
     @asset(
         name="deliveries",
-        group_name="core",
-        deps=[AssetKey("raw_landing__deliveries"), *[AssetKey(t) for t in raw],
-              *[AssetKey(rejected_table_name(t)) for t in raw]],
+        group_name=group_of("deliveries"),
+        deps=[AssetKey(LANDING_TABLE), *[AssetKey(t) for t in raw], *[AssetKey(rejected_table_name(t)) for t in raw]],
         check_specs=[
             AssetCheckSpec(source_check_name(s), asset="deliveries", blocking=True,
                            description=f"Every delivery of source {s!r} in use was read without errors")
@@ -50,7 +133,7 @@ def build_deliveries_asset(source_ids: list[str], monitored: list[str] | None = 
     def deliveries(context: AssetExecutionContext, settings: Settings) -> Iterator:
         store = settings.store()
         frame = delivery_table(
-            store.read("raw_landing__deliveries"),
+            store.read(LANDING_TABLE),
             {t: store.read(t) for t in raw},
             {t: store.read(rejected_table_name(t)) for t in raw},
             {s.id: threshold_for(s.options) for s in settings.config().sources},
@@ -93,12 +176,13 @@ def build_deliveries_asset(source_ids: list[str], monitored: list[str] | None = 
     return deliveries
 
 
-@asset(group_name="core", description="Inhabitants per municipality and year (31 December); district rows are "
-       "the min-count sum of the municipalities, flagged incomplete where a municipality is missing.")
-def population(settings: Settings, deliveries: pd.DataFrame, raw_genesis__population: pd.DataFrame,
-               raw_destatis__key_changes: pd.DataFrame) -> pd.DataFrame:
+@asset(group_name=group_of("population"), description="Inhabitants per municipality and year (31 December); "
+       "district rows are the min-count sum of the municipalities, flagged incomplete where a municipality is missing.")
+def population(settings: Settings, core_statistics__population: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    changes = changes_in_use(raw_destatis__key_changes, deliveries)
-    rows = summed_at_current_keys(rows_in_use(raw_genesis__population, deliveries, ["ags", "year"]), changes,
-                                  cfg.municipality_keys(), ["ags", "year"], "population")
-    return population_table(rows, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range)
+    return population_table(core_statistics__population, cfg.municipality_keys(), cfg.district.ags,
+                            cfg.district.years.range)
+
+
+def build_core_assets(cfg: DistrictConfig) -> list[AssetsDefinition]:
+    return [build_key_changes_asset(cfg), build_deliveries_asset(cfg), *build_family_assets(cfg), population]

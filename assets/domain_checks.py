@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assets.compute.deliveries import rows_in_use
 from assets.compute.plausibility import (
     absent_required_cells,
     district_sum_difference,
@@ -55,7 +54,7 @@ def _municipal_population(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFr
 
 
 def _population_rows(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
-    return rows_in_use(store.read("raw_genesis__population"), store.read("deliveries"), ["ags", "year"])
+    return store.read("core_statistics__population")
 
 
 def _grid_series(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:

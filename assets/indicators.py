@@ -3,15 +3,14 @@
 import pandas as pd
 from dagster import asset
 
-from assets.compute.deliveries import rows_in_use
 from assets.compute.conformity import overall, resting_on
 from assets.compute.indicators import BALANCE_INDICATORS, PROCESSING, RENAMED, SERIES, assess
 from assets.config import ConfigError
-from assets.resources import Settings
+from assets.resources import Settings, group_of
 from warehouse.catalog import get_table
 
 
-@asset(group_name="indicators", description="The configured target sets (titles, base and target year, comparator, "
+@asset(group_name=group_of("targets"), description="The configured target sets (titles, base and target year, comparator, "
        "value, unit, source, definition, notes), supporting indicators included.")
 def targets(settings: Settings) -> pd.DataFrame:
     rows = []
@@ -30,13 +29,13 @@ def targets(settings: Settings) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=get_table("targets").column_names)
 
 
-@asset(group_name="indicators", description="Every target's indicator per municipality and district (organisational "
+@asset(group_name=group_of("indicators"), description="Every target's indicator per municipality and district (organisational "
        "targets: district only) and year: value, base, target, gap, straight path, trend projection, status.")
-def indicators(settings: Settings, targets: pd.DataFrame, deliveries: pd.DataFrame, balance_summary: pd.DataFrame,
+def indicators(settings: Settings, targets: pd.DataFrame, balance_summary: pd.DataFrame,
                final_energy: pd.DataFrame, electricity_generation: pd.DataFrame, renovations: pd.DataFrame,
                agriculture_emissions: pd.DataFrame, vehicle_stock: pd.DataFrame,
                core_facility__consumption: pd.DataFrame, emission_factors: pd.DataFrame,
-               raw_facility__buildings: pd.DataFrame, core_energy__inputs: pd.DataFrame,
+               core_facility__buildings: pd.DataFrame, core_energy__inputs: pd.DataFrame,
                bisko_conformity: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     tables = {
@@ -45,7 +44,7 @@ def indicators(settings: Settings, targets: pd.DataFrame, deliveries: pd.DataFra
         "electricity_generation": electricity_generation, "renovations": renovations,
         "agriculture_emissions": agriculture_emissions, "vehicle_stock": vehicle_stock,
         "core_facility__consumption": core_facility__consumption, "emission_factors": emission_factors,
-        "buildings": rows_in_use(raw_facility__buildings, deliveries, ["building_id"]),
+        "buildings": core_facility__buildings,
     }  # fmt: skip
     states = overall(bisko_conformity)
     frames = []

@@ -6,12 +6,13 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
 from assets.config import DistrictConfig, Source
-from assets.resources import Settings
+from assets.resources import Settings, group_of
 from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
 from sources.formats import max_delivery_bytes
 from sources.http import HttpClient, credentials, fetch_genesis_table, fetch_json_pages
 from sources.landing import LandingError, LandingZone
 
+LANDING_TABLE = "landing__deliveries"
 # The run tag that names the one source a sensor's or schedule's run is about (pipelines/automation.py sets it).
 SOURCES_TAG = "klimamonitor/sources"
 
@@ -50,8 +51,8 @@ def fetch_http_source(source: Source, state_dir: Path | None = None) -> list[tup
 
 
 @asset(
-    name="raw_landing__deliveries",
-    group_name="landing",
+    name=LANDING_TABLE,
+    group_name=group_of(LANDING_TABLE),
     description="Fetches every configured source (file drops, SQL pulls) and archives each delivery unchanged in "
     "DATA_DIR/landing with its sha256; byte-identical repeats are recognised and registered once. A file that "
     "cannot be a delivery (a link, an unusable name, oversized) is refused with a warning; the others still land.",

@@ -30,13 +30,17 @@ def _inputs_for_manifest(settings: Settings) -> dict:
     return inputs
 
 
+# the balance inputs and the grid rows they came from: how many consumers stand behind each cell
+CONFIDENTIALITY_INPUTS = ("core_energy__inputs", "core_grid__energy")
+
+
 def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
     tables = sorted(published_tables)
 
     @asset(
         name="release",
         group_name="publish",
-        deps=[AssetKey(t) for t in tables],
+        deps=[AssetKey(t) for t in [*tables, *CONFIDENTIALITY_INPUTS]],
         description="Publishes every published table as a new immutable release under DATA_DIR/published and "
         "switches `published/latest` to it once the release is complete.",
     )
@@ -48,10 +52,10 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             raise RuntimeError(f"cannot publish: tables {missing} have not been written (run them first)")
         suppressed: dict = {}  # tables with confidential cells suppressed, published from these frames
         minimum = cfg.publishing.min_consumers
-        if minimum and "final_energy" in tables and store.exists("raw_grid__energy"):
+        if minimum and "final_energy" in tables:
             final = store.read("final_energy")
-            cells = confidential_cells(final, cell_consumers(store.read("core_energy__inputs"),
-                                                             store.read("raw_grid__energy")), cfg.district.ags, minimum)
+            cells = confidential_cells(final, cell_consumers(*[store.read(t) for t in CONFIDENTIALITY_INPUTS]),
+                                       cfg.district.ags, minimum)
             if len(cells):
                 names = [t for t in ("emissions", "balance_summary", "indicators") if t in tables]
                 suppressed = suppress({"final_energy": final, **{t: store.read(t) for t in names}}, cells, minimum)

@@ -1,4 +1,5 @@
-"""Dagster resources: the run settings (which configuration, which data directory) and the Parquet IO manager.
+"""Dagster resources: the run settings (which configuration, which data directory) and the Parquet IO manager;
+and the asset group of a table, from the catalog.
 
 Assets receive `settings` and return frames; the IO manager writes each frame to the store through the catalog,
 so a table that is not in the catalog, or does not match it, fails where it is written.
@@ -6,7 +7,6 @@ so a table that is not in the catalog, or does not match it, fails where it is w
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,10 +22,6 @@ from dagster import (
 )
 
 from assets.config import DistrictConfig, load_config
-from sources.errors import DeliveryError
-from sources.formats import read_delivery
-from sources.parsers.common import Delivery
-from sources.region import Region
 from warehouse.catalog import get_table
 from warehouse.store import ParquetStore
 
@@ -52,33 +48,10 @@ class Settings(ConfigurableResource):
     def store(self) -> ParquetStore:
         return ParquetStore(self.data_path / "warehouse")
 
-    def region(self) -> Region:
-        """The region as parsers see it, with the former keys of the landed key changes (see key_changes)."""
-        base = self.config().region()
-        changes = self.key_changes()
-        return replace(base, former_keys=frozenset(changes["former_ags"]) - base.municipality_keys)
 
-    def key_changes(self) -> pd.DataFrame:
-        """The municipality key changes of the latest landed delivery of each `key_changes` source, parsed: every
-        other parser needs them to accept former keys, before the raw tables exist. A delivery that cannot be read
-        contributes nothing here; its raw asset reports it and the source's blocking check stops the run."""
-        cfg = self.config()
-        frames = [pd.DataFrame(columns=["former_ags", "ags", "effective_date", "share"])]
-        store = self.store()
-        sources = [s for s in cfg.sources if s.format == "key_changes"]
-        if not sources or not store.exists("raw_landing__deliveries"):
-            return frames[0]
-        register = store.read("raw_landing__deliveries")
-        for source in sources:
-            for entry in register[register["source_id"] == source.id].sort_values("received_at").tail(1).itertuples():
-                delivery = Delivery(entry.delivery_id, source.id, entry.file_name,
-                                    path=self.data_path / entry.landed_path)
-                try:
-                    frames.append(read_delivery(source.format, source.options, source.mappings, cfg.region(),
-                                                delivery)[1].rows)
-                except DeliveryError:
-                    continue
-        return pd.concat(frames, ignore_index=True)[frames[0].columns.tolist()]
+def group_of(table: str) -> str:
+    """The asset group of a table: its layer in the catalog (one place; no asset names its group itself)."""
+    return get_table(table).layer
 
 
 def column_schema(table_name: str) -> TableSchema:

@@ -185,7 +185,7 @@ def _stage(step: str) -> str:
     """The stage of a progress line: an asset's layer from the catalog; anything else is a check."""
     from warehouse.catalog import all_tables
 
-    if step == "raw_landing__deliveries":
+    if step == "landing__deliveries":
         return "landing"
     if step == "release":
         return "publish"

@@ -19,17 +19,19 @@ from dagster import (AssetKey, AssetSelection, DefaultSensorStatus, RunFailureSe
                      SkipReason, run_failure_sensor, schedule, sensor)
 
 from assets.config import DistrictConfig, Source
-from assets.landing import SOURCES_TAG
+from assets.landing import LANDING_TABLE, SOURCES_TAG
+from assets.raw import landed_region
 from sources.errors import DeliveryError
 from sources.formats import FORMATS, max_delivery_bytes, read_delivery
 from sources.landing import LandingZone
 from sources.parsers.common import Delivery
+from sources.region import Region
 from warehouse.files import sha256_file
 from warehouse.store import ParquetStore
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 FILE_TAG = "klimamonitor/file"
-LANDING = AssetKey("raw_landing__deliveries")
+LANDING = AssetKey(LANDING_TABLE)
 
 
 def year_range_tags(first: int, last: int) -> dict[str, str]:
@@ -50,12 +52,12 @@ def affected_assets(source: Source, store: ParquetStore, graph) -> list[AssetKey
     return sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
 
 
-def delivery_years(cfg: DistrictConfig, source: Source, name: str, data: bytes) -> tuple[int, int]:
-    """The configured years a new file holds (first, last); every year when it cannot be read or holds none (the run
-    then fails at the source's check and says why)."""
+def delivery_years(cfg: DistrictConfig, source: Source, name: str, data: bytes, region: Region) -> tuple[int, int]:
+    """The configured years a new file holds (first, last), read with the region a run would use; every year when
+    it cannot be read or holds none (the run then fails at the source's check and says why)."""
     first, last = cfg.district.years.first, cfg.district.years.last
     try:
-        _, result = read_delivery(source.format, source.options, source.mappings, cfg.region(),
+        _, result = read_delivery(source.format, source.options, source.mappings, region,
                                   Delivery(f"{source.id}:new", source.id, name, data))
     except DeliveryError:
         return first, last
@@ -96,11 +98,11 @@ def file_drop_sensor(cfg: DistrictConfig, source: Source, data_path: Path, job_n
             return SkipReason(f"no new file in {folder}")
         keys = affected_assets(source, ParquetStore(data_path / "warehouse"), context.repository_def.asset_graph)
         max_bytes = max_delivery_bytes(source.format, source.options)
-        requests = []
+        requests, region = [], landed_region(cfg, data_path)
         for name, path, sha256 in fresh:
             first, last = cfg.district.years.first, cfg.district.years.last
             if path.stat().st_size <= max_bytes:  # an oversized file is refused by landing, with the reason
-                first, last = delivery_years(cfg, source, name, path.read_bytes())
+                first, last = delivery_years(cfg, source, name, path.read_bytes(), region)
             context.log.info(f"{source.id}: new file {name} ({sha256[:12]}), years {first}–{last}")
             requests.append(RunRequest(run_key=sha256, asset_selection=keys,
                                        tags={SOURCES_TAG: source.id, FILE_TAG: name, **year_range_tags(first, last)}))

@@ -405,13 +405,12 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
     from sources.errors import DeliveryError
     from sources.formats import read_delivery
     from sources.parsers.common import Delivery
-    from sources.region import Region
     from warehouse.catalog import CatalogError
     from warehouse.store import as_stored
     from warehouse.files import sha256_file
     from warehouse.validation import catalog_check, run_check
 
-    cfg, _ = _load(config_path, data_dir)
+    cfg, data_path = _load(config_path, data_dir)
     try:
         source = cfg.source(source_id)
     except ConfigError as exc:
@@ -419,7 +418,9 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
         sys.exit(EXIT_USAGE)
     # read by the parser from the file (a file above the format's cap is refused unread)
     delivery = Delivery(f"{source.id}:{sha256_file(path)[:16]}", source.id, path.name, path=path)
-    region = Region(cfg.district.ags, frozenset(cfg.municipality_keys()))
+    from assets.raw import landed_region
+
+    region = landed_region(cfg, data_path)  # with the former keys of the landed key changes, as a run would
     click.echo(f"Checking {path} as a delivery of {source.id!r} ({source.partner}, format {source.format})")
     try:
         target, result = read_delivery(source.format, source.options, source.mappings, region, delivery)

@@ -14,12 +14,13 @@ from dagster import (AssetSelection, AssetsDefinition, Definitions, LoggerDefini
                      define_asset_job)
 from dagster._utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
 
-from assets import core, region
+from assets import region
 from assets.balance import BALANCE_ASSETS, build_year_assets
 from assets.checks import build_catalog_checks, build_domain_checks
 from assets.indicators import indicators, targets
 from assets.landing import landed_deliveries
-from assets.raw import RAW_ASSETS
+from assets.core import build_core_assets
+from assets.raw import build_raw_assets
 from assets.publish import build_release_asset
 from pipelines.automation import automations
 from assets.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
@@ -52,10 +53,8 @@ def _table_assets(cfg) -> list[AssetsDefinition]:
     return [
         region.municipalities,
         landed_deliveries,
-        *RAW_ASSETS,
-        core.build_deliveries_asset([s.id for s in cfg.sources],
-                                    [s.id for s in cfg.sources if s.expected_delivery is not None]),
-        core.population,
+        *build_raw_assets(cfg),
+        *build_core_assets(cfg),
         *BALANCE_ASSETS,
         *build_year_assets(years_partitions(cfg)),
         targets,

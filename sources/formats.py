@@ -1,10 +1,11 @@
-"""Which parser reads which format, and into which raw table. A source's `format` names one entry here; a format
-may fill several raw tables (a facility-database pull lands one snapshot file per table)."""
+"""Which parser reads which format, and into which raw table. A source's `format` names one entry here; each format
+fills its own raw tables `raw_<format>__<shape>` (a facility-database pull lands one snapshot file per shape), and
+the core layer (assets/core.py) unites the formats of one shape."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -37,6 +38,7 @@ from sources.parsers.tidy import (
     parse_solar_thermal,
 )
 from sources.region import Region
+from warehouse.tables import raw_table_name
 
 Parser = Callable[[Delivery, Mapping[str, Any], Mapping[str, Any], Region], ParseResult]
 
@@ -47,51 +49,59 @@ STREAMED_BYTES = 4 * 2**30     # read in bounded chunks (pyarrow batches, DuckDB
 
 @dataclass(frozen=True)
 class RawTarget:
-    table: str
+    shape: str  # what the rows are (warehouse/tables.py RAW_SHAPES); the table is raw_<format>__<shape>
     parser: Parser
     file_stem: str | None = None  # only files with this stem (snapshot tables); None: every file of the source
     max_bytes: int = WHOLE_TEXT_BYTES  # a larger delivery is refused unread (a source's options.max_bytes overrides)
+    table: str = ""  # set from the format key and the shape (FORMATS below)
 
 
-FORMATS: dict[str, tuple[RawTarget, ...]] = {
-    "grid_sheet": (RawTarget("raw_grid__energy", parse_grid_sheet),),
-    "genesis_population": (RawTarget("raw_genesis__population", parse_genesis_population),),
-    "genesis_table": (RawTarget("raw_genesis__table_values", parse_genesis_table),),
-    "final_energy": (RawTarget("raw_tidy__final_energy", parse_final_energy),),
-    "emission_factors": (RawTarget("raw_factors__emission_factors", parse_emission_factors),),
-    "district_heat_factors": (RawTarget("raw_tidy__district_heat_factors", parse_district_heat_factors),),
-    "mastr_csv": (RawTarget("raw_mastr__units", parse_mastr_csv, max_bytes=STREAMED_BYTES),),
-    "mastr_xml": (RawTarget("raw_mastr__units", parse_mastr_xml, max_bytes=STREAMED_BYTES),),
-    "eeg_feed_in": (RawTarget("raw_eeg__feed_in", parse_eeg_feed_in),),
-    "chimney_sweep": (RawTarget("raw_chimney__heating_systems", parse_heating_systems),),
-    "vehicle_km": (RawTarget("raw_transport__vehicle_km", parse_vehicle_km),),
-    "rail_train_km": (RawTarget("raw_transport__rail_train_km", parse_rail_train_km),),
-    "solar_thermal": (RawTarget("raw_tidy__solar_thermal", parse_solar_thermal),),
-    "renovations": (RawTarget("raw_tidy__renovations", parse_renovations),),
-    "building_stock": (RawTarget("raw_tidy__building_stock", parse_building_stock),),
-    "ets": (RawTarget("raw_ets__verified_emissions", parse_ets),),
-    "agriculture": (RawTarget("raw_tidy__agriculture", parse_agriculture),),
-    "vehicle_stock": (RawTarget("raw_kba__vehicle_stock", parse_vehicle_stock),),
-    "degree_days": (RawTarget("raw_dwd__degree_days", parse_degree_days),),
-    "key_changes": (RawTarget("raw_destatis__key_changes", parse_key_changes),),
+_PARSERS: dict[str, tuple[RawTarget, ...]] = {
+    "grid_sheet": (RawTarget("energy", parse_grid_sheet),),
+    "genesis_population": (RawTarget("population", parse_genesis_population),),
+    "genesis_table": (RawTarget("table_values", parse_genesis_table),),
+    "final_energy": (RawTarget("final_energy", parse_final_energy),),
+    "emission_factors": (RawTarget("emission_factors", parse_emission_factors),),
+    "district_heat_factors": (RawTarget("district_heat_factors", parse_district_heat_factors),),
+    "mastr_csv": (RawTarget("units", parse_mastr_csv, max_bytes=STREAMED_BYTES),),
+    "mastr_xml": (RawTarget("units", parse_mastr_xml, max_bytes=STREAMED_BYTES),),
+    "eeg_feed_in": (RawTarget("feed_in", parse_eeg_feed_in),),
+    "chimney_sweep": (RawTarget("heating_systems", parse_heating_systems),),
+    "vehicle_km": (RawTarget("vehicle_km", parse_vehicle_km),),
+    "rail_train_km": (RawTarget("rail_train_km", parse_rail_train_km),),
+    "solar_thermal": (RawTarget("solar_thermal", parse_solar_thermal),),
+    "renovations": (RawTarget("renovations", parse_renovations),),
+    "building_stock": (RawTarget("building_stock", parse_building_stock),),
+    "ets": (RawTarget("verified_emissions", parse_ets),),
+    "agriculture": (RawTarget("agriculture", parse_agriculture),),
+    "vehicle_stock": (RawTarget("vehicle_stock", parse_vehicle_stock),),
+    "degree_days": (RawTarget("degree_days", parse_degree_days),),
+    "key_changes": (RawTarget("key_changes", parse_key_changes),),
     # the public bodies' own publications, read as downloaded (sources/parsers/public.py)
-    "dwd_degree_days": (RawTarget("raw_dwd__degree_days", parse_dwd_degree_days),),
-    "kba_fz3": (RawTarget("raw_kba__vehicle_stock", parse_kba_fz3),),
-    "gv100ad": (RawTarget("raw_destatis__municipalities", parse_gv100ad),),
-    "auszug_gv": (RawTarget("raw_destatis__municipalities", parse_auszug_gv),),
-    "territorial_changes": (RawTarget("raw_destatis__key_changes", parse_territorial_changes),),
-    "ags_history": (RawTarget("raw_destatis__key_changes", parse_ags_history),),
-    "interval_csv": (RawTarget("raw_meter__interval_days", parse_interval_readings, max_bytes=STREAMED_BYTES),),
+    "dwd_degree_days": (RawTarget("degree_days", parse_dwd_degree_days),),
+    "kba_fz3": (RawTarget("vehicle_stock", parse_kba_fz3),),
+    "gv100ad": (RawTarget("municipalities", parse_gv100ad),),
+    "auszug_gv": (RawTarget("municipalities", parse_auszug_gv),),
+    "territorial_changes": (RawTarget("key_changes", parse_territorial_changes),),
+    "ags_history": (RawTarget("key_changes", parse_ags_history),),
+    "interval_csv": (RawTarget("interval_days", parse_interval_readings, max_bytes=STREAMED_BYTES),),
     "facility_db": (
-        RawTarget("raw_facility__buildings", parse_buildings, "buildings"),
-        RawTarget("raw_facility__meter_readings", parse_meter_readings, "meter_readings", 4 * WHOLE_TEXT_BYTES),
-        RawTarget("raw_meter__interval_days", parse_interval_readings, "interval_readings", STREAMED_BYTES),
+        RawTarget("buildings", parse_buildings, "buildings"),
+        RawTarget("meter_readings", parse_meter_readings, "meter_readings", 4 * WHOLE_TEXT_BYTES),
+        RawTarget("interval_days", parse_interval_readings, "interval_readings", STREAMED_BYTES),
     ),
 }
+FORMATS: dict[str, tuple[RawTarget, ...]] = {
+    fmt: tuple(replace(t, table=raw_table_name(fmt, t.shape)) for t in targets) for fmt, targets in _PARSERS.items()
+}
+# Formats whose rows are municipality key changes: parsed before every other format, which then accepts former keys.
+KEY_CHANGE_FORMATS = tuple(fmt for fmt, targets in FORMATS.items() if any(t.shape == "key_changes" for t in targets))
 
 
-def raw_tables() -> list[str]:
-    return sorted({t.table for targets in FORMATS.values() for t in targets})
+def raw_tables(formats: Iterable[str] | None = None) -> list[str]:
+    """The raw tables of these formats (default: of every format)."""
+    chosen = FORMATS if formats is None else {f: FORMATS[f] for f in formats if f in FORMATS}
+    return sorted({t.table for targets in chosen.values() for t in targets})
 
 
 def target_for(fmt: str, source_id: str, file_name: str) -> RawTarget:

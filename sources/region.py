@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -41,6 +42,11 @@ class Region:
     @property
     def prefix(self) -> str:
         return region_prefix(self.district_ags)
+
+    def with_former_keys(self, former: Iterable[str]) -> Region:
+        """This region accepting also the former keys of its municipalities (the key changes in use): the one way
+        the raw assets, `klimamonitor validate` and the sensors widen a region."""
+        return replace(self, former_keys=frozenset(former) - self.municipality_keys)
 
     def classify(self, raw: str) -> tuple[str | None, str]:
         """(normalised key, INSIDE | OUTSIDE | UNKNOWN | INVALID) for a delivered municipality key.

@@ -3,6 +3,7 @@ warehouse), the computation and the parsers know nothing of Dagster, and the rel
 (docs/contract.md), not somewhere a clone does not have."""
 
 import ast
+import re
 import subprocess
 from pathlib import Path
 
@@ -66,3 +67,73 @@ def test_no_file_refers_to_a_contract_outside_the_project():
               and "CONTRACT.md" in (PROJECT_ROOT / f).read_text(encoding="utf-8", errors="replace")]
     assert not citing, f"the contract is docs/contract.md; these cite another: {citing}"
     assert (PROJECT_ROOT / "docs" / "contract.md").is_file()
+
+
+NAMING = {  # layer -> the form of its table names (docs/ingestion.md "Names")
+    "landing": re.compile(r"^landing__[a-z_]+$"),
+    "raw": re.compile(r"^raw_(?P<format>[a-z0-9_]+?)__(?P<shape>[a-z_]+?)(?:_rejected)?$"),
+    "core": re.compile(r"^core_[a-z]+__[a-z_]+$"),
+}
+
+
+def naming_problem(name: str, layer: str, published: bool) -> str | None:
+    """Why a table name breaks the rule, or None."""
+    from sources.formats import FORMATS
+
+    if published:
+        return None if not any(name.startswith(p) for p in ("raw_", "core_", "landing_")) else \
+            "a published table keeps the contract's plain name"
+    pattern = NAMING.get(layer)
+    if pattern is None or not (match := pattern.match(name)):
+        return f"an internal {layer} table must be named like {pattern.pattern if pattern else 'landing/raw/core'}"
+    if layer == "raw":
+        fmt, shape = match["format"], match["shape"]
+        if fmt not in FORMATS or shape not in {t.shape for t in FORMATS[fmt]}:
+            return f"{fmt!r} is not a format of sources/formats.py filling shape {shape!r}"
+    return None
+
+
+def test_every_catalog_table_follows_the_naming_rule():
+    from warehouse.catalog import all_tables
+
+    wrong = {n: p for n, t in all_tables().items() if (p := naming_problem(n, t.layer, t.published))}
+    assert not wrong, wrong
+
+
+def test_the_naming_rule_can_fail():
+    assert naming_problem("raw_tidy__final_energy", "raw", False)  # `tidy` is no format
+    assert naming_problem("raw_grid_sheet__units", "raw", False)  # grid sheets hold no units
+    assert naming_problem("facility_consumption", "core", False)
+    assert naming_problem("core_energy__inputs", "balance", True)
+    assert naming_problem("raw_mastr_xml__units_rejected", "raw", False) is None
+
+
+def test_every_asset_key_follows_the_naming_rule_and_its_group_is_its_layer(data_dir, demo_config):
+    from pipelines.definitions import build_defs
+    from warehouse.catalog import all_tables
+
+    catalog = all_tables()
+    graph = build_defs(demo_config, data_dir).resolve_asset_graph()
+    wrong = []
+    for key in graph.get_all_asset_keys():
+        name, group = key.to_user_string(), graph.get(key).group_name
+        if name == "release":
+            wrong += [] if group == "publish" else [f"release in group {group}"]
+        elif name not in catalog:
+            wrong.append(f"{name}: not a table of the catalog")
+        elif problem := naming_problem(name, catalog[name].layer, catalog[name].published):
+            wrong.append(f"{name}: {problem}")
+        elif group != catalog[name].layer:
+            wrong.append(f"{name}: group {group}, layer {catalog[name].layer}")
+    assert not wrong, wrong
+
+
+def test_balance_and_indicator_assets_read_no_raw_table(data_dir, demo_config):
+    from pipelines.definitions import build_defs
+
+    graph = build_defs(demo_config, data_dir).resolve_asset_graph()
+    wrong = {key.to_user_string(): sorted(k.to_user_string() for k in graph.get(key).parent_keys
+                                          if k.to_user_string().startswith("raw_"))
+             for key in graph.get_all_asset_keys() if graph.get(key).group_name in ("balance", "indicators")}
+    assert not {k: v for k, v in wrong.items() if v}, wrong
+    assert wrong  # there are balance and indicator assets to look at

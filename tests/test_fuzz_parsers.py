@@ -2,7 +2,7 @@
 and mutations of a realistic delivery — bytes flipped, inserted, deleted, the file cut short, lines doubled,
 separators swapped, a huge single line. Whatever the input, a parser either refuses the file with a DeliveryError
 (a clear message naming source and file) or returns rows that all carry their lineage (delivery_id and a source row),
-within a deadline (no hang), and never raises anything else."""
+within a minute per case (no hang; not a speed target), and never raises anything else."""
 
 import gzip
 import json
@@ -139,7 +139,7 @@ def test_parsers_survive_mutated_deliveries(fmt, record_property):
     _check(fmt, name, options, seed)  # the seed itself parses
     tried = [1]
 
-    @settings(max_examples=EXAMPLES, deadline=5000, derandomize=True, database=None,
+    @settings(max_examples=EXAMPLES, deadline=60_000, derandomize=True, database=None,  # a hang, not a speed limit
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=st.one_of(mutated(seed), st.binary(max_size=256)))
     def fuzz(data):

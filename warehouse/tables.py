@@ -1,7 +1,9 @@
 """Every table klimamonitor writes: its columns (names from `warehouse/fields.py`), primary key and layer.
 
-Names follow the layers: `raw_<source>__<table>` (parsed deliveries with lineage), `core_<domain>__<table>`
-(harmonised), and the plain names of docs/contract.md for published tables.
+Names follow the layers (tests/test_architecture.py asserts it): `landing__deliveries` (the landing register),
+`raw_<format>__<shape>` (what one format's parser read, with lineage; the format keys of sources/formats.py),
+`raw_..._rejected` (its quarantine), `core_<domain>__<table>` (harmonised: rows in use at today's keys) and the
+plain names of docs/contract.md for published tables.
 """
 
 from functools import partial
@@ -98,85 +100,180 @@ _TABLE_LIST: list[Table] = [
         "provisional", "delivery_id", "source_row"], ["input_kind", "ags", "year", "sector", "carrier", "detail"],
        required=["data_quality", "value_status"]),
     # --- landing
-    _t("raw_landing__deliveries", "raw", "The landing register: every delivery archived in DATA_DIR/landing, as "
+    _t("landing__deliveries", "landing", "The landing register: every delivery archived in DATA_DIR/landing, as "
        "received (facts only; statuses are derived in `deliveries`)",
        ["delivery_id", "source_id", "partner", "file_name", "landed_path", "sha256", "size_bytes", "received_at"],
        ["delivery_id"]),
-    # --- raw: parsed deliveries, one row per delivered value, with lineage (delivery_id, source_row)
-    _t("raw_genesis__population", "raw", "Population from GENESIS deliveries of the statistics offices (flat file, "
-       "classic table CSV or xlsx), as delivered, with quality marks and census basis",
-       [*LINEAGE, "ags", "year", "population", "quality_mark", "value_status", "provisional", "census_basis",
-        "basis_break"], [*LINEAGE, "year"]),  # a wide table holds several years in one line
-    _t("raw_genesis__table_values", "raw", "Every value of a GENESIS table (classic CSV, xlsx download or flat file) "
-       "for the region and the regions above it, one row per cell, as published",
-       [*LINEAGE, "table_code", "region_key", "region_name", ("time", "reference_time"), "year",
-        ("variable", "table_variable"), ("unit", "table_unit"), ("value", "table_value"), "value_status",
-        "quality_mark"], [*LINEAGE, "variable", "time"]),
-    _t("raw_destatis__municipalities", "raw", "Municipalities of the Destatis directory (GV100AD or Auszug GV xlsx) "
-       "in the region: key, name, area, population and the directory's date",
-       [*LINEAGE, "ags", "name", "area_ha", ("population", "population_directory"), "directory_date"], [*LINEAGE]),
-    _t("raw_grid__energy", "raw", "Grid operators' yearly electricity, gas and district-heat sheets per municipality "
-       "and customer group, converted to MWh (gas still at the delivered calorific basis)",
-       [*LINEAGE, "ags", "year", "carrier", "customer_group", "consumers", "delivered_mwh", "calorific_basis", "hi_per_hs",
-        "value_status", "provisional"], [*LINEAGE]),
-    _t("raw_tidy__final_energy", "raw", "Tidy final-energy deliveries (balances made elsewhere) per municipality, "
-       "year, sector and carrier", [*LINEAGE, "ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality",
-                                    "value_status"], [*LINEAGE]),
-    _t("raw_factors__emission_factors", "raw", "Emission factor sets as delivered: one row per carrier, sector scope "
-       "and year (year empty: published without a year)",
-       [*LINEAGE, "factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation",
-        "bisko_rule"], [*LINEAGE]),
-    _t("raw_tidy__district_heat_factors", "raw", "Emission factors of district heat from plant data (exergetic "
-       "allocation for CHP) per municipality and year, as delivered by the heat supplier",
-       [*LINEAGE, "ags", "year", "g_co2e_per_kwh", "source"], [*LINEAGE]),
-    _t("raw_mastr__units", "raw", "Generation units of the Marktstammdatenregister inside the region (web CSV or "
-       "bulk XML export), with gross capacity, dates and status",
-       [*LINEAGE, "unit_id", "ags", "technology", "unit_status", "gross_kw", "net_kw", "commissioned_on",
-        "decommissioned_on", "eeg_id"], [*LINEAGE]),
-    _t("raw_eeg__feed_in", "raw", "Yearly EEG feed-in per EEG plant (transmission operators' settlement data)",
-       [*LINEAGE, "eeg_id", "year", "feed_in_mwh", "ags", "technology", "value_status"], [*LINEAGE]),
-    _t("raw_chimney__heating_systems", "raw", "Chimney-sweep survey: heating systems per municipality, survey year, "
-       "fuel and power class", [*LINEAGE, "ags", "year", "fuel", "power_class", "systems", "value_status"],
-       [*LINEAGE]),
-    _t("raw_transport__vehicle_km", "raw", "Vehicle-kilometres per municipality, year, road type and vehicle class "
-       "(BISKO transport defaults or traffic counts)",
-       [*LINEAGE, "ags", "year", "road_type", "vehicle_class", "drive", "vehicle_km_million", "value_status"],
-       [*LINEAGE]),
-    _t("raw_transport__rail_train_km", "raw", "Train-kilometres per municipality, year, rail category and traction "
-       "(railway operators or the BISKO transport defaults)",
-       [*LINEAGE, "ags", "year", "rail_category", "traction", "train_km_thousand", "value_status"], [*LINEAGE]),
-    _t("raw_tidy__solar_thermal", "raw", "Solar-thermal collector area per municipality at year end (funding "
-       "statistics such as BAFA / Solaratlas, or the district's own survey)",
-       [*LINEAGE, "ags", "year", "collector_area_m2", "value_status"], [*LINEAGE]),
-    _t("raw_tidy__renovations", "raw", "Energy renovations of pre-1979 buildings per municipality and year",
-       [*LINEAGE, "ags", "year", "energy_renovations", "value_status"], [*LINEAGE]),
-    _t("raw_tidy__building_stock", "raw", "Residential buildings built before 1979 per municipality (census years)",
-       [*LINEAGE, "ags", "year", "buildings_pre_1979", "value_status"], [*LINEAGE]),
-    _t("raw_ets__verified_emissions", "raw", "EU ETS verified emissions per installation and year, with address "
-       "municipality and activity code",
-       [*LINEAGE, "installation_id", "installation_name", "ags", "activity_code", "year",
-        "verified_emissions_t_co2e", "value_status"], [*LINEAGE]),
-    _t("raw_tidy__agriculture", "raw", "Agricultural emissions per municipality and year as delivered",
-       [*LINEAGE, "ags", "year", "emissions_t_co2e", "value_status"], [*LINEAGE]),
-    _t("raw_kba__vehicle_stock", "raw", "KBA passenger-car stock on 1 January per municipality and fuel",
-       [*LINEAGE, "ags", "year", "vehicle_fuel", "vehicles", "value_status"], [*LINEAGE]),
-    _t("raw_dwd__degree_days", "raw", "DWD monthly heating degree days per station",
-       [*LINEAGE, "station_id", "year", "month", "heating_degree_days", "value_status"], [*LINEAGE]),
-    _t("raw_destatis__key_changes", "raw", "Changes of municipality keys (Gebietsänderungen) leading into the region: "
-       "former key, successor, date and share of inhabitants; used to move data delivered under former keys to "
-       "today's keys", [*LINEAGE, "former_ags", "ags", "effective_date", "share"], [*LINEAGE]),
-    _t("raw_facility__buildings", "raw", "Buildings of the district's facility database (snapshot pulls)",
-       [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE]),
-    _t("raw_facility__meter_readings", "raw", "Meter readings of the district's facility database (snapshot pulls): "
-       "cumulative counters or consumptions, with meter exchanges",
-       [*LINEAGE, "meter_id", "building_id", "carrier", "reading_date", "reading_value", "reading_unit",
-        "reading_kind", "meter_exchange"], [*LINEAGE]),
-    _t("raw_meter__interval_days", "raw", "15-minute interval meter data aggregated per meter and local day while "
-       "parsing (source_row: the first line of the day's readings)",
-       [*LINEAGE, "meter_id", "building_id", "carrier", "year", "day", "consumption_kwh", "quarter_hours",
-        "expected_quarter_hours", "negative_steps", "duplicate_readings"], [*LINEAGE],
-       scope_detail=["meter_id", "day"]),
 ]  # fmt: skip
+
+
+# --- raw: parsed deliveries, one row per delivered value, with lineage (delivery_id, source_row). A shape is what
+# a table's rows are; every format that fills it has its own raw table `raw_<format>__<shape>` (the format keys of
+# sources/formats.py), so a raw table holds exactly what one parser read.
+RawShape = tuple[str, tuple[str, ...], list, list, list]  # description, formats, columns, primary key, scope detail
+RAW_SHAPES: dict[str, RawShape] = {
+    "population": (
+        "Population from GENESIS deliveries of the statistics offices, as delivered, with quality marks and census "
+        "basis", ("genesis_population",),
+        [*LINEAGE, "ags", "year", "population", "quality_mark", "value_status", "provisional", "census_basis",
+         "basis_break"], [*LINEAGE, "year"], []),  # a wide table holds several years in one line
+    "table_values": (
+        "Every value of a GENESIS table (classic CSV, xlsx download or flat file) for the region and the regions "
+        "above it, one row per cell, as published", ("genesis_table",),
+        [*LINEAGE, "table_code", "region_key", "region_name", ("time", "reference_time"), "year",
+         ("variable", "table_variable"), ("unit", "table_unit"), ("value", "table_value"), "value_status",
+         "quality_mark"], [*LINEAGE, "variable", "time"], []),
+    "municipalities": (
+        "Municipalities of the Destatis directory in the region: key, name, area, population and the directory's "
+        "date", ("gv100ad", "auszug_gv"),
+        [*LINEAGE, "ags", "name", "area_ha", ("population", "population_directory"), "directory_date"], [*LINEAGE],
+        []),
+    "energy": (
+        "Grid operators' yearly electricity, gas and district-heat sheets per municipality and customer group, "
+        "converted to MWh (gas still at the delivered calorific basis)", ("grid_sheet",),
+        [*LINEAGE, "ags", "year", "carrier", "customer_group", "consumers", "delivered_mwh", "calorific_basis",
+         "hi_per_hs", "value_status", "provisional"], [*LINEAGE], []),
+    "final_energy": (
+        "Tidy final-energy deliveries (balances made elsewhere) per municipality, year, sector and carrier",
+        ("final_energy",),
+        [*LINEAGE, "ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality", "value_status"],
+        [*LINEAGE], []),
+    "emission_factors": (
+        "Emission factor sets as delivered: one row per carrier, sector scope and year (year empty: published "
+        "without a year)", ("emission_factors",),
+        [*LINEAGE, "factor_set", "carrier", "sector_scope", "year", "g_co2e_per_kwh", "source", "derivation",
+         "bisko_rule"], [*LINEAGE], []),
+    "district_heat_factors": (
+        "Emission factors of district heat from plant data (exergetic allocation for CHP) per municipality and "
+        "year, as delivered by the heat supplier", ("district_heat_factors",),
+        [*LINEAGE, "ags", "year", "g_co2e_per_kwh", "source"], [*LINEAGE], []),
+    "units": (
+        "Generation units of the Marktstammdatenregister inside the region, with gross capacity, dates and status",
+        ("mastr_csv", "mastr_xml"),
+        [*LINEAGE, "unit_id", "ags", "technology", "unit_status", "gross_kw", "net_kw", "commissioned_on",
+         "decommissioned_on", "eeg_id"], [*LINEAGE], []),
+    "feed_in": (
+        "Yearly EEG feed-in per EEG plant (transmission operators' settlement data)", ("eeg_feed_in",),
+        [*LINEAGE, "eeg_id", "year", "feed_in_mwh", "ags", "technology", "value_status"], [*LINEAGE], []),
+    "heating_systems": (
+        "Chimney-sweep survey: heating systems per municipality, survey year, fuel and power class",
+        ("chimney_sweep",), [*LINEAGE, "ags", "year", "fuel", "power_class", "systems", "value_status"],
+        [*LINEAGE], []),
+    "vehicle_km": (
+        "Vehicle-kilometres per municipality, year, road type, vehicle class and drive (BISKO transport defaults "
+        "or traffic counts)", ("vehicle_km",),
+        [*LINEAGE, "ags", "year", "road_type", "vehicle_class", "drive", "vehicle_km_million", "value_status"],
+        [*LINEAGE], []),
+    "rail_train_km": (
+        "Train-kilometres per municipality, year, rail category and traction (railway operators or the BISKO "
+        "transport defaults)", ("rail_train_km",),
+        [*LINEAGE, "ags", "year", "rail_category", "traction", "train_km_thousand", "value_status"], [*LINEAGE],
+        []),
+    "solar_thermal": (
+        "Solar-thermal collector area per municipality at year end (funding statistics such as BAFA / Solaratlas, "
+        "or the district's own survey)", ("solar_thermal",),
+        [*LINEAGE, "ags", "year", "collector_area_m2", "value_status"], [*LINEAGE], []),
+    "renovations": (
+        "Energy renovations of pre-1979 buildings per municipality and year", ("renovations",),
+        [*LINEAGE, "ags", "year", "energy_renovations", "value_status"], [*LINEAGE], []),
+    "building_stock": (
+        "Residential buildings built before 1979 per municipality (census years)", ("building_stock",),
+        [*LINEAGE, "ags", "year", "buildings_pre_1979", "value_status"], [*LINEAGE], []),
+    "verified_emissions": (
+        "EU ETS verified emissions per installation and year, with address municipality and activity code",
+        ("ets",),
+        [*LINEAGE, "installation_id", "installation_name", "ags", "activity_code", "year",
+         "verified_emissions_t_co2e", "value_status"], [*LINEAGE], []),
+    "agriculture": (
+        "Agricultural emissions per municipality and year as delivered", ("agriculture",),
+        [*LINEAGE, "ags", "year", "emissions_t_co2e", "value_status"], [*LINEAGE], []),
+    "vehicle_stock": (
+        "KBA passenger-car stock on 1 January per municipality and fuel", ("vehicle_stock", "kba_fz3"),
+        [*LINEAGE, "ags", "year", "vehicle_fuel", "vehicles", "value_status"], [*LINEAGE], []),
+    "degree_days": (
+        "DWD monthly heating degree days per station", ("degree_days", "dwd_degree_days"),
+        [*LINEAGE, "station_id", "year", "month", "heating_degree_days", "value_status"], [*LINEAGE], []),
+    "key_changes": (
+        "Changes of municipality keys (Gebietsänderungen) leading into the region: former key, successor, date and "
+        "share of inhabitants; used to move data delivered under former keys to today's keys",
+        ("key_changes", "territorial_changes", "ags_history"),
+        [*LINEAGE, "former_ags", "ags", "effective_date", "share"], [*LINEAGE], []),
+    "buildings": (
+        "Buildings of the district's facility database (snapshot pulls)", ("facility_db",),
+        [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE], []),
+    "meter_readings": (
+        "Meter readings of the district's facility database (snapshot pulls): cumulative counters or consumptions, "
+        "with meter exchanges", ("facility_db",),
+        [*LINEAGE, "meter_id", "building_id", "carrier", "reading_date", "reading_value", "reading_unit",
+         "reading_kind", "meter_exchange"], [*LINEAGE], []),
+    "interval_days": (
+        "15-minute interval meter data aggregated per meter and local day while parsing (source_row: the first "
+        "line of the day's readings)", ("interval_csv", "facility_db"),
+        [*LINEAGE, "meter_id", "building_id", "carrier", "year", "day", "consumption_kwh", "quarter_hours",
+         "expected_quarter_hours", "negative_steps", "duplicate_readings"], [*LINEAGE], ["meter_id", "day"]),
+}
+
+
+def raw_table_name(fmt: str, shape: str) -> str:
+    """The raw table a format's parser fills with rows of a shape: `raw_<format>__<shape>`."""
+    return f"raw_{fmt}__{shape}"
+
+
+_TABLE_LIST += [
+    _t(raw_table_name(fmt, shape), "raw", f"{description} (format {fmt})", columns, key, scope_detail=detail)
+    for shape, (description, formats, columns, key, detail) in RAW_SHAPES.items() for fmt in formats
+]
+
+# --- core: every raw shape once, the rows in use (accepted deliveries, the later delivery winning per key) of all
+# its formats, at today's municipality keys. `core_<domain>__<shape>`; the key is what a row is unique for.
+CoreFamily = tuple[str, str, list, str]  # core table, raw shape, key, description
+CORE_FAMILIES: list[CoreFamily] = [
+    ("core_region__key_changes", "key_changes", ["former_ags", "ags", "effective_date"],
+     "Municipality key changes in use (accepted deliveries of every key-change format)"),
+    ("core_region__directory", "municipalities", ["ags"], "Municipalities of the directory deliveries in use"),
+    ("core_statistics__population", "population", ["ags", "year"],
+     "Population rows in use at today's keys (merged municipalities summed, split ones by share)"),
+    ("core_statistics__table_values", "table_values", ["table_code", "region_key", "variable", "time"],
+     "GENESIS table values in use"),
+    ("core_grid__energy", "energy", ["ags", "year", "carrier", "customer_group"],
+     "Grid sheets' rows in use (moved to today's keys with the other balance inputs)"),
+    ("core_energy__final_energy", "final_energy", ["ags", "year", "sector", "carrier"],
+     "Tidy final-energy rows in use"),
+    ("core_factors__emission_factors", "emission_factors", ["factor_set", "carrier", "sector_scope", "year"],
+     "Emission factor rows in use"),
+    ("core_factors__district_heat_factors", "district_heat_factors", ["ags", "year"],
+     "Plant district-heat factors in use, each at its plant's municipality of today"),
+    ("core_electricity__units", "units", ["unit_id"],
+     "Marktstammdatenregister units in use (web CSV and bulk XML), each at its municipality of today"),
+    ("core_electricity__feed_in", "feed_in", ["eeg_id", "year"], "EEG feed-in rows in use"),
+    ("core_heat__heating_systems", "heating_systems", ["ags", "year", "fuel", "power_class"],
+     "Chimney-sweep heating systems in use at today's keys"),
+    ("core_heat__solar_thermal", "solar_thermal", ["ags", "year"], "Solar-thermal collector areas at today's keys"),
+    ("core_transport__vehicle_km", "vehicle_km", ["ags", "year", "road_type", "vehicle_class", "drive"],
+     "Vehicle-kilometres in use at today's keys"),
+    ("core_transport__rail_train_km", "rail_train_km", ["ags", "year", "rail_category", "traction"],
+     "Train-kilometres in use at today's keys"),
+    ("core_transport__vehicle_stock", "vehicle_stock", ["ags", "year", "vehicle_fuel"],
+     "Passenger-car stock in use (tidy deliveries and KBA FZ3) at today's keys"),
+    ("core_buildings__renovations", "renovations", ["ags", "year"], "Energy renovations in use at today's keys"),
+    ("core_buildings__building_stock", "building_stock", ["ags", "year"],
+     "Pre-1979 building stock in use at today's keys"),
+    ("core_ets__verified_emissions", "verified_emissions", ["installation_id", "year"],
+     "EU ETS verified emissions in use, each installation at its municipality of today"),
+    ("core_agriculture__emissions", "agriculture", ["ags", "year"], "Agricultural emissions in use at today's keys"),
+    ("core_weather__degree_days", "degree_days", ["station_id", "year", "month"],
+     "Monthly heating degree days in use (tidy and DWD formats)"),
+    ("core_facility__buildings", "buildings", ["building_id"],
+     "The facility database's buildings in use, each at its municipality of today"),
+    ("core_facility__meter_readings", "meter_readings", ["meter_id", "reading_date"], "Meter readings in use"),
+    ("core_facility__interval_days", "interval_days", ["meter_id", "day"],
+     "Interval meter days in use (interval files and facility-database pulls)"),
+]
+
+_TABLE_LIST += [
+    _t(core, "core", description, RAW_SHAPES[shape][2], sort_by=key)
+    for core, shape, key, description in CORE_FAMILIES
+]
 
 REJECTED_COLUMNS = ["source_id", "delivery_id", "source_row", "column", "raw_value", "reason", "finding_kind",
                     "rows_affected"]

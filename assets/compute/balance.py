@@ -34,6 +34,13 @@ def grade_of(score: float | None) -> str | None:
     return min(GRADE_WEIGHTS, key=lambda g: (abs(GRADE_WEIGHTS[g] - score), -GRADE_WEIGHTS[g]))
 
 
+def net_calorific_mwh(mwh: pd.Series, gross: pd.Series, stated: pd.Series | None, default: float) -> pd.Series:
+    """The one Hs→Hi conversion of the code base: quantities at gross calorific value (`gross` true) × the ratio
+    Hi/Hs the delivery states, else `default` (balance.gas_hi_per_hs, 1 ÷ 1.11); others as they are."""
+    ratio = stated.astype("float64").fillna(default) if stated is not None else default
+    return mwh * np.where(gross.to_numpy(dtype=bool), ratio, 1.0)
+
+
 def grid_inputs(rows: pd.DataFrame, group_maps: Mapping[str, Mapping[str, Any]], gas_hi_per_hs: float) -> pd.DataFrame:
     """Grid rows in use → inputs (grade A). Gas in Hs is converted to Hi with the ratio the delivery states, else
     `gas_hi_per_hs` (1 ÷ 1.11); heat-pump groups are marked in `detail`."""
@@ -50,12 +57,12 @@ def grid_inputs(rows: pd.DataFrame, group_maps: Mapping[str, Mapping[str, Any]],
         entry = mapping.get(group)
         sectors.append(sector)
         heat_pump.append(bool(isinstance(entry, Mapping) and entry.get("heat_pump")))
-    stated = rows["hi_per_hs"].astype("float64") if "hi_per_hs" in rows else pd.Series(np.nan, index=rows.index)
-    factor = np.where(rows["calorific_basis"].fillna("") == "Hs", stated.fillna(gas_hi_per_hs), 1.0)
+    mwh = net_calorific_mwh(rows["delivered_mwh"], rows["calorific_basis"].fillna("") == "Hs",
+                            rows["hi_per_hs"] if "hi_per_hs" in rows else None, gas_hi_per_hs)
     return pd.DataFrame({
         "input_kind": "grid", "ags": rows["ags"], "year": rows["year"], "sector": sectors, "carrier": rows["carrier"],
         "detail": [f"{g} (heat pumps)" if hp else g for g, hp in zip(rows["customer_group"], heat_pump, strict=True)],
-        "input_mwh": rows["delivered_mwh"] * factor, "value_status": rows["value_status"], "data_quality": "A",
+        "input_mwh": mwh, "value_status": rows["value_status"], "data_quality": "A",
         "provisional": rows["provisional"].fillna(False).astype(bool), "delivery_id": rows["delivery_id"],
         "source_row": rows["source_row"],
     })[INPUT_COLUMNS]  # fmt: skip

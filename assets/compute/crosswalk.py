@@ -90,3 +90,34 @@ def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataF
     rest = [c for c in frame.columns if c not in {*key, value, "value_status", *MOVED_COLUMNS}]
     first = frame.drop_duplicates(key)[[*key, *rest]]
     return summed.merge(first, on=key, how="left")[[c for c in frame.columns if c not in MOVED_COLUMNS]]
+
+
+def core_rows(raw: pd.DataFrame, deliveries: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],
+              key: Sequence[str], move: str | None = None, value: str | None = None, unique: Sequence[str] = (),
+              what: str = "rows") -> pd.DataFrame:
+    """A core table from the raw rows of one shape (all its formats): the rows in use (accepted deliveries, the
+    later one winning per `key`), then at today's keys — `move="sum"`: an additive `value` split by share and summed
+    per key; `"locate"`: each record whole to its municipality of today (`unique`: a key that must stay unique);
+    None: as delivered (moved later with the inputs they become, or without a municipality)."""
+    from assets.compute.deliveries import rows_in_use
+
+    rows = rows_in_use(raw, deliveries, list(key))
+    if move == "sum":
+        return summed_at_current_keys(rows, changes, current_keys, key, value)
+    if move == "locate":
+        return located(rows, changes, current_keys, unique=unique, what=what)
+    return rows
+
+
+def key_changes_in_use(register: pd.DataFrame, raw: dict[str, pd.DataFrame], rejected: dict[str, pd.DataFrame],
+                       thresholds: dict) -> pd.DataFrame:
+    """The key changes in use, from the key-change deliveries alone (`register`: their landing rows; `raw`,
+    `rejected`: their raw tables and quarantines): the same status rules as the published `deliveries` table, which
+    needs every other raw table and so comes after the parsers that need the changes."""
+    from assets.compute.deliveries import delivery_table
+
+    statuses = delivery_table(register, raw, rejected, thresholds)
+    frames = [f for f in raw.values() if not f.empty]
+    columns = ["delivery_id", "source_row", "former_ags", "ags", "effective_date", "share"]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return changes_in_use(rows, statuses)

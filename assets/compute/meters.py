@@ -153,3 +153,37 @@ def combine_consumption(from_readings: pd.DataFrame, from_intervals: pd.DataFram
     taken = pd.concat([readings[~use_interval], compared[compared["complete"] | compared["readings_kwh"].isna()]],
                       ignore_index=True)
     return taken.sort_values(keys).reset_index(drop=True)
+
+
+FACILITY_COLUMNS = ["building_id", "ags", "year", "carrier", "final_energy_mwh", "consumption_method", "days_covered",
+                    "complete", "delivery_id"]
+
+
+@dataclass
+class FacilityConsumption:
+    """The district's buildings' yearly consumption and what a person should know about how it was obtained."""
+
+    table: pd.DataFrame
+    reading_findings: list[MeterFinding]
+    gaps: pd.DataFrame  # interval days with fewer quarter hours than expected
+    deviations: pd.DataFrame  # building-years with both methods: interval ÷ readings − 1, in %
+    unplaced: list[str]  # buildings with meter data but not in the buildings table: left out
+
+
+def facility_consumption(readings: pd.DataFrame, buildings: pd.DataFrame, days: pd.DataFrame, years: list[int],
+                         gas_hi_per_hs: float) -> FacilityConsumption:
+    """Consumption per building, carrier and year: a complete year of 15-minute data where there is one, else the
+    cumulative readings (exchanges honoured); gas metered at gross calorific value converted to net; placed in the
+    building's municipality (a building missing from the buildings table is left out and named)."""
+    from assets.compute.balance import net_calorific_mwh
+
+    from_readings, findings = yearly_consumption(readings, years)
+    gaps = days[days["quarter_hours"] < days["expected_quarter_hours"]]
+    yearly = combine_consumption(from_readings, interval_years(days, years))
+    compared = yearly[yearly["readings_kwh"].notna()] if "readings_kwh" in yearly else yearly.iloc[:0]
+    deviations = compared.assign(deviation_pct=(compared["kwh"] / compared["readings_kwh"] - 1) * 100)
+    mwh = net_calorific_mwh(yearly["kwh"] / 1000, yearly["carrier"] == "natural_gas", None, gas_hi_per_hs)
+    frame = yearly.assign(final_energy_mwh=mwh).merge(buildings[["building_id", "ags"]], on="building_id", how="left")
+    unplaced = sorted(frame.loc[frame["ags"].isna(), "building_id"].unique())
+    return FacilityConsumption(frame[frame["ags"].notna()][FACILITY_COLUMNS].reset_index(drop=True), findings, gaps,
+                               deviations, unplaced)

@@ -326,14 +326,23 @@ def ags_history_rows(delivery: Delivery) -> tuple[list[dict], int]:
     if not is_ags_history(payload):
         raise LayoutError(delivery.source_id, delivery.file_name, "not the code list Destatis.AGS.Historie",
                           expected="metadaten.kennungInhalt ending in ags.historie")
-    names = [c["spaltennameTechnisch"] for c in payload["spalten"]]
+    try:
+        names = [c["spaltennameTechnisch"] for c in payload["spalten"]]
+        data = list(payload["daten"])
+    except (KeyError, TypeError):
+        raise LayoutError(delivery.source_id, delivery.file_name, "the code list has no readable column list and "
+                          "data ('spalten' with 'spaltennameTechnisch', 'daten')",
+                          expected="an XRepository code list in JSON as published") from None
     needed = ["AGS", "Aenderungsart", "NachfolgerAGS", "NachfolgerGueltigAb"]
     if missing := [n for n in needed if n not in names]:
         raise LayoutError(delivery.source_id, delivery.file_name, f"the code list lacks the columns {missing}",
                           expected=f"columns {needed}")
     at = {n: names.index(n) for n in needed}
     records, kept = [], 0
-    for number, row in enumerate(payload["daten"], start=1):
+    for number, row in enumerate(data, start=1):
+        if not isinstance(row, list) or len(row) < len(names):
+            raise LayoutError(delivery.source_id, delivery.file_name, f"data row {number} is not a list of "
+                              f"{len(names)} values", expected="one value per column in every row of 'daten'")
         kind = row[at["Aenderungsart"]]
         if kind is None:
             continue

@@ -4,7 +4,7 @@ import pandas as pd
 
 from assets.compute.deliveries import delivery_table, rows_in_use
 
-RAW = "raw_grid__energy"
+RAW = "raw_grid_sheet__energy"
 
 
 def _register(*entries):

@@ -133,7 +133,7 @@ def test_sql_cannot_write_or_read_outside_the_release(demo_run, tmp_path, record
 
     data, release = demo_run["data"], demo_run["release_2"]
     landed = next(p for p in (data / "landing").rglob("*.csv"))
-    internal = data / "warehouse" / "raw_facility__buildings.parquet"
+    internal = data / "warehouse" / "raw_facility_db__buildings.parquet"
     assert internal.exists()
     (tmp_path / "attack").mkdir()
     out = tmp_path / "attack" / "out"
@@ -153,7 +153,7 @@ def test_sql_cannot_write_or_read_outside_the_release(demo_run, tmp_path, record
         "SELECT * FROM read_csv('/etc/passwd', sep = ':')": "Permission Error",
         "SELECT * FROM read_text('/proc/self/environ')": "Permission Error",
         f"SELECT * FROM read_parquet('{internal}')": "Permission Error",
-        "SELECT * FROM read_parquet('../../warehouse/raw_facility__buildings.parquet')": "Permission Error",
+        "SELECT * FROM read_parquet('../../warehouse/raw_facility_db__buildings.parquet')": "Permission Error",
         f"SELECT * FROM read_text('{landed}')": "Permission Error",
         "SELECT * FROM glob('/etc/*')": "Permission Error",
     }
@@ -265,7 +265,7 @@ def test_memory_bombs_are_refused_under_a_1_gb_cap(tmp_path, record_property):
     (tmp_path / "lastgang_langsam.csv.gz").write_bytes(gzip.compress(header + b"m1,b1,electricity,"
                                                                      b"2024-01-01T00:00+01:00,1,consumption\n"))
     cases = [
-        ("grid", "Netzabsatz_200MB.csv", "more than the 67,108,864 allowed for raw_grid__energy (options.max_bytes); "
+        ("grid", "Netzabsatz_200MB.csv", "more than the 67,108,864 allowed for raw_grid_sheet__energy (options.max_bytes); "
                                          "it was not read"),
         ("grid", "Netzabsatz_60MB.csv", "line 1 is longer than 1,048,576 bytes (the cap on line length"),
         ("mastr_bulk", bomb.name, "holds more than 1,048,576 characters of text (the cap on element text"),
@@ -307,7 +307,7 @@ def test_a_killed_run_is_reported_failed_and_does_not_block_the_queue(tmp_path, 
     while time.monotonic() < deadline and not json.loads(last_run.read_text()).get("running"):
         time.sleep(0.2)
     for line in run.stdout:
-        if "raw_landing__deliveries" in line:  # the first step finished: the Dagster run is STARTED
+        if "landing__deliveries" in line:  # the first step finished: the Dagster run is STARTED
             break
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=60)

@@ -63,9 +63,9 @@ def test_a_dropped_file_triggers_one_run_of_what_it_affects(tmp_path):
         assert request.tags["dagster/asset_partition_range_start"] == "2021"
         assert request.tags["dagster/asset_partition_range_end"] == "2021"
         selected = {k.to_user_string() for k in request.asset_selection}
-        assert {"raw_landing__deliveries", "raw_grid__energy", "raw_grid__energy_rejected", "final_energy",
+        assert {"landing__deliveries", "raw_grid_sheet__energy", "raw_grid_sheet__energy_rejected", "final_energy",
                 "release"} <= selected
-        assert "raw_mastr__units" not in selected  # other sources' raw tables are read, not rebuilt
+        assert "raw_mastr_csv__units" not in selected  # other sources' raw tables are read, not rebuilt
 
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance, asset_selection=request.asset_selection, tags=request.tags, raise_on_error=False)
@@ -109,13 +109,13 @@ def test_a_schedule_tick_pulls_its_source(tmp_path):
         [request] = schedule.evaluate_tick(context).run_requests
         assert request.tags["klimamonitor/sources"] == "facility_db"
         selected = {k.to_user_string() for k in request.asset_selection}
-        assert {"raw_facility__meter_readings", "core_facility__consumption", "release"} <= selected
-        assert "raw_grid__energy" not in selected
+        assert {"raw_facility_db__meter_readings", "core_facility__consumption", "release"} <= selected
+        assert "raw_grid_sheet__energy" not in selected
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance, asset_selection=request.asset_selection, tags=request.tags, raise_on_error=False)
         assert result.success
         landing = [e for e in result.get_asset_materialization_events()
-                   if e.asset_key.to_user_string() == "raw_landing__deliveries"]
+                   if e.asset_key.to_user_string() == "landing__deliveries"]
         assert landing[0].materialization.metadata["byte-identical repeats"].value == 2  # nothing new in the pull
 
 

@@ -82,11 +82,11 @@ def test_failed_run_exits_1_and_keeps_latest(runner, demo_run, tmp_path):
 
 
 def test_summary_counts_filtered_rows_as_filtered(demo_run):
-    quarantine = pq.read_table(demo_run["data"] / "warehouse" / "raw_grid__energy_rejected.parquet").to_pandas()
+    quarantine = pq.read_table(demo_run["data"] / "warehouse" / "raw_grid_sheet__energy_rejected.parquet").to_pandas()
     filtered = int((quarantine["finding_kind"] == "filtered").sum())
     rejected = int((quarantine["finding_kind"] == "rejected").sum())
     assert filtered > 0  # the demo's grid sheets carry rows of municipalities outside the district
-    line = next(x for x in demo_run["first"].splitlines() if x.strip().startswith("raw_grid__energy_rejected "))
+    line = next(x for x in demo_run["first"].splitlines() if x.strip().startswith("raw_grid_sheet__energy_rejected "))
     assert line.split()[1:5] == [str(rejected), "rows", "rejected,", str(filtered)]
     assert "filtered (outside the region" in line
 
@@ -106,11 +106,11 @@ def test_summary_leaves_out_tables_whose_step_failed():
     failure = NS(event_type=DagsterEventType.STEP_FAILURE, step_key="raw_grid",
                  event_specific_data=NS(error=NS(message="disk full", cause=None)))
     result = NS(success=False, all_events=[materialized("population", "population", 5),
-                                           materialized("raw_grid", "raw_grid__energy", 7), failure])
+                                           materialized("raw_grid", "raw_grid_sheet__energy", 7), failure])
     summary = RunSummary.from_result(result, 1.0)
     assert summary.tables == {"population": 5}
     text = summary.render("/d")
-    assert "raw_grid__energy" not in text.split("FAILED:")[0] and "raw_grid: disk full" in text
+    assert "raw_grid_sheet__energy" not in text.split("FAILED:")[0] and "raw_grid: disk full" in text
 
 
 def test_bad_selection_and_bad_config_exit_2(runner, data_dir, tmp_path):

@@ -26,10 +26,10 @@ def _plant_population_jump(store):
 
 
 def _plant_district_mismatch(store):
-    raw = store.read("raw_genesis__population")
+    raw = store.read("core_statistics__population")
     row = (raw["ags"] == "05974000") & (raw["year"] == 2010)
     raw.loc[row, "population"] = raw.loc[row, "population"] + 5000
-    store.write("raw_genesis__population", raw)
+    store.write("core_statistics__population", raw)
 
 
 def _plant_absent_cell(store):

@@ -156,3 +156,24 @@ def test_data_under_former_keys_are_moved_to_todays_municipalities(tmp_path):
     changes_row = deliveries[deliveries["source_id"] == "destatis_gebietsaenderungen"].iloc[0]
     assert changes_row["status"] == "accepted" and changes_row["rows_parsed"] == 4
     assert changes_row["rows_out_of_region"] == 1  # 05974999 → Soest's Anröchte is not this district's concern
+    # `klimamonitor validate` builds the region as the run did: the 2020 sheet under former keys is accepted
+    check = CliRunner().invoke(main, ["validate", "--config", str(cfg), "--data-dir", str(data),
+                                      "--source", "musternetz_strom", str(grid / "Netzabsatz_2020.csv")])
+    assert check.exit_code == 0 and "rows rejected: 0" in check.output, check.output
+
+
+def test_validate_rejects_former_keys_without_a_key_change_delivery(tmp_path):
+    """The other side: with no change table landed, a run rejects the rows under former keys, and so does
+    `validate` (09799115 and 09799131/2 are keys of this district's range but no municipality of today)."""
+    (tmp_path / "musterland.csv").write_text(MUNICIPALITIES, encoding="utf-8")
+    grid, stats = tmp_path / "strom", tmp_path / "statistik"
+    grid.mkdir()
+    stats.mkdir()
+    (grid / "Netzabsatz_2020.csv").write_bytes(OLD_KEYS_2020.encode("cp1252"))
+    cfg = write_config(tmp_path / "musterland.yaml", musterland_sources(grid, stats),
+                       district={"id": "musterland", "name": "Landkreis Musterland", "ags": "09799000",
+                                 "municipalities": str(tmp_path / "musterland.csv"),
+                                 "years": {"first": 2020, "last": 2021}})
+    check = CliRunner().invoke(main, ["validate", "--config", str(cfg), "--data-dir", str(tmp_path / "data"),
+                                      "--source", "musternetz_strom", str(grid / "Netzabsatz_2020.csv")])
+    assert check.exit_code == 1 and "rows rejected: 3" in check.output, check.output

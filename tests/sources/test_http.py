@@ -161,7 +161,7 @@ def test_a_json_snapshot_parses_like_a_table(server, tmp_path):
     ((name, body),) = fetch_json_pages(_client(tmp_path), f"{server}/api/energy")
     region = Region("05974000", frozenset(f"05974{n:03d}" for n in range(4, 57, 4)))
     target, result = read_delivery("final_energy", {}, {}, region, Delivery("energy_api:1", "energy_api", name, body))
-    assert target.table == "raw_tidy__final_energy"
+    assert target.table == "raw_final_energy__final_energy"
     rows = result.rows.set_index("ags")
     assert rows.loc["05974028", "final_energy_mwh"] == 812.5 and rows.loc["05974028", "source_row"] == 1
     assert rows.loc["05974004", "value_status"] == "missing" and pd.isna(rows.loc["05974004", "final_energy_mwh"])

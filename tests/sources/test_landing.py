@@ -55,7 +55,7 @@ def test_redeliver_puts_back_bytes_landed_before(data_dir):
                          "source_row": [5, 5, 5], "ags": ["05974004"] * 3, "year": [2021] * 3})
     empty = pd.DataFrame(columns=["source_id", "delivery_id", "source_row", "column", "raw_value", "reason",
                                   "finding_kind"])
-    table = delivery_table(register, {"raw_grid__energy": rows}, {"raw_grid__energy": empty}).set_index("delivery_id")
+    table = delivery_table(register, {"raw_grid_sheet__energy": rows}, {"raw_grid_sheet__energy": empty}).set_index("delivery_id")
     assert table.loc[back.delivery_id, "status"] == "accepted"
     assert table.loc[fix.delivery_id, "status"] == "superseded"
     assert table.loc[fix.delivery_id, "superseded_by"] == back.delivery_id
@@ -76,6 +76,6 @@ def test_a_rejected_delivery_is_replaced_by_a_corrected_file_under_another_name(
                          "ags": keys[:4] + keys, "year": [2021] * 14})
     bad = pd.DataFrame([{"source_id": "grid", "delivery_id": "grid:a", "source_row": 10 + i, "column": "c",
                          "raw_value": "x", "reason": "not a number", "finding_kind": "rejected"} for i in range(6)])
-    table = delivery_table(register, {"raw_grid__energy": rows}, {"raw_grid__energy": bad}).set_index("delivery_id")
+    table = delivery_table(register, {"raw_grid_sheet__energy": rows}, {"raw_grid_sheet__energy": bad}).set_index("delivery_id")
     assert table.loc["grid:b", "status"] == "accepted"
     assert table.loc["grid:a", "status"] == "superseded" and "had been rejected" in table.loc["grid:a", "status_reason"]

@@ -25,7 +25,7 @@ def test_round_trip_and_invalidation(tmp_path):
     assert cache.get("grid:abc", key) is None
     cache.put("grid:abc", key, result)
     again = cache.get("grid:abc", key)
-    pd.testing.assert_frame_equal(as_stored(again.rows, "raw_grid__energy"), as_stored(result.rows, "raw_grid__energy"))
+    pd.testing.assert_frame_equal(as_stored(again.rows, "raw_grid_sheet__energy"), as_stored(result.rows, "raw_grid_sheet__energy"))
     assert again.findings == result.findings
 
     assert cache_key("grid_sheet", {**OPTIONS, "unit": "MWh"}, {}, sorted(REGION.keys)) != key

@@ -46,8 +46,8 @@ def test_eleven_units_one_without_capacity_and_a_duplicate_line_accepted_with_tw
     assert "capacity is missing" in by_row[13].reason and "unit SEE011" in by_row[13].reason
     assert by_row[13].column == "Bruttoleistung der Einheit"
     assert result_verdict(len(result.rows), result.findings, Threshold()) is None
-    table = delivery_table(_register(delivery), {"raw_mastr__units": result.rows},
-                           {"raw_mastr__units": findings_frame(result.findings)})
+    table = delivery_table(_register(delivery), {"raw_mastr_csv__units": result.rows},
+                           {"raw_mastr_csv__units": findings_frame(result.findings)})
     assert table.loc[0, "status"] == "accepted" and table.loc[0, "rows_rejected"] == 2
     assert table.loc[0, "rows_parsed"] == 10
 
@@ -60,8 +60,8 @@ def test_ten_percent_of_200_rows_bad_is_rejected_naming_the_threshold():
     reason = result_verdict(len(result.rows), result.findings, Threshold())
     assert reason.startswith("20 of 200 rows were quarantined, above the source's threshold (more than 1% of the rows "
                              "and more than 5 rows; options.quarantine)")
-    table = delivery_table(_register(delivery), {"raw_mastr__units": result.rows},
-                           {"raw_mastr__units": findings_frame(result.findings)})
+    table = delivery_table(_register(delivery), {"raw_mastr_csv__units": result.rows},
+                           {"raw_mastr_csv__units": findings_frame(result.findings)})
     reason = table.loc[0, "status_reason"]
     assert table.loc[0, "status"] == "rejected" and "above the source's threshold" in reason
     # every class of finding with its count, not "and 19 more findings"

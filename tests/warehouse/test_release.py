@@ -94,7 +94,7 @@ def test_leftover_staging_from_a_killed_run_is_invisible_and_cleaned(data_dir):
 
 def test_internal_tables_are_not_published(data_dir):
     with pytest.raises(ReleaseError, match="internal"):
-        publish_release(data_dir, {"raw_landing__deliveries": pd.DataFrame()}, data_origin="synthetic_demo",
+        publish_release(data_dir, {"landing__deliveries": pd.DataFrame()}, data_origin="synthetic_demo",
                         district=DISTRICT)
 
 

@@ -15,11 +15,11 @@ def _raw_population() -> pd.DataFrame:
         "population": [10203.0, 16043.0, 26246.0], "quality_mark": ["e", "e", "e"],
         "value_status": ["reported"] * 3, "provisional": [False] * 3, "census_basis": ["zensus_2011"] * 3,
         "basis_break": [False] * 3,
-    }), "raw_genesis__population")  # fmt: skip
+    }), "raw_genesis_population__population")  # fmt: skip
 
 
 def test_catalog_suite_passes_on_clean_data():
-    outcome = run_check(catalog_check("raw_genesis__population"), _raw_population())
+    outcome = run_check(catalog_check("raw_genesis_population__population"), _raw_population())
     assert outcome.passed, outcome.summary()
     assert outcome.severity == ERROR and outcome.rows == 3
 
@@ -42,7 +42,7 @@ def test_catalog_suite_passes_on_clean_data():
     ],
 )
 def test_each_generated_expectation_catches_its_defect(plant, expectation, column):
-    outcome = run_check(catalog_check("raw_genesis__population"), plant(_raw_population()))
+    outcome = run_check(catalog_check("raw_genesis_population__population"), plant(_raw_population()))
     assert not outcome.passed
     assert any(f.expectation == expectation and f.column == column for f in outcome.failures), outcome.summary()
 
@@ -54,7 +54,7 @@ def test_single_column_key_uniqueness_and_sample_with_lineage():
     outcome = run_check(catalog_check("municipalities"), frame)
     assert any(f.expectation == "expect_column_values_to_be_unique" for f in outcome.failures)
     bad = _raw_population().assign(population=[10203.0, -5.0, 26246.0])
-    (failure,) = run_check(catalog_check("raw_genesis__population"), bad).failures
+    (failure,) = run_check(catalog_check("raw_genesis_population__population"), bad).failures
     assert failure.sample == [{"delivery_id": "pop:1", "source_row": 3, "population": -5.0}]
     assert failure.unexpected_count == 1
 
@@ -100,12 +100,12 @@ def test_a_large_frame_is_validated_in_slices_with_the_same_verdict(monkeypatch)
         "ags": ["05974004"] * rows, "year": [2021] * rows, "population": [100.0] * rows,
         "quality_mark": ["e"] * rows, "value_status": ["reported"] * rows, "provisional": [False] * rows,
         "census_basis": ["zensus_2011"] * rows, "basis_break": [False] * rows,
-    }), "raw_genesis__population")  # fmt: skip
+    }), "raw_genesis_population__population")  # fmt: skip
     frame.loc[[1, 8], "population"] = -1.0  # in the first and the third slice of four rows
     frame.loc[9, "source_row"] = 2  # the key of row 0, in another slice
-    whole = run_check(catalog_check("raw_genesis__population"), frame)
+    whole = run_check(catalog_check("raw_genesis_population__population"), frame)
     monkeypatch.setattr(validation, "CHUNK_ROWS", 4)
-    sliced = run_check(catalog_check("raw_genesis__population"), frame)
+    sliced = run_check(catalog_check("raw_genesis_population__population"), frame)
 
     def verdict(outcome):
         return sorted((f.expectation, f.column, f.unexpected_count) for f in outcome.failures)
