@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from warehouse.fields import AGS_PATTERN, ID_PATTERN
+from warehouse.vocabularies import AGS_PATTERN, ID_PATTERN
 from sources.region import Region, region_prefix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.fields import CARRIERS
+from warehouse.vocabularies import CARRIERS
 
 TIMEZONE = "Europe/Berlin"
 REQUIRED_COLUMNS = ("meter_id", "building_id", "carrier", "timestamp", "value", "kind")

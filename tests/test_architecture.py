@@ -137,3 +137,20 @@ def test_balance_and_indicator_assets_read_no_raw_table(data_dir, demo_config):
              for key in graph.get_all_asset_keys() if graph.get(key).group_name in ("balance", "indicators")}
     assert not {k: v for k, v in wrong.items() if v}, wrong
     assert wrong  # there are balance and indicator assets to look at
+
+
+def test_the_catalog_has_no_import_circle():
+    """Classes in warehouse/schema.py, vocabularies in warehouse/vocabularies.py, field and table data in modules
+    that import no class back from the catalog; every import at the top of the module, none hidden in a function."""
+    allowed = {"vocabularies": set(), "schema": set(), "fields": {"warehouse.schema", "warehouse.vocabularies"},
+               "tables": {"warehouse.schema", "warehouse.fields", "warehouse.vocabularies"},
+               "catalog": {"warehouse.schema", "warehouse.tables"}}
+    for module, may in allowed.items():
+        path = PROJECT_ROOT / "warehouse" / f"{module}.py"
+        inner = {n for n in imported_modules(path) if n.startswith("warehouse")}
+        assert inner <= may, f"warehouse/{module}.py imports {sorted(inner - may)}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(n) for n in tree.body}
+        hidden = [n.lineno for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) and id(n) not in top
+                  and (getattr(n, "module", "") or "").startswith("warehouse")]
+        assert not hidden, f"warehouse/{module}.py imports inside functions at lines {hidden}"

@@ -1,28 +1,23 @@
 """Every column klimamonitor writes, defined once: name, type, unit, description, allowed values or range.
 
-Tables (`warehouse/tables.py`) are lists of these names. Controlled vocabularies of docs/contract.md live here too, so
-the catalog, the parsers and the validation suites use the same lists.
+Tables (`warehouse/tables.py`) are lists of these names. The controlled vocabularies of docs/contract.md the fields
+allow are in `warehouse/vocabularies.py`, so the catalog, the parsers and the validation suites use the same lists.
 """
 
-from warehouse.catalog import Field
-
-SECTORS = ("households", "commerce", "industry", "municipal", "transport")
-CARRIERS = (
-    "electricity", "natural_gas", "heating_oil", "lpg", "hard_coal", "lignite", "solid_biomass", "biogas",
-    "biomethane", "district_heat", "solar_thermal", "ambient_heat", "diesel", "petrol", "cng", "lng", "biodiesel",
-    "bioethanol", "hydrogen", "other_fossil", "other_renewable",
-)  # fmt: skip
-TECHNOLOGIES = ("solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable", "fossil_chp", "other_fossil")
-VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "missing")
-DATA_QUALITY = ("A", "B", "C", "D")
-DELIVERY_STATUS = ("accepted", "superseded", "rejected")
-AGS_PATTERN = r"^\d{8}$"
-DRIVES = ("combustion", "battery_electric")
-RAIL_CATEGORIES = ("local_passenger", "long_distance_passenger", "freight")
-CONFORMITY_CRITERIA = ("territorial_final_energy", "five_sectors", "lca_factors_with_upstream",
-                       "federal_electricity_mix", "no_weather_correction", "district_heat_method",
-                       "data_quality_stated", "required_cells_present")
-ID_PATTERN = r"^[a-z0-9_]{1,64}$"  # target sets, indicators, sources: they become file names and URLs of the report
+from warehouse.schema import Field
+from warehouse.vocabularies import (
+    SECTORS,
+    CARRIERS,
+    TECHNOLOGIES,
+    VALUE_STATUS,
+    DATA_QUALITY,
+    DELIVERY_STATUS,
+    AGS_PATTERN,
+    DRIVES,
+    RAIL_CATEGORIES,
+    CONFORMITY_CRITERIA,
+    ID_PATTERN,
+)
 
 _FIELD_LIST = [
     # --- keys and places

@@ -8,7 +8,7 @@ plain names of docs/contract.md for published tables.
 
 from functools import partial
 
-from warehouse.catalog import Table, build_table
+from warehouse.schema import Table, build_table
 from warehouse.fields import FIELDS
 
 _t = partial(build_table, FIELDS)

@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.catalog import Table, get_table
+from warehouse.catalog import get_table
+from warehouse.schema import Table
 
 ERROR = "error"
 WARN = "warn"

@@ -19,7 +19,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import xlsxwriter
 
-from warehouse.catalog import Field, get_table
+from warehouse.catalog import get_table
+from warehouse.schema import Field
 
 WORKBOOK = "klimamonitor.xlsx"
 COLUMNS_SHEET = "Spalten"

@@ -26,7 +26,7 @@ import pandas as pd
 
 from assets.compute.balance import CELL, missing_inputs, required_grid
 from assets.compute.factors import conformant, lookup
-from warehouse.fields import SECTORS
+from warehouse.vocabularies import SECTORS
 from warehouse.trace import factor_row_ids
 
 COLUMNS = ["ags", "year", "criterion", "conformity", "conformity_reason"]

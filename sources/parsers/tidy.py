@@ -18,7 +18,7 @@ from sources.errors import Finding
 from sources.parsers.common import (Delivery, ParseResult, RowReader, classify_key, finding_for, parse_year,
                                    reject_duplicates)
 from sources.region import INVALID, Region
-from warehouse.fields import CARRIERS, DATA_QUALITY, DRIVES, RAIL_CATEGORIES, SECTORS, TECHNOLOGIES
+from warehouse.vocabularies import CARRIERS, DATA_QUALITY, DRIVES, RAIL_CATEGORIES, SECTORS, TECHNOLOGIES
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from assets.compute.balance import INPUT_COLUMNS, final_energy_table
 from assets.compute.conformity import conformity_table, overall, resting_on
 from assets.compute.factors import compile_factor_set
-from warehouse.fields import CONFORMITY_CRITERIA, SECTORS
+from warehouse.vocabularies import CONFORMITY_CRITERIA, SECTORS
 
 M1, M2, D = "05974004", "05974008", "05974000"
 NAMES = {M1: "Bad Sassendorf", M2: "Ense", D: "Kreis Soest"}

@@ -140,7 +140,7 @@ def test_the_districts_2020_change_and_honest_statuses(demo_run):
     assert indicators["conformity"].isin({"conformant", "non_conformant", "incomplete", "not_applicable"}).all()
     conformity = pd.read_parquet(release / "bisko_conformity.parquet")
     from assets.config import load_config
-    from warehouse.fields import CONFORMITY_CRITERIA
+    from warehouse.vocabularies import CONFORMITY_CRITERIA
 
     cfg = load_config()
     expected_rows = (len(cfg.municipality_keys()) + 1) * len(cfg.district.years.range) * len(CONFORMITY_CRITERIA)
