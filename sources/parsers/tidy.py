@@ -1,5 +1,7 @@
-"""Tidy tables with fixed columns: final energy from balances made elsewhere, emission factor sets, and the snapshots
-of the district's facility database (buildings, meter readings).
+"""Tidy tables with fixed columns, one row per value: 17 formats — final energy from balances made elsewhere,
+emission factor sets, plant district-heat factors, EEG feed-in, chimney-sweep heating systems, vehicle-km, train-km,
+solar-thermal collector areas, renovations, building stock, EU ETS emissions, agriculture, passenger-car stock,
+degree days, municipality key changes, and the facility database's snapshots (buildings, meter readings).
 
 Each format is a list of column specs; one reader checks every cell against its spec and keeps the line number.
 Numbers use the decimal mark configured for the source (`.` by default for these machine-written files).
