@@ -601,7 +601,7 @@ def _release_or_exit(data_path: Path, release_id: str | None) -> Path:
 
     release = (published_root(data_path) / release_id) if release_id else latest_release(data_path)
     if release is None or not release.is_dir() or release.name.startswith(".") or "/" in (release_id or ""):
-        which = f"no release {release_id!r}" if release_id else "no latest release"
+        which = f"release {release_id!r} not found" if release_id else "no latest release"
         click.echo(f"error: {which} under {published_root(data_path)}; {_available(data_path)}", err=True)
         sys.exit(EXIT_USAGE)
     return release

@@ -142,7 +142,7 @@ def test_sql_without_release_explains(runner, data_dir):
     assert result.output == (f"error: no latest release under {data_dir / 'published'}; there is no release yet "
                              "(run `klimamonitor run`)\n")
     unknown = runner.invoke(main, ["sql", "--data-dir", str(data_dir), "--release", "2020-x", "SELECT 1"])
-    assert unknown.exit_code == 2 and "error: no release '2020-x' under" in unknown.output
+    assert unknown.exit_code == 2 and "error: release '2020-x' not found under" in unknown.output
     neither = runner.invoke(main, ["sql", "--data-dir", str(data_dir)])
     assert neither.exit_code == 2 and "give a QUERY or --describe TABLE" in neither.output
 
