@@ -14,14 +14,14 @@ import pandas as pd
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetIn, AssetKey,
                      AssetsDefinition, MetadataValue, Output, asset)
 
-from assets.compute.crosswalk import core_rows, key_changes_in_use
+from assets.compute.crosswalk import core_rows
 from assets.compute.deliveries import delivery_table
 from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
 from assets.config import DistrictConfig
-from assets.raw import KEY_CHANGES_TABLE, LANDING_TABLE, configured_formats
+from assets.raw import KEY_CHANGES_TABLE, LANDING_TABLE, configured_formats, key_changes_of
 from assets.resources import Settings, group_of
-from sources.formats import KEY_CHANGE_FORMATS, raw_tables
+from sources.formats import raw_tables
 from sources.quarantine import threshold_for
 from warehouse.catalog import get_table
 from warehouse.tables import CORE_FAMILIES, RAW_SHAPES, raw_table_name, rejected_table_name
@@ -74,11 +74,8 @@ def build_key_changes_asset(cfg: DistrictConfig) -> AssetsDefinition:
     @asset(name=KEY_CHANGES_TABLE, group_name=group_of(KEY_CHANGES_TABLE), ins=ins,
            description=get_table(KEY_CHANGES_TABLE).description + ": the later delivery wins on the same change")
     def key_changes(settings: Settings, register: pd.DataFrame, **raw: pd.DataFrame) -> pd.DataFrame:
-        sources = [s for s in settings.config().sources if s.format in KEY_CHANGE_FORMATS]
-        mine = register[register["source_id"].isin({s.id for s in sources})]
-        changes = key_changes_in_use(mine, {t: raw[t] for t in tables},
-                                     {t: raw[rejected_table_name(t)] for t in tables},
-                                     {s.id: threshold_for(s.options) for s in sources})
+        changes = key_changes_of(settings.config(), register, {t: raw[t] for t in tables},
+                                 {t: raw[rejected_table_name(t)] for t in tables})
         return changes[get_table(KEY_CHANGES_TABLE).column_names]
 
     return key_changes

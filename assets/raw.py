@@ -138,25 +138,32 @@ def build_raw_assets(cfg: DistrictConfig) -> list[AssetsDefinition]:
     return [build_raw_asset(fmt) for fmt in configured_formats(cfg)]
 
 
+def key_changes_of(cfg: DistrictConfig, register: pd.DataFrame, raw: dict[str, pd.DataFrame],
+                   rejected: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The key changes in use from the key-change deliveries of the register (`raw`, `rejected`: their raw tables and
+    quarantines): what `core_region__key_changes` holds, and what `landed_region` widens the region by."""
+    from assets.compute.crosswalk import key_changes_in_use
+    from sources.quarantine import threshold_for
+
+    sources = [s for s in cfg.sources if s.format in KEY_CHANGE_FORMATS]
+    mine = register[register["source_id"].isin({s.id for s in sources})]
+    return key_changes_in_use(mine, raw, rejected, {s.id: threshold_for(s.options) for s in sources})
+
+
 def landed_region(cfg: DistrictConfig, data_path: Path) -> Region:
     """The region a run's parsers would use now: widened by the former keys of the landed key-change deliveries in
     use, found exactly as the raw and core assets find them (for `klimamonitor validate` and the sensors, which
     judge a file outside a run)."""
-    from assets.compute.crosswalk import key_changes_in_use
-    from sources.quarantine import threshold_for
     from warehouse.store import ParquetStore
 
     formats = [f for f in configured_formats(cfg) if f in KEY_CHANGE_FORMATS]
     store = ParquetStore(data_path / "warehouse")
     if not formats or not store.exists(LANDING_TABLE):
         return cfg.region()
-    sources = [s for s in cfg.sources if s.format in KEY_CHANGE_FORMATS]
     register = store.read(LANDING_TABLE)
-    register = register[register["source_id"].isin({s.id for s in sources})]
     raw, rejected = {}, {}
     for fmt in formats:
         parsed = parse_landed(cfg, data_path, register, fmt, cfg.region())
         for table in parsed.rows:
             raw[table], rejected[table] = parsed.table(table), parsed.quarantine(table)
-    changes = key_changes_in_use(register, raw, rejected, {s.id: threshold_for(s.options) for s in sources})
-    return cfg.region().with_former_keys(changes["former_ags"])
+    return cfg.region().with_former_keys(key_changes_of(cfg, register, raw, rejected)["former_ags"])
