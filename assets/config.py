@@ -1,7 +1,8 @@
 """The district configuration: one YAML file (plus CSV files it names) that says which region, which years, which
 sources and which factor set. Everything a district changes lives there, not in code.
 
-Paths in the file are relative to the file. Credentials are never written there: a source names the environment
+Paths in the file are relative to the file's folder; `package:<path>` names a file of the installed project (the
+bundled demo deliveries and configuration), so a copied configuration still finds them. Credentials are never written there: a source names the environment
 variable that holds them. Loading validates the whole file and reports every problem with its place in the file.
 """
 
@@ -23,7 +24,26 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kreis_soest.yaml"
 DEFAULT_DATA_DIR = Path("data")
 CONFIG_ENV = "KLIMAMONITOR_CONFIG"
+PACKAGE_PREFIX = "package:"  # a path inside the installed project, e.g. package:sources/demo/fixtures/...
 DATA_DIR_ENV = "KLIMAMONITOR_DATA_DIR"
+
+
+def resolve_path(base: Path, text: str | Path) -> Path:
+    """A path of the configuration: `package:<path>` inside the installed project, else relative to `base` (the
+    configuration file's folder) unless absolute."""
+    text = str(text)
+    if text.startswith(PACKAGE_PREFIX):
+        return PROJECT_ROOT / text[len(PACKAGE_PREFIX):]
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def resolve_sqlite(base: Path, url: str | None) -> str | None:
+    """A SQLite URL with its file resolved like every other path of the configuration (other URLs unchanged)."""
+    prefix = "sqlite:///"
+    if not url or not url.startswith(prefix) or url.startswith(prefix + "/"):
+        return url
+    return prefix + str(resolve_path(base, url[len(prefix):]))
 
 
 class ConfigError(ValueError):
@@ -242,6 +262,8 @@ class PublishingSettings(_Strict):
                                       "points) than this are published as confidential; none: off")
     license: License | None = None  # the licence of the release itself (besides those of its sources)
     contributors: list[Contributor] = Field(default_factory=list)
+    workbook: bool = Field(True, description="write the release's Excel workbook (exports/klimamonitor.xlsx); off: "
+                           "a faster release, e.g. for a state, the country or a quick test")
 
 
 class DistrictConfig(_Strict):
@@ -283,9 +305,8 @@ class DistrictConfig(_Strict):
         return self
 
     def resolve(self, relative: str | Path) -> Path:
-        """A path from the file, relative to the file's folder."""
-        p = Path(relative)
-        return p if p.is_absolute() else (self.path.parent / p)
+        """A path from the file: relative to the file's folder, or `package:` inside the installed project."""
+        return resolve_path(self.path.parent, relative)
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:

@@ -69,6 +69,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags},
             inputs=_inputs_for_manifest(settings),
             package=cfg.package_metadata(),
+            workbook=cfg.publishing.workbook,
         )
         context.log.info(f"published release {rel.release_id} at {rel.path}")
         pruned = prune_releases(settings.data_path, cfg.publishing.keep_releases)

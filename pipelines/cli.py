@@ -53,6 +53,17 @@ def common_options(fn):
     return fn
 
 
+def _checked(config_path: Path | None) -> None:
+    """The configuration check (assets/config_check.py), printed; exit 2 when it finds an error."""
+    from assets.config_check import check_config, render
+
+    report = check_config(config_path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    for line in render(report):
+        click.echo(line, err=bool(report.errors))
+    if report.errors:
+        sys.exit(EXIT_USAGE)
+
+
 def _load(config_path: Path | None, data_dir: Path | None):
     try:
         cfg = load_config(config_path)
@@ -105,6 +116,7 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     stays `latest`); 2 for a bad configuration or selection.
     """
     _quiet_dagster()
+    _checked(config_path)
     cfg, data_path = _load(config_path, data_dir)
     from dagster import AssetSelection
 
@@ -215,6 +227,24 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+@main.command(name="check-config")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"District configuration YAML. Default: ${CONFIG_ENV} or the bundled demo.")
+def check_config_command(config_path: Path | None) -> None:
+    """Check a district configuration before anything runs, listing every problem at once.
+
+    Errors: unknown format names (with the closest known ones), unknown options of a format, folders and files that
+    do not exist (every path printed resolved: relative paths against the configuration file's folder, package:
+    paths inside the installed project), no factor set, duplicate source ids, a bad municipality table. Warnings:
+    targets whose indicators need a source family that no source belongs to. Exit 0 without errors, 2 with any.
+    `klimamonitor run` runs this check first.
+
+    \b
+      klimamonitor check-config --config my-district/district.yaml
+    """
+    _checked(config_path)
 
 
 @main.command()
