@@ -248,6 +248,37 @@ def check_config_command(config_path: Path | None) -> None:
 
 
 @main.command()
+@click.option("--key", "ags", required=True, metavar="AGS",
+              help="The region's 8-digit key: a district (05974000), a district-free city (05111000), a state "
+              "(05000000) or the country (00000000).")
+@click.option("--directory", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The Destatis municipality directory: a GV100AD file or an Auszug GV (.xlsx).")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="A new folder for the configuration (never an existing one).")
+@click.option("--first-year", default=2007, show_default=True, help="First year of the balance.")
+def init(ags: str, directory: Path, out: Path, first_year: int) -> None:
+    """Make a district configuration for any region from the Destatis municipality directory.
+
+    Writes OUT/district.yaml (region, years up to the directory's date, the bundled factor set, an example of
+    every supported source format commented out) and OUT/municipalities.csv (keys, names, kinds, areas,
+    population with source and date). Then add your sources and run `klimamonitor check-config`.
+
+    \b
+      klimamonitor init --key 05974000 --directory GV100AD_311217.ASC --out mein-kreis
+    """
+    from assets.district_init import InitError, init_district
+
+    try:
+        written = init_district(directory, ags, out, first_year)
+    except InitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: add your sources to {written[0]}, then `klimamonitor check-config --config {written[0]}`")
+
+
+@main.command()
 @common_options
 def status(config_path: Path | None, data_dir: Path | None) -> None:
     """Where things stand: the last run, the last release, each source's latest delivery and freshness, failed
