@@ -27,6 +27,7 @@ from assets.compute.lineage import lineage_table
 from assets.compute.modelled import heating_fuel_inputs, rail_inputs, solar_thermal_inputs, transport_inputs
 from assets.compute.meters import facility_consumption, interval_months
 from assets.resources import Settings, group_of
+from warehouse.catalog import get_table
 
 
 @asset(group_name=group_of("core_facility__interval_months"), description="The district's buildings' 15-minute "
@@ -74,11 +75,15 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
 
 @asset(group_name=group_of("emission_factors"), description="The configured emission factor set, compiled for every "
        "year of the balance; derivations stated, interpolation only for the carriers the configuration names.")
-def emission_factors(settings: Settings, core_factors__emission_factors: pd.DataFrame,
+def emission_factors(context: AssetExecutionContext, settings: Settings, core_factors__emission_factors: pd.DataFrame,
                      core_factors__district_heat_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     if not cfg.balance.factor_set:
         raise FactorError("balance.factor_set is not configured: name the factor set the balance uses")
+    if core_factors__emission_factors.empty:  # no factor source, or nothing delivered: every emission is missing
+        context.log.warning(f"no emission factors delivered (factor set {cfg.balance.factor_set!r}): every "
+                            "emission is missing and the indicators resting on them are not_assessable")
+        return pd.DataFrame(columns=get_table("emission_factors").column_names)
     plant = core_factors__district_heat_factors
     return compile_factor_set(core_factors__emission_factors, cfg.balance.factor_set, cfg.district.years.range,
                               interpolate=cfg.balance.interpolate, carry_forward=cfg.balance.carry_forward,

@@ -100,6 +100,17 @@ def _check_sources(report: CheckReport, raw_sources: list, base: Path) -> None:
                         folder=False)
 
 
+def _check_factor_set(report: CheckReport, raw: dict, sources: list) -> None:
+    balance = raw.get("balance") if isinstance(raw.get("balance"), dict) else {}
+    factor_set = balance.get("factor_set")
+    if not factor_set:
+        report.add(ERROR, "balance.factor_set", "no factor set: name the factor_set of a source of format "
+                   "emission_factors (the bundled one: lca_compiled_2026 in package:config/kreis_soest/factors)")
+    elif not any(isinstance(s, dict) and s.get("format") == "emission_factors" for s in sources):
+        report.add(WARNING, "balance.factor_set", f"factor set {factor_set!r} is named, but no source of format "
+                   "emission_factors is configured: every emission will be missing")
+
+
 def _check_fields(report: CheckReport, raw: dict, duplicates_reported: bool) -> DistrictConfig | None:
     try:
         return load_config(report.path)
@@ -125,12 +136,6 @@ def _check_meaning(report: CheckReport, cfg: DistrictConfig) -> None:
         report.add(ERROR, "district.municipalities", str(exc))
     formats = [s.format for s in cfg.sources]
     families = configured_families(formats)
-    if not cfg.balance.factor_set:
-        report.add(ERROR, "balance.factor_set", "no factor set: name the factor_set of a source of format "
-                   "emission_factors (the bundled one: lca_compiled_2026 in package:config/kreis_soest/factors)")
-    elif "emission_factors" not in formats:
-        report.add(WARNING, "balance.factor_set", f"factor set {cfg.balance.factor_set!r} is named, but no source "
-                   "of format emission_factors is configured: every emission will be missing")
     if "population" not in families:
         report.add(WARNING, "sources", "no population source configured: per-inhabitant figures will be missing "
                    "and their indicators not_assessable")
@@ -169,6 +174,7 @@ def check_config(path: str | Path) -> CheckReport:
             _check_path(report, base, f"district.{key}", district[key], folder=False)
     sources = raw.get("sources") if isinstance(raw.get("sources"), list) else []
     _check_sources(report, sources, base)
+    _check_factor_set(report, raw, sources)
     duplicates = any("is used twice" in p.message for p in report.problems)
     files_missing = any("does not exist" in p.message for p in report.problems if p.where.startswith("district."))
     cfg = _check_fields(report, raw, duplicates)
