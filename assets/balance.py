@@ -139,7 +139,7 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
     def final_energy(context: AssetExecutionContext, settings: Settings,
                      core_energy__inputs: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
-        return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.district.ags,
+        return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.totals_ags,
                                   partition_years(context), cfg.balance.required_specs())
 
     @asset(group_name=group_of("emissions"), partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
@@ -150,15 +150,15 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
                   emission_factors: pd.DataFrame, electricity_generation: pd.DataFrame,
                   core_weather__degree_days: pd.DataFrame, ets_installations: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
-        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.totals_ags)
         degree_days = core_weather__degree_days
         views = [
             bisko,
-            local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.district.ags)
+            local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.totals_ags)
             if cfg.balance.local_mix_factors else None,
             weather_corrected_view(bisko, degree_days, cfg.balance.weather_station, cfg.balance.space_heating_share,
-                                   cfg.district.ags),
-            ets_view(ets_installations, cfg.municipality_keys(), cfg.district.ags),
+                                   cfg.totals_ags),
+            ets_view(ets_installations, cfg.municipality_keys(), cfg.totals_ags),
         ]
         present = [v for v in views if v is not None and not v.empty]
         return in_years(pd.concat(present, ignore_index=True) if present else bisko, partition_years(context))
@@ -179,7 +179,7 @@ def bisko_conformity(settings: Settings, final_energy: pd.DataFrame, core_energy
                      emission_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     return conformity_table(final_energy, core_energy__inputs, emission_factors, cfg.municipality_keys(),
-                            cfg.district.ags, cfg.district.years.range, cfg.balance.required_specs(),
+                            cfg.totals_ags, cfg.district.years.range, cfg.balance.required_specs(),
                             cfg.municipality_names())
 
 
@@ -198,7 +198,7 @@ def electricity_generation(context: AssetExecutionContext, settings: Settings, c
             f"{lost['year'].nunique()} year(s), plants {sorted(lost['eeg_id'].unique())[:10]} — add the column "
             "Gemeindeschluessel to the EEG delivery to count them")
     placed = orphans[orphans["placed"]]
-    table = generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
+    table = generation_table(units, feed_in, cfg.municipality_keys(), cfg.totals_ags, cfg.district.years.range,
                              cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
     return Output(table, metadata={
         "EEG feed-in without unit, counted in its municipality (MWh)": float(placed["feed_in_mwh"].sum()),
@@ -217,7 +217,7 @@ def ets_installations(core_ets__verified_emissions: pd.DataFrame) -> pd.DataFram
 def agriculture_emissions(settings: Settings, core_agriculture__emissions: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     return with_district(core_agriculture__emissions, ["ags", "year"], "emissions_t_co2e", cfg.municipality_keys(),
-                         cfg.district.years.range, cfg.district.ags)
+                         cfg.district.years.range, cfg.totals_ags)
 
 
 @asset(group_name=group_of("renovations"), description="Energy renovations of pre-1979 buildings with the "
@@ -225,7 +225,7 @@ def agriculture_emissions(settings: Settings, core_agriculture__emissions: pd.Da
 def renovations(settings: Settings, core_buildings__renovations: pd.DataFrame,
                 core_buildings__building_stock: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return renovation_table(core_buildings__renovations, core_buildings__building_stock, cfg.municipality_keys(), cfg.district.years.range, cfg.district.ags)
+    return renovation_table(core_buildings__renovations, core_buildings__building_stock, cfg.municipality_keys(), cfg.district.years.range, cfg.totals_ags)
 
 
 @asset(group_name=group_of("vehicle_stock"), description="Registered passenger cars on 1 January by fuel (KBA) per "
@@ -235,14 +235,14 @@ def vehicle_stock(settings: Settings, core_transport__vehicle_stock: pd.DataFram
     rows = core_transport__vehicle_stock
     fuels = sorted(rows["vehicle_fuel"].dropna().unique())
     return with_district(rows, ["ags", "year", "vehicle_fuel"], "vehicles", cfg.municipality_keys(),
-                         cfg.district.years.range, cfg.district.ags, {"vehicle_fuel": fuels})
+                         cfg.district.years.range, cfg.totals_ags, {"vehicle_fuel": fuels})
 
 
 @asset(group_name=group_of("lineage"), description="For every final_energy and emissions cell, the delivered rows and the "
        "factor row behind it.")
 def lineage(settings: Settings, core_energy__inputs: pd.DataFrame, emission_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+    return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.totals_ags)
 
 
 BALANCE_ASSETS = [lineage, bisko_conformity, core_facility__interval_months, ets_installations, agriculture_emissions, renovations,

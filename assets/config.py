@@ -46,6 +46,9 @@ def resolve_sqlite(base: Path, url: str | None) -> str | None:
     return prefix + str(resolve_path(base, url[len(prefix):]))
 
 
+DISTRICT, CITY = "district", "district_free_city"  # kinds of the region's row in municipalities.csv
+
+
 class ConfigError(ValueError):
     """The district configuration is invalid; the message names the file and the place in it."""
 
@@ -347,9 +350,12 @@ class DistrictConfig(_Strict):
         problems += [f"row {i + 2}: ags {v!r} is not an 8-digit key" for i, v in bad["ags"].items()]
         dup = frame[frame["ags"].duplicated()]
         problems += [f"row {i + 2}: ags {v} appears twice" for i, v in dup["ags"].items()]
-        districts = frame[frame["kind"] == "district"]
+        districts = frame[frame["kind"].isin([DISTRICT, CITY])]
         if list(districts["ags"]) != [self.district.ags]:
-            problems.append(f"exactly one row of kind 'district' with ags {self.district.ags} is required")
+            problems.append(f"exactly one row of kind 'district' (or, for a district-free city, the one row of kind "
+                            f"'{CITY}') with ags {self.district.ags} is required")
+        elif districts["kind"].iloc[0] == CITY and len(frame) > 1:
+            problems.append(f"a district-free city ({CITY}) is its only municipality: no other rows")
         prefix = region_prefix(self.district.ags)  # a district, a state or the whole country
         outside = frame[(frame["kind"] == "municipality") & ~frame["ags"].astype(str).str.startswith(prefix)]
         problems += [f"row {i + 2}: municipality {v} is not inside region {self.district.ags}"
@@ -365,7 +371,18 @@ class DistrictConfig(_Strict):
 
     def municipality_keys(self) -> list[str]:
         frame = self.municipalities()
-        return sorted(frame.loc[frame["kind"] == "municipality", "ags"])
+        return sorted(frame.loc[frame["kind"].isin(["municipality", CITY]), "ags"])
+
+    @property
+    def is_city(self) -> bool:
+        """A district-free city: the region is its one municipality (municipalities.csv: one row of kind CITY)."""
+        return self.municipality_keys() == [self.district.ags]
+
+    @property
+    def totals_ags(self) -> str:
+        """The key the region's totals are computed under: the district's; none ("") for a district-free city,
+        whose municipality rows are the region's (the IO manager drops rows under "")."""
+        return "" if self.is_city else self.district.ags
 
     def region(self) -> Region:
         """The region as parsers see it."""

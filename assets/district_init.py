@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from assets.config import CITY
 from sources.formats import FORMATS
 from sources.parsers.common import Delivery
 from sources.parsers.public import auszug_gv_entries, gv100ad_entries, is_gv100ad
@@ -83,6 +84,8 @@ def region_from_directory(path: Path, ags: str) -> RegionFromDirectory:
                                 "area_ha": table["area_ha"].sum(min_count=1),
                                 "population": table["population"].sum(min_count=1),
                                 "population_date": str(date), "population_source": table["population_source"].iloc[0]}])
+    if list(table["ags"]) == [ags]:  # a district-free city: the region is its one municipality
+        return RegionFromDirectory(ags, name, table.assign(kind=CITY), path.name, fmt)
     return RegionFromDirectory(ags, name, pd.concat([region_row, table], ignore_index=True), path.name, fmt)
 
 

@@ -51,7 +51,7 @@ def _in_set(column: str, values: list) -> list:
 
 def _municipal_population(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
     frame = store.read("population")
-    return frame[frame["ags"] != cfg.district.ags]
+    return frame[frame["ags"] != cfg.totals_ags]
 
 
 def _population_rows(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
@@ -91,7 +91,7 @@ DOMAIN_CHECKS: list[DomainCheck] = [
         "population", "population_district_sum", WARN,
         "Where the statistics office delivers the district value too, the municipalities sum to it",
         lambda store, cfg: district_sum_difference(_population_rows(store, cfg), cfg.municipality_keys(),
-                                                   cfg.district.ags, "population"),
+                                                   cfg.totals_ags, "population"),
         lambda cfg: _between("difference_pct", -cfg.validation.district_sum_tolerance_pct,
                              cfg.validation.district_sum_tolerance_pct),
         ("year", "delivered_district", "sum_of_municipalities"),

@@ -41,7 +41,7 @@ def indicators(settings: Settings, targets: pd.DataFrame, balance_summary: pd.Da
     cfg = settings.config()
     states = family_states([(s.id, s.format) for s in cfg.sources], deliveries)
     columns = get_table("indicators").column_names
-    places = [cfg.district.ags, *cfg.municipality_keys()]
+    places = list(dict.fromkeys([cfg.district.ags, *cfg.municipality_keys()]))
     tables = {
         "core_energy__inputs": core_energy__inputs, "names": cfg.municipality_names(),
         "balance_summary": balance_summary, "final_energy": final_energy,
@@ -55,7 +55,8 @@ def indicators(settings: Settings, targets: pd.DataFrame, balance_summary: pd.Da
     for set_name, target_set in cfg.target_sets().items():
         for target in target_set.targets:
             spec = target.model_dump()
-            series = SERIES[target.indicator](tables, spec, cfg.district.ags)
+            region = cfg.district.ags if target.scope == "organisational" else cfg.totals_ags
+            series = SERIES[target.indicator](tables, spec, region)
             if target.scope == "organisational":
                 series = series[series["ags"] == cfg.district.ags]
             rows = assess(series, spec, cfg.indicators.trend_years, cfg.indicators.min_trend_years)
