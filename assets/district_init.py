@@ -163,7 +163,9 @@ def config_text(region: RegionFromDirectory, first_year: int, last_year: int) ->
         "district": {"id": district_id(region.name), "name": region.name, "ags": region.ags,
                      "municipalities": "municipalities.csv", "years": {"first": first_year, "last": last_year}},
         "data_origin": "partner_deliveries",
-        "balance": {"factor_set": "lca_compiled_2026"},
+        # the bundled set publishes the federal electricity mix for some years only: the years between are
+        # interpolated (flagged non-conformant) until an official set is delivered
+        "balance": {"factor_set": "lca_compiled_2026", "interpolate": ["electricity"]},
     }
     factors = {"id": "emission_factors", "partner": "klimamonitor (compiled from cited publications)",
                "connector": "file_drop", "location": "package:config/kreis_soest/factors", "format": "emission_factors"}
