@@ -44,7 +44,8 @@ def failure_message(step: str, err, inputs: list[str] | None = None) -> str:
     if err is None or err.cls_name not in UNEXPECTED:
         return message
     shown = ", ".join(inputs) if inputs else "(none)"
-    return (f"unexpected error in asset {step} ({err.cls_name}: {message.splitlines()[0] if message else ''}); "
+    first = message.splitlines()[0] if message else err.cls_name
+    return (f"unexpected error in asset {step} ({first}); "
             f"its inputs: {shown}. Check that the sources feeding them delivered and were accepted "
             "(`klimamonitor status`, the deliveries table), then report it with this message as a klimamonitor bug")
 
