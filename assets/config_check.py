@@ -185,10 +185,11 @@ def check_config(path: str | Path) -> CheckReport:
     return report
 
 
-def render(report: CheckReport) -> list[str]:
-    """The report as lines for the terminal: the configuration, the resolved paths, the problems, the verdict."""
+def render(report: CheckReport, paths: bool = True) -> list[str]:
+    """The report as lines for the terminal: the configuration, the resolved paths (`paths`, and always when there
+    is an error), the problems, the verdict."""
     lines = [f"configuration: {report.path}"]
-    if report.resolved:
+    if report.resolved and (paths or report.errors):
         lines.append("paths (resolved):")
         lines += [f"  {where}: {path}" for where, path in report.resolved]
     lines += [f"  {p}" for p in report.errors + report.warnings]

@@ -53,12 +53,13 @@ def common_options(fn):
     return fn
 
 
-def _checked(config_path: Path | None) -> None:
-    """The configuration check (assets/config_check.py), printed; exit 2 when it finds an error."""
+def _checked(config_path: Path | None, paths: bool = True) -> None:
+    """The configuration check (assets/config_check.py), printed (the resolved paths with `paths` or an error); exit
+    2 when it finds an error."""
     from assets.config_check import check_config, render
 
     report = check_config(config_path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
-    for line in render(report):
+    for line in render(report, paths):
         click.echo(line, err=bool(report.errors))
     if report.errors:
         sys.exit(EXIT_USAGE)
@@ -111,12 +112,12 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
         years: str | None, wait_s: float) -> None:
     """Materialise the assets in this process, printing a line per asset and a summary.
 
-    Reads the deliveries the configuration names, builds the warehouse tables, checks them and publishes a new
-    release. Exit 0 when everything succeeded; 1 when an asset or a blocking check failed (the previous release
+    Checks the configuration first (as `klimamonitor check-config`: every problem at once, exit 2), then reads the
+    deliveries it names, builds the warehouse tables, checks them and publishes a new release. Exit 0 when everything succeeded; 1 when an asset or a blocking check failed (the previous release
     stays `latest`); 2 for a bad configuration or selection.
     """
     _quiet_dagster()
-    _checked(config_path)
+    _checked(config_path, paths=False)
     cfg, data_path = _load(config_path, data_dir)
     from dagster import AssetSelection
 
