@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assets.compute.families import configured_families
+from assets.compute.families import DELIVERED, family_states
 from assets.compute.plausibility import (
     absent_required_cells,
     district_sum_difference,
@@ -63,10 +63,12 @@ def _grid_series(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
     return inputs[inputs["input_kind"] == "grid"]
 
 
-def _grid_configured(cfg: DistrictConfig) -> bool:
-    """Whether a grid source is configured: without one the electricity cells hold only modelled transport
-    electricity, which says nothing about a unit error."""
-    return "grid" in configured_families(s.format for s in cfg.sources)
+def _grid_delivered(store: ParquetStore, cfg: DistrictConfig) -> bool:
+    """Whether a grid source delivered: without one the electricity cells hold only modelled transport electricity,
+    which says nothing about a unit error."""
+    deliveries = store.read("deliveries") if store.exists("deliveries") else pd.DataFrame(columns=["source_id",
+                                                                                                  "status"])
+    return family_states([(s.id, s.format) for s in cfg.sources], deliveries)["grid"] == DELIVERED
 
 
 def _yoy_bounds(cfg: DistrictConfig) -> tuple[float, float]:
@@ -118,7 +120,7 @@ DOMAIN_CHECKS: list[DomainCheck] = [
         "Electricity per inhabitant of every municipality is within validation.electricity_kwh_per_inhabitant (a "
         "value outside points to a unit error: kWh for MWh)",
         lambda store, cfg: per_inhabitant(store.read("final_energy"), store.read("population"), "electricity",
-                                          cfg.municipality_keys()) if _grid_configured(cfg) else pd.DataFrame(
+                                          cfg.municipality_keys()) if _grid_delivered(store, cfg) else pd.DataFrame(
             columns=["ags", "year", "final_energy_mwh", "population", "kwh_per_inhabitant"]),
         lambda cfg: _between("kwh_per_inhabitant", cfg.validation.electricity_kwh_per_inhabitant.min,
                              cfg.validation.electricity_kwh_per_inhabitant.max),
