@@ -82,14 +82,20 @@ def conformity_table(final_energy: pd.DataFrame, inputs: pd.DataFrame, factors: 
     frames.append(_per_place(places, lacking, "five_sectors", "incomplete", "all five BISKO sectors have values"))
 
     # factors: the row each cell with energy used
-    used = lookup(factors, with_value[CELL + ["final_energy_mwh"]])
-    derivations = factors.assign(factor_row=factor_row_ids(factors)).drop_duplicates("factor_row")
-    used = used.merge(derivations[["factor_row", "derivation"]], on="factor_row", how="left")
-    used["_ok"] = used["bisko_conformant"].astype("boolean").fillna(False).astype(bool)
-    other = used[(used["carrier"] != "electricity") & ~used["_ok"]]
-    other = other.assign(reason=other["carrier"] + " factor " + other["year"].astype(str) + ": "
-                         + other["derivation"].astype(str))
-    frames.append(_per_place(places, other, "lca_factors_with_upstream", "non_conformant",
+    if factors.empty:  # no emission-factor source: nothing to judge, every cell with energy lacks its factor
+        other = with_value.assign(reason=with_value["carrier"] + " " + with_value["year"].astype(str)
+                                  + ": no emission factor delivered")
+        state = "incomplete"
+    else:
+        used = lookup(factors, with_value[CELL + ["final_energy_mwh"]])
+        derivations = factors.assign(factor_row=factor_row_ids(factors)).drop_duplicates("factor_row")
+        used = used.merge(derivations[["factor_row", "derivation"]], on="factor_row", how="left")
+        used["_ok"] = used["bisko_conformant"].astype("boolean").fillna(False).astype(bool)
+        other = used[(used["carrier"] != "electricity") & ~used["_ok"]]
+        other = other.assign(reason=other["carrier"] + " factor " + other["year"].astype(str) + ": "
+                             + other["derivation"].astype(str))
+        state = "non_conformant"
+    frames.append(_per_place(places, other, "lca_factors_with_upstream", state,
                              "every factor used is a life-cycle factor with upstream chains, as published or by a "
                              "BISKO rule"))
 

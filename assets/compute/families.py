@@ -57,7 +57,7 @@ INDICATOR_FAMILIES: dict[str, tuple[str, ...]] = {
     "emissions_change_vs_base": (),
     "sector_emissions_annual_change": (),
     "sector_emissions_yoy_change": (),
-    "renewable_electricity_share": ("renewable_generation", "grid"),
+    "renewable_electricity_share": ("renewable_generation", "grid", "transport"),  # rail and BEV electricity
     "renovation_growth": ("buildings",),
     "renovation_growth_yoy": ("buildings",),
     "renovation_rate": ("buildings",),

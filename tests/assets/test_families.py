@@ -26,7 +26,8 @@ def test_states_absent_empty_delivered():
 def test_the_reasons_name_the_family_in_words():
     states = family_states(SOURCES, DELIVERIES)
     assert missing_reasons("renewable_electricity_share", None, states) == [
-        "a renewable-generation source is configured but nothing was delivered"]
+        "a renewable-generation source is configured but nothing was delivered",
+        "no transport (vehicle-km, train-km) source configured"]
     assert missing_reasons("emissions_change_vs_base", "transport", states) == [
         "no emission-factor source configured", "no transport (vehicle-km, train-km) source configured"]
     assert missing_reasons("battery_electric_share", None, {**states, "vehicle_stock": DELIVERED}) == []
