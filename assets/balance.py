@@ -225,7 +225,8 @@ def agriculture_emissions(settings: Settings, core_agriculture__emissions: pd.Da
 def renovations(settings: Settings, core_buildings__renovations: pd.DataFrame,
                 core_buildings__building_stock: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return renovation_table(core_buildings__renovations, core_buildings__building_stock, cfg.municipality_keys(), cfg.district.years.range, cfg.totals_ags)
+    return renovation_table(core_buildings__renovations, core_buildings__building_stock, cfg.municipality_keys(),
+                            cfg.district.years.range, cfg.totals_ags)
 
 
 @asset(group_name=group_of("vehicle_stock"), description="Registered passenger cars on 1 January by fuel (KBA) per "

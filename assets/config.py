@@ -2,8 +2,8 @@
 sources and which factor set. Everything a district changes lives there, not in code.
 
 Paths in the file are relative to the file's folder; `package:<path>` names a file of the installed project (the
-bundled demo deliveries and configuration), so a copied configuration still finds them. Credentials are never written there: a source names the environment
-variable that holds them. Loading validates the whole file and reports every problem with its place in the file.
+bundled demo deliveries and configuration), so a copied configuration still finds them. Credentials are never
+written there: a source names the environment variable that holds them. Loading validates the whole file and reports every problem with its place in the file.
 """
 
 from __future__ import annotations

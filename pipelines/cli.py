@@ -113,8 +113,9 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
     """Materialise the assets in this process, printing a line per asset and a summary.
 
     Checks the configuration first (as `klimamonitor check-config`: every problem at once, exit 2), then reads the
-    deliveries it names, builds the warehouse tables, checks them and publishes a new release. Exit 0 when everything succeeded; 1 when an asset or a blocking check failed (the previous release
-    stays `latest`); 2 for a bad configuration or selection.
+    deliveries it names, builds the warehouse tables, checks them and publishes a new release. Exit 0 when
+    everything succeeded; 1 when an asset or a blocking check failed (the previous release stays `latest`); 2 for
+    a bad configuration or selection.
     """
     _quiet_dagster()
     _checked(config_path, paths=False)
