@@ -1,12 +1,13 @@
-"""Regions of every shape (#20): a district-free city is its one municipality and takes a normal population table
-of the whole state (the other municipalities filtered and counted, none rejected); a source covering only part of
-a district leaves the rest missing, never 0."""
+"""Regions of every shape (#20): a district-free city (its region made by `klimamonitor init` from the real Auszug
+GV) is its one municipality and takes a normal population table of the whole state (the other municipalities
+filtered and counted, none rejected); a source covering only part of a district leaves the rest missing, never 0."""
 
 from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
 
+from assets.district_init import init_district
 from pipelines.cli import main
 from warehouse.release import latest_release
 
@@ -38,8 +39,7 @@ def run(config: Path, data: Path):
 
 
 def test_a_district_free_city_takes_the_states_population_table(tmp_path):
-    (tmp_path / "duesseldorf.csv").write_text("ags,name,kind,area_ha\n05111000,\"Düsseldorf, Stadt\","
-                                              "district_free_city,21741\n", encoding="utf-8")
+    init_district(REAL / "destatis" / "31122023_Auszug_GV.xlsx", "05111000", tmp_path / "init")  # its region
     (tmp_path / "strom").mkdir()
     (tmp_path / "strom" / "Netzabsatz_2024.csv").write_bytes(GRID.encode("cp1252"))
     population = {"id": "it_nrw", "partner": "IT.NRW", "connector": "file_drop",
@@ -48,7 +48,7 @@ def test_a_district_free_city_takes_the_states_population_table(tmp_path):
     config = write_config(tmp_path / "duesseldorf.yaml", [
         grid_source(tmp_path / "strom", {"Haushalte": "households", "Gewerbe": "commerce"}), population],
         years=(2024, 2024), district={"id": "duesseldorf", "name": "Düsseldorf", "ags": "05111000",
-                                      "municipalities": str(tmp_path / "duesseldorf.csv")},
+                                      "municipalities": str(tmp_path / "init" / "municipalities.csv")},
         balance={"required_cells": {"electricity": ["households", "commerce"]}})
     release = run(config, tmp_path / "data")
     people = pd.read_parquet(release / "population.parquet")
