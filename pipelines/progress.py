@@ -41,7 +41,7 @@ def failure_message(step: str, err, inputs: list[str] | None = None) -> str:
     message = error_message(err)
     while err is not None and getattr(err, "cause", None) is not None:
         err = err.cause
-    if err is None or err.cls_name not in UNEXPECTED:
+    if err is None or getattr(err, "cls_name", None) not in UNEXPECTED:
         return message
     shown = ", ".join(inputs) if inputs else "(none)"
     first = message.splitlines()[0] if message else err.cls_name
@@ -182,7 +182,7 @@ class RunSummary:
                     summary.checks_warned.append(label)
             elif kind == DagsterEventType.STEP_FAILURE:
                 failed_steps.add(event.step_key)
-                inputs = step_inputs(result.job_def, event.step_key)
+                inputs = step_inputs(getattr(result, "job_def", None), event.step_key)
                 summary.failures.append(
                     f"{event.step_key}: {failure_message(event.step_key, event.event_specific_data.error, inputs)}")
         for name in [t for t, step in written_by.items() if step in failed_steps]:  # its step failed after all
