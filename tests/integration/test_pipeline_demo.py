@@ -209,7 +209,9 @@ def test_every_target_has_a_status_on_the_demo(demo_run):
     assert "kreistag_2012 (" in out and "15 Prozent weniger CO2-Emissionen bei kreiseigenen" in out
 
 
-def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
+def test_a_district_adds_a_target_by_editing_the_file(demo_run, tmp_path):
+    """A target added to targets.yaml is computed and published by the next run of the targets and what reads them
+    (`--select targets+` on a copy of the demo's data directory: the inputs are those of the demo run)."""
     import shutil
 
     import yaml
@@ -217,6 +219,7 @@ def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
 
     from pipelines.cli import main
     from assets.config import DEFAULT_CONFIG
+    from warehouse.release import latest_release
 
     shutil.copytree(DEFAULT_CONFIG.parent / "kreis_soest", tmp_path / "kreis_soest")
     text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("../sources/", f"{DEFAULT_CONFIG.parent.parent}/sources/")
@@ -227,12 +230,13 @@ def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
         "title_en": "Electric cars 2030", "scope": "territorial_bisko", "unit": "%", "definition": "BEV share",
         "base_year": 2020, "target_year": 2030, "comparator": ">=", "target_value": 30})
     (tmp_path / "kreis_soest" / "targets.yaml").write_text(yaml.safe_dump(targets, allow_unicode=True))
+    data = tmp_path / "data"
+    shutil.copytree(demo_run["data"], data, symlinks=True)
     result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(tmp_path / "district.yaml"),
-                                       "--data-dir", str(tmp_path / "data")])
+                                       "--data-dir", str(data), "--select", "targets+"])
     assert result.exit_code == 0, result.output
-    from warehouse.store import ParquetStore
-
-    rows = ParquetStore(tmp_path / "data" / "warehouse").read("indicators")
+    assert latest_release(data).name != demo_run["release_2"].name
+    rows = pd.read_parquet(latest_release(data) / "indicators.parquet")
     added = rows[(rows["indicator_id"] == "electric_cars_2030") & (rows["ags"] == "05974000")].set_index("year")
     assert added.loc[2024, "status"] in {"on_track", "off_track"} and added.loc[2024, "target_value"] == 30
 
