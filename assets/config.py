@@ -200,14 +200,21 @@ class ModelledSettings(_Strict):
     solar_thermal: dict[str, Any] = Field(default_factory=dict)  # kwh_per_m2, sector
 
 
+_TEXT = r"\S"  # a text councillors read: never empty (the report shows no empty label, `nan` or `None`)
+
+
 class Target(_Strict):
     indicator_id: str = Field(pattern=ID_PATTERN)
     indicator: str
-    title_de: str
+    title_de: str = Field(pattern=_TEXT)
     title_en: str
     scope: Literal["territorial_bisko", "bisko_plus_agriculture", "organisational"]
     unit: str
     definition: str
+    definition_de: str = Field(pattern=_TEXT, description="the definition as the report shows it")
+    notes_de: str | None = Field(None, pattern=_TEXT, description="caveats in German; none: no 'Hinweise' line")
+    interpretation_de: str | None = Field(None, pattern=_TEXT, description="how to read the value, in German")
+    source_de: str | None = Field(None, pattern=_TEXT, description="the target's own source; none: the set's")
     base_year: int | None = None
     target_year: int | None = None
     comparator: Literal[">=", "<="] | None = None
@@ -226,6 +233,8 @@ class Target(_Strict):
 
 class TargetSet(_Strict):
     source: str
+    title_de: str = Field(pattern=_TEXT, description="the set's heading in the report")
+    source_de: str = Field(pattern=_TEXT, description="where the targets come from, in German")
     targets: list[Target]
 
 
