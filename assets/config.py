@@ -346,6 +346,23 @@ class DistrictConfig(_Strict):
             raise ConfigError(f"{path}: " + "; ".join(problems))
         return frame[["ags", "name", "kind", "area_ha"]].reset_index(drop=True)
 
+    def tile_positions(self) -> dict[str, tuple[int, int]] | None:
+        """The report's tile map: each municipality's (row, column) from the optional columns tile_row and tile_col
+        of the municipalities file, checked (whole numbers from 0, one tile per place); None without them (the
+        report then computes a grid)."""
+        path = self.resolve(self.district.municipalities)
+        frame = pd.read_csv(path, dtype={"ags": "str"}, encoding="utf-8")
+        if not {"tile_row", "tile_col"} <= set(frame.columns):
+            return None
+        places = frame[frame["kind"] == "municipality"]
+        try:
+            cells = [(int(r), int(c)) for r, c in zip(places["tile_row"], places["tile_col"], strict=True)]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{path}: tile_row and tile_col must be whole numbers for every municipality") from None
+        if min((min(c) for c in cells), default=0) < 0 or len(set(cells)) != len(cells):
+            raise ConfigError(f"{path}: tile_row/tile_col must be 0 or more, one tile per municipality")
+        return dict(zip(places["ags"], cells, strict=True))
+
     def municipality_names(self) -> dict[str, str]:
         """Name of every key of the region (district included), for messages and reasons."""
         frame = self.municipalities()
