@@ -116,7 +116,7 @@ def reason_text(r, t: Mapping) -> str:
     if status == "no_target":
         return "unterstützender Indikator ohne Ziel"
     if status_class(r, t) == "base":
-        return "Bezugspunkt des Ziels" if status_text(r, t) == "Basisjahr" else "vor dem Basisjahr, nicht bewertet"
+        return "Bezugspunkt des Ziels" if status_text(r, t) == "Basisjahr" else "nicht bewertet"
     if status == "not_assessable":
         if "incomplete" in reason:
             return "unvollständige Eingangsdaten: kein Urteil"
@@ -159,11 +159,15 @@ def sentence(r, t: Mapping) -> str:
     return text + "."
 
 
-def quality_text(r) -> str:
+def quality_text(r, short: bool = False) -> str:
+    """Data quality, completeness and BISKO conformity of a value in words."""
     complete = ("Eingangsdaten vollständig" if bool(r["complete"]) else
                 "Eingangsdaten unvollständig (fehlende oder vertrauliche Werte): kein Urteil")
     quality = label("data_quality", r["data_quality"]) if pd.notna(r["data_quality"]) else "nicht angegeben"
     conformity = label("conformity", r["conformity"]) if pd.notna(r.get("conformity")) else "nicht angegeben"
+    if short:
+        conformity = conformity.split(" (")[0]
+        return f"Güte {quality}; {'vollständig' if bool(r['complete']) else 'unvollständig: kein Urteil'}; {conformity}"
     return f"Datenqualität {quality}; {complete}; {conformity}."
 
 
@@ -192,7 +196,7 @@ def card(t: Mapping, rows: pd.DataFrame) -> str:
             latest = rows.dropna(subset=["value"]).iloc[-1]
             if int(latest["year"]) > int(r["year"]):
                 facts.append((f"Neuester Wert ({int(latest['year'])})", value_text(latest["value"], t)))
-        facts.append(("Daten", quality_text(r)))
+        facts.append(("Daten", quality_text(r, short=True)))
     facts.append(("Bilanzrahmen", label("target_scope", t["scope"])))
     cells = "".join(f"<dt>{esc(k)}</dt><dd>{v if k == 'Stand' else esc(v)}</dd>" for k, v in facts)
     return f"<article class='card'><h3>{link(name, t['title_de'])}</h3><dl>{cells}</dl></article>"
@@ -229,16 +233,18 @@ def target_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFrame) -> s
     span = (min(years), max(years))
     title = f"{t['title_de']}: Verlauf im Kreis"
     digits = digits_for(t)
-    table_rows = [[str(int(r.year)), value_text(r.value, t) + ("" if r.complete else " (unvollständig)"),
-                   "–" if pd.isna(r.path_value) else value_text(r.path_value, t), status_text(r._asdict(), t),
-                   reason_text(r._asdict(), t)] for r in rows.itertuples(index=False)]
+    signed = t.get("indicator") in CHANGES
+    table_rows = [[str(int(r.year)), fmt(r.value, digits, signed) + ("" if r.complete else " (unvollständig)"),
+                   fmt(r.path_value, digits, signed), status_text(r._asdict(), t), reason_text(r._asdict(), t)]
+                  for r in rows.itertuples(index=False)]
     csv = pd.DataFrame({"Jahr": rows["year"].astype(int), f"Wert ({unit})": rows["value"].round(4),
                         f"Zielpfad ({unit})": rows["path_value"].round(4),
                         "Stand": [status_text(r._asdict(), t) for r in rows.itertuples(index=False)],
                         "vollständig": ["ja" if c else "nein" for c in rows["complete"]]})
     if projection is not None:
-        table_rows.append([str(target[0]), f"Projektion: {value_text(projection, t)}", value_text(target[1], t),
-                           "Ziel", f"Ziel {label('comparator', t['comparator'])} {value_text(target[1], t)}"])
+        table_rows.append([str(target[0]), f"Projektion: {fmt(projection, digits, signed)}",
+                           fmt(target[1], digits, signed), "Zieljahr",
+                           f"Ziel: {label('comparator', t['comparator'])} {value_text(target[1], t)}"])
         csv = pd.concat([csv, pd.DataFrame({"Jahr": [target[0]], f"Wert ({unit})": [None],
                                             f"Zielpfad ({unit})": [target[1]], "Stand": [
                                                 f"Projektion {fmt(projection, digits)}"], "vollständig": [""]})])

@@ -27,7 +27,7 @@ h3{font-size:1.05rem;margin:0 0 .4rem}.lead{font-size:1.1rem}
 .table-wrap{overflow-x:auto;max-width:100%;margin:.6rem 0 1rem}
 table{border-collapse:collapse;width:100%;font-size:.92rem}caption{text-align:left;font-weight:bold;padding:.2rem 0}
 th,td{border:1px solid #b5b5b5;padding:.3rem .45rem;text-align:left;vertical-align:top}
-thead th{background:#e8eef3}tbody th{font-weight:normal}td.num,th.num{text-align:right;white-space:nowrap}
+thead th{background:#e8eef3}tbody th{font-weight:normal}td.num,th.num{text-align:right}td.num{white-space:nowrap}
 .status-met,.status-on_track{color:#006b3c;font-weight:bold}.status-missed,.status-off_track{color:#a33600;
 font-weight:bold}.status-not_assessable,.status-no_target,.status-base{color:#4d4d4d}
 figure{margin:1rem 0 1.5rem;break-inside:avoid;page-break-inside:avoid}figcaption{font-weight:bold;margin:0 0 .3rem}
@@ -35,9 +35,9 @@ svg.chart{display:block;width:100%;height:auto;max-width:48rem}svg.chart-narrow{
 .legend{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;font-size:.92rem;margin:.3rem 0}
 .key{display:inline-block;width:1rem;height:.8rem;vertical-align:middle;border:1px solid #4d4d4d}
 .key.line{width:1.6rem;height:0;border-left:0;border-right:0;border-bottom:0}
-.csv{font-size:.92rem;margin:.2rem 0 0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));
+.csv{font-size:.92rem;margin:.2rem 0 0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));
 gap:.8rem}.card{border:1px solid #b5b5b5;border-radius:4px;padding:.7rem .8rem;break-inside:avoid}
-.card dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;font-size:.92rem}.card dt{color:#4d4d4d}
+.card dl{margin:0;display:grid;grid-template-columns:6.5rem 1fr;gap:.1rem .6rem;font-size:.92rem}.card dt{color:#4d4d4d}
 .card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.facts dd{margin:0}
 .note{border-left:4px solid #7a5200;padding:.2rem .7rem;background:#faf6ec}
 @media (max-width:40rem){svg.chart-wide{display:none}svg.chart-narrow{display:block}main{padding:.7rem}

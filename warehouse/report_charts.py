@@ -150,9 +150,9 @@ def line_chart(series: Sequence[Series], unit: str, title: str, years: tuple[int
 
 
 def stacked_columns(years: Sequence[int], stacks: Sequence[tuple[str, Sequence[float | None], str]], unit: str,
-                    title: str, size: tuple[int, int] = WIDE) -> str:
-    """Columns per year stacked by part (label, values per year, colour); a missing part is left out of its column
-    (the table beside the chart says so)."""
+                    title: str, size: tuple[int, int] = WIDE, incomplete: Sequence[int] = ()) -> str:
+    """Columns per year stacked by part (label, values per year, colour); a missing part is left out of its column,
+    and the years in `incomplete` carry a '*' above their column."""
     width, font = size
     height = round(width * 0.5) if width >= 600 else round(width * 0.85)
     totals = [sum(v for _, vals, _ in stacks if (v := vals[i]) is not None and v == v) for i in range(len(years))]
@@ -183,6 +183,9 @@ def stacked_columns(years: Sequence[int], stacks: Sequence[tuple[str, Sequence[f
                        f"height='{y(base) - y(base + v):.1f}' fill='{colour}' stroke='#fff' stroke-width='0.5'>"
                        f"<title>{year}, {_esc(label)}: {fmt(v, 0)} {_esc(unit)}</title></rect>")
             base += v
+        if year in incomplete:
+            out.append(f"<text x='{left + slot * (i + 0.5):.1f}' y='{y(base) - 4:.1f}' text-anchor='middle' "
+                       f"font-size='{font}' class='label'>*</text>")
         if year in shown:
             out.append(f"<text x='{left + slot * (i + 0.5):.1f}' y='{height - bottom + font + 10:.1f}' "
                        f"text-anchor='middle' font-size='{font}'>{year}</text>")
@@ -245,12 +248,13 @@ def tile_map(tiles: Sequence[Tile], title: str, size: tuple[int, int] = WIDE) ->
     tile_h = tile * (0.62 if width >= 600 else 0.9)
     height = gap + rows * (tile_h + gap)
     known = sorted(t.value for t in tiles if t.value is not None and t.value == t.value)
-    bounds = [known[min(len(known) - 1, int(len(known) * q))] for q in (0.25, 0.5, 0.75)] if known else []
+    # class bounds at the quartiles, rounded as the tiles show their values (one decimal)
+    bounds = sorted({round(known[min(len(known) - 1, int(len(known) * q))], 1) for q in (0.25, 0.5, 0.75)})
 
     def shade(value):
         if value is None or value != value or not bounds:
             return ("#FFFFFF", "#1B1B1B")
-        return TILE_FILLS[sum(value >= b for b in bounds)]
+        return TILE_FILLS[sum(round(value, 1) >= b for b in bounds) + 3 - len(bounds)]
 
     out = [_svg_open(width, height, title, "wide" if width >= 600 else "narrow", "group")]  # links inside: no img
     for t in tiles:
@@ -268,10 +272,11 @@ def tile_map(tiles: Sequence[Tile], title: str, size: tuple[int, int] = WIDE) ->
                    f"text-anchor='middle' font-size='{fs:.1f}' font-weight='bold' fill='{ink}'>{_esc(t.text)}</text>"
                    "</a>")
     out.append("</svg>")
-    classes = [(f"bis unter {fmt(bounds[0], 2)}", TILE_FILLS[0][0])] if bounds else []
-    classes += [(f"{fmt(a, 2)} bis unter {fmt(b, 2)}", TILE_FILLS[i + 1][0]) for i, (a, b) in
+    offset = 3 - len(bounds)
+    classes = [(f"unter {fmt(bounds[0], 1)}", TILE_FILLS[offset][0])] if bounds else []
+    classes += [(f"{fmt(a, 1)} bis unter {fmt(b, 1)}", TILE_FILLS[offset + i + 1][0]) for i, (a, b) in
                 enumerate(zip(bounds, bounds[1:]))]
-    classes += [(f"ab {fmt(bounds[-1], 2)}", TILE_FILLS[3][0])] if bounds else []
+    classes += [(f"{fmt(bounds[-1], 1)} und mehr", TILE_FILLS[3][0])] if bounds else []
     return "".join(out), classes
 
 

@@ -89,15 +89,19 @@ def emissions_chart(site: Site, chart_id: str, ctx: Context, ags: str, title: st
               for i, s in enumerate(present)]
     headers = ["Jahr", *[label("sector", s) for s in present], "Summe", "vollständig"]
     table_rows = [[str(y), *[fmt(wide.loc[y, s], 0) for s in present], fmt(totals["emissions_t_co2e"].get(y), 0),
-                   "ja" if bool(totals["complete"].get(y, False)) else "nein (fehlende oder vertrauliche Werte)"]
+                   "ja" if bool(totals["complete"].get(y, False)) else "nein"]
                   for y in years]
     csv = pd.DataFrame({"Jahr": years, **{f"{label('sector', s)} ({T})": wide[s].round(1).tolist() for s in present},
                         f"Summe ({T})": [totals["emissions_t_co2e"].get(y) for y in years]})
     legend = Legend([(lbl, colour, "box") for lbl, _, colour in stacks])
-    chart = site.chart(chart_id, f"{title} ({T})", lambda size: stacked_columns(years, stacks, T, title, size),
+    incomplete = [y for y in years if not bool(totals["complete"].get(y, False))]
+    chart = site.chart(chart_id, f"{title} ({T})",
+                       lambda size: stacked_columns(years, stacks, T, title, size, incomplete),
                        legend, headers, table_rows, csv, numeric=tuple(range(1, len(present) + 2)))
     intro = (f"<p>Treibhausgasemissionen nach BISKO in Tonnen CO₂-Äquivalent je Jahr, nach Sektoren gestapelt. "
-             f"Die Säulenhöhe ist die Summe aller Sektoren.</p>")
+             "Die Säulenhöhe ist die Summe aller Sektoren."
+             + (f" Mit * markiert: {', '.join(map(str, incomplete))}, unvollständig (fehlende oder vertrauliche "
+                "Werte; die Säule zeigt nur die vorhandenen)." if incomplete else "") + "</p>")
     return (f"<h2>Emissionen nach Sektoren</h2>{intro}" if heading else intro) + chart
 
 
