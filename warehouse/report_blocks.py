@@ -41,7 +41,7 @@ gap:.8rem}.card{border:1px solid #b5b5b5;border-radius:4px;padding:.7rem .8rem;b
 .card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.facts dd{margin:0}
 .note{border-left:4px solid #7a5200;padding:.2rem .7rem;background:#faf6ec}
 @media (max-width:40rem){svg.chart-wide{display:none}svg.chart-narrow{display:block}main{padding:.7rem}
-h1{font-size:1.4rem}table{font-size:.85rem}.facts{grid-template-columns:1fr}.facts dd{margin:0 0 .4rem}}
+h1{font-size:1.4rem}table{font-size:.85rem}table.wide{min-width:36rem}.facts{grid-template-columns:1fr}.facts dd{margin:0 0 .4rem}}
 @media print{@page{size:A4;margin:15mm}header nav,.csv{display:none}header{background:none;color:#000;padding:0}
 body{font-size:10.5pt}main{max-width:none;padding:0}svg.chart-narrow{display:none}svg.chart-wide{display:block;
 max-width:100%}.table-wrap{overflow:visible}h2{break-after:avoid}tr{break-inside:avoid}a{color:#000}}
@@ -94,7 +94,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str, n
     num = " class='num'"
     head = "".join(f"<th scope='col'{num if i in numeric else ''}>{esc(h)}</th>" for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(r)) + "</tr>" for r in rows)
-    return (f"<div class='table-wrap' tabindex='0' role='region' aria-label='{esc(caption)}'><table><caption>"
+    wide = " class='wide'" if len(headers) >= 4 else ""
+    return (f"<div class='table-wrap' tabindex='0' role='region' aria-label='{esc(caption)}'><table{wide}><caption>"
             f"{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
