@@ -3,6 +3,7 @@ municipalities on a tile map and compared, a page per municipality, renewable el
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -280,17 +281,29 @@ def renewables_body(site: Site, ctx: Context) -> str:
     return "".join(body)
 
 
-_SOURCE_WORDS = {"federal electricity mix": "Bundesstrommix", "emission factors": "Emissionsfaktoren",
-                 "table": "Tabelle", "secondary source": "Sekundärquelle", "quoted in": "zitiert in",
-                 "climate report": "Klimabericht", "value": "Wert", "default": "Standardwert", "plant data":
-                 "Anlagendaten", "supplier": "Versorger", "method paper": "Methodenpapier"}
+# the English words of the shipped factor table's sources, longest first; carrier and sector ids become labels
+_SOURCE_WORDS = {
+    "BISKO method paper table 5: default for district heat without plant data (coal CHP)":
+        "BISKO-Methodenpapier, Tabelle 5: Standardwert für Fernwärme ohne Anlagendaten (Kohle-KWK)",
+    "synthetic demo value (plant data of the supplier, BISKO rule 6)":
+        "synthetischer Demonstrationswert (Anlagendaten des Versorgers, BISKO-Regel 6)",
+    "Klimaschutz-Planer value quoted in the Giessen climate report 2025 (secondary source)":
+        "Wert des Klimaschutz-Planers, zitiert im Klimaschutzbericht Gießen 2025 (Sekundärquelle)",
+    "KEA-BW (GEMIS 4.95) gives the same value": "KEA-BW (GEMIS 4.95) nennt denselben Wert",
+    "emission factors": "Emissionsfaktoren", "federal electricity mix": "Bundesstrommix", "biogas for heat":
+    "Biogas für Wärme", "industry value": "Wert für die Industrie", "lignite briquettes": "Braunkohlebriketts",
+    "(range ": "(Spanne ", "table": "Tabelle", "0.266": "0,266", "0.259": "0,259",
+}  # fmt: skip
 
 
 def source_de(text) -> str:
-    """A factor's source with the common English words of the factor table in German."""
+    """A factor's source in German: the shipped table's English phrases translated, ids replaced by labels."""
     out = str(text)
     for en, de in _SOURCE_WORDS.items():
         out = out.replace(en, de)
+    for field in ("carrier", "sector"):
+        out = re.sub(r"(?<![\w-])(" + "|".join(LABELS[field]) + r")(?![\w-])", lambda m: label(field, m.group(1)),
+                     out)
     return out
 
 
@@ -302,6 +315,8 @@ def derivation_de(row) -> str:
         return "zwischen zwei veröffentlichten Jahren interpoliert (nicht BISKO-konform)"
     if "carried" in text:
         return "aus einem anderen Jahr übernommen (nicht BISKO-konform)"
+    if "without upstream chain" in text:
+        return "ohne Vorkette veröffentlicht (nicht BISKO-konform; durch den amtlichen Faktor zu ersetzen)"
     if "without a year" in text:
         return "ohne Jahresangabe veröffentlicht, für jedes Jahr verwendet"
     if bool(row.get("bisko_rule")):
