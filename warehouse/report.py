@@ -77,6 +77,11 @@ def gap_text(gap, t: Mapping) -> str:
             else f"{size} {unit_de(unit)}")
 
 
+def given(text) -> bool:
+    """A configured text to show: not None, not NaN (a null of a Parquet column), not blank."""
+    return text is not None and not (isinstance(text, float) and text != text) and bool(str(text).strip())
+
+
 def has_target(t: Mapping) -> bool:
     return t.get("target_value") is not None and not pd.isna(t.get("target_value"))
 
@@ -278,7 +283,7 @@ def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame
     r = judged_row(rows, t)
     body = [f"<p class='lead'>{esc(sentence(r, t))}</p><p>{esc(quality_text(r))}</p>" if r is not None else
             "<p class='lead'>Für diesen Indikator enthält die Veröffentlichung keine Werte.</p>"]
-    if t.get("interpretation_de"):
+    if given(t.get("interpretation_de")):
         body.append(f"<p>{esc(t['interpretation_de'])}</p>")
     if len(rows):
         body.append("<h2>Verlauf</h2>" + target_chart(site, f"{stem}-verlauf", t, rows))
@@ -286,8 +291,7 @@ def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame
              ("Hinweise", t.get("notes_de")), ("Quelle des Ziels", t.get("source_de")),
              ("Berechnung", t.get("processing_de"))]
     body.append("<h2>Was gemessen wird</h2><dl class='facts'>" + "".join(
-        f"<dt><strong>{esc(k)}</strong></dt><dd>{esc(v)}</dd>" for k, v in facts
-        if v is not None and not pd.isna(v) and str(v).strip()) + "</dl>")
+        f"<dt><strong>{esc(k)}</strong></dt><dd>{esc(v)}</dd>" for k, v in facts if given(v)) + "</dl>")
     if len(others) and others["value"].notna().any():
         year = int(r["year"]) if r is not None and (others["year"] == r["year"]).any() else int(
             others.dropna(subset=["value"])["year"].max())

@@ -1,7 +1,8 @@
 // Opens every page of a report folder in headless chromium (puppeteer-core, no download) at each width and prints
 // one JSON object: per page and width the rendered text, horizontal overflow, overlapping text boxes in charts,
 // the smallest chart text, the charts without table or CSV link, console errors, requests leaving the folder and
-// the serious/critical axe-core violations. Screenshots of the pages named in SHOTS go to the output folder.
+// the serious/critical axe-core violations (every page at the widest width, the screenshot pages at every width;
+// null where not run). Screenshots of the pages named in the shots list go to the output folder.
 // Usage: node check_report.js <report dir> <screenshot dir> <chromium> <widths, e.g. 390,1400> <shots, comma list>
 //        [only: check the pages of the shots list alone]
 const fs = require("fs");
@@ -64,8 +65,10 @@ function measure() {
       events.length = 0;
       await tab.goto("file://" + path.resolve(reportDir, name), { waitUntil: "load" });
       const measured = await tab.evaluate(measure);
-      await tab.evaluate(axeSource);
-      const axe = await tab.evaluate(async () => {
+      // axe on every page at the widest width, on the screenshot pages at the others (it takes most of the time)
+      const runAxe = width === Math.max(...widths) || shots.has(name);
+      if (runAxe) await tab.evaluate(axeSource);
+      const axe = !runAxe ? null : await tab.evaluate(async () => {
         const r = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
         return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
           .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);

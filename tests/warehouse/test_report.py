@@ -58,7 +58,7 @@ def _row(indicator_id, ags, year, value, status, target_set="kreistag_2012", **k
 
 def _site():
     targets = pd.DataFrame([
-        _target(),
+        _target(interpretation_de=float("nan")),  # a null of the Parquet column
         _target(target_set="klimaschutzkonzept_2024", indicator_id="co2e_per_inhabitant_2045",
                 indicator="emissions_per_inhabitant_with_agriculture", base_year=2019, target_year=2045,
                 target_value=0.41, unit="t CO2e/person", scope="bisko_plus_agriculture",
