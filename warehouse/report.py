@@ -267,7 +267,8 @@ def municipalities_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFra
     unit = unit_de(t["unit"])
     title = f"{t['title_de']}: Gemeinden {year}"
     items = [(short_name(names.get(a, a)), float(v)) for a, v in zip(part["ags"], part["value"], strict=True)]
-    table_rows = [[short_name(names.get(r.ags, r.ags)), value_text(r.value, t) + ("" if r.complete else
+    table_rows = [[short_name(names.get(r.ags, r.ags)), fmt(r.value, digits_for(t), t.get("indicator") in CHANGES)
+                   + ("" if r.complete else
                   " (unvollständig)"), status_text(r._asdict(), t),
                    label("data_quality", r.data_quality) if pd.notna(r.data_quality) else "–"]
                   for r in part.itertuples(index=False)]

@@ -207,19 +207,20 @@ def place_body(site: Site, ctx: Context, ags: str) -> str:
     by_year = district.set_index("year")["t_co2e_per_inhabitant"]
     table_rows = [[str(int(r.year)), fmt(r.final_energy_mwh, 0), fmt(r.emissions_t_co2e, 0),
                    fmt(r.t_co2e_per_inhabitant, 2) + ("" if r.per_inhabitant_complete else " (unvollständig)"),
-                   fmt(by_year.get(r.year), 2), label("data_quality", r.data_quality) if pd.notna(r.data_quality)
-                   else "nicht angegeben", "ja" if r.complete else "nein"] for r in own.itertuples(index=False)]
+                   fmt(by_year.get(r.year), 2), r.data_quality if pd.notna(r.data_quality) else "–",
+                   "ja" if r.complete else "nein"] for r in own.itertuples(index=False)]
     csv = pd.DataFrame({"Jahr": own["year"].astype(int), "Endenergie (MWh)": own["final_energy_mwh"].round(1),
                         f"Emissionen ({T})": own["emissions_t_co2e"].round(1),
                         f"je Einwohner ({PER_PERSON})": own["t_co2e_per_inhabitant"].round(4),
                         f"Kreis je Einwohner ({PER_PERSON})": [by_year.get(y) for y in own["year"]]})
     body.append("<h2>Emissionen je Einwohner</h2><p>Nach BISKO, ohne Landwirtschaft; zum Vergleich der Wert des "
-                f"Kreises (gestrichelt).</p>" + site.chart(
+                "Kreises (gestrichelt). Datenqualität: A regionale Primärdaten, B hochgerechnete Primärdaten, C "
+                "regionale Kennwerte und Statistiken, D bundesweite Kennwerte.</p>" + site.chart(
                     f"{stem}-je-einwohner", title, lambda size: line_chart(series, PER_PERSON, title, years, None,
                                                                            size),
                     Legend([(series[0].label, PALETTE[0], "solid"), (ctx.district, PALETTE[1], "dashed")]),
                     ["Jahr", "Endenergie (MWh)", f"Emissionen ({T})", f"je Einwohner ({PER_PERSON})",
-                     f"Kreis je Einwohner ({PER_PERSON})", "Datenqualität", "vollständig"], table_rows, csv,
+                     f"Kreis je Einwohner ({PER_PERSON})", "Datenqualität (A–D)", "vollständig"], table_rows, csv,
                     numeric=(1, 2, 3, 4)))
     if ctx.final is not None and not ctx.final.empty:
         latest = int(ctx.final["year"].max())
