@@ -30,8 +30,9 @@ th,td{border:1px solid #b5b5b5;padding:.3rem .45rem;text-align:left;vertical-ali
 thead th{background:#e8eef3}tbody th{font-weight:normal}td.num,th.num{text-align:right}td.num{white-space:nowrap}
 .status-met,.status-on_track{color:#006b3c;font-weight:bold}.status-missed,.status-off_track{color:#a33600;
 font-weight:bold}.status-not_assessable,.status-no_target,.status-base{color:#4d4d4d}
-figure{margin:1rem 0 1.5rem;break-inside:avoid;page-break-inside:avoid}figcaption{font-weight:bold;margin:0 0 .3rem}
-svg.chart{display:block;width:100%;height:auto;max-width:48rem}svg.chart-narrow{display:none}
+figure{margin:1rem 0 1.5rem}figcaption{font-weight:bold;margin:0 0 .3rem;break-after:avoid}
+svg.chart{display:block;width:100%;height:auto;max-width:48rem;break-inside:avoid;page-break-inside:avoid}
+.legend{break-before:avoid}svg.chart-narrow{display:none}
 .legend{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;font-size:.92rem;margin:.3rem 0}
 .key{display:inline-block;width:1rem;height:.8rem;vertical-align:middle;border:1px solid #4d4d4d}
 .key.line{width:1.6rem;height:0;border-left:0;border-right:0;border-bottom:0}
