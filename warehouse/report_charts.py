@@ -95,38 +95,67 @@ def _value_axis(values: Sequence[float], extra: Sequence[float] = ()) -> tuple[l
     return ticks, tick_digits(ticks)
 
 
+@dataclass
+class _Axes:
+    """The frame of a chart over years: the value axis on round ticks with the unit above it, the 'Jahr' title;
+    `y` maps a value to its height, `year_label` writes a year under the axis."""
+    width: int
+    font: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    ticks: list[float]
+    parts: list[str]
+
+    @classmethod
+    def of(cls, size: tuple[int, int], ratio: tuple[float, float], values: Sequence[float], unit: str, title: str,
+           right: float = 10) -> _Axes:
+        width, font = size
+        height = round(width * (ratio[0] if width >= 600 else ratio[1]))
+        ticks, digits = _value_axis(values)
+        labels = [fmt(t, digits) for t in ticks]
+        axes = cls(width, font, height, max(_text_width(lbl, font) for lbl in labels) + 12, right, 2 * font + 10,
+                   2 * font + 20, ticks, [_svg_open(width, height, title, "wide" if width >= 600 else "narrow")])
+        axes.parts.append(f"<text x='4' y='{font + 2}' font-size='{font}' class='axis-title'>{_esc(unit)}</text>")
+        for tick, lbl in zip(ticks, labels, strict=True):
+            axes.parts.append(
+                f"<line x1='{axes.left:.1f}' x2='{width - right:.1f}' y1='{axes.y(tick):.1f}' y2='{axes.y(tick):.1f}' "
+                f"stroke='{'#6b6b6b' if tick == 0 else '#d9d9d9'}'/><text x='{axes.left - 6:.1f}' "
+                f"y='{axes.y(tick) + font * 0.35:.1f}' text-anchor='end' font-size='{font}'>{lbl}</text>")
+        axes.parts.append(f"<text x='{axes.left + axes.span / 2:.1f}' y='{height - 4}' text-anchor='middle' "
+                          f"font-size='{font}' class='axis-title'>Jahr</text>")
+        return axes
+
+    @property
+    def span(self) -> float:
+        return self.width - self.left - self.right
+
+    def y(self, value: float) -> float:
+        ticks = self.ticks
+        return self.top + (1 - (value - ticks[0]) / (ticks[-1] - ticks[0])) * (self.height - self.top - self.bottom)
+
+    def year_label(self, x: float, year: int) -> str:
+        return (f"<text x='{x:.1f}' y='{self.height - self.bottom + self.font + 10:.1f}' text-anchor='middle' "
+                f"font-size='{self.font}'>{year}</text>")
+
+
 def line_chart(series: Sequence[Series], unit: str, title: str, years: tuple[int, int],
                target: tuple[int, float] | None = None, size: tuple[int, int] = WIDE) -> str:
     """Lines over years: data (points with their year), the target path (dashed), the projection (dotted, labelled
     'Projektion') and the target (a square), on round ticks, the unit above the value axis."""
     width, font = size
-    height = round(width * 0.5) if width >= 600 else round(width * 0.8)
-    values = [v for s in series for _, v in s.points]
-    ticks, digits = _value_axis(values, [target[1]] if target else [])
-    labels = [fmt(t, digits) for t in ticks]
-    left = max(_text_width(lbl, font) for lbl in labels) + 12
-    right, top, bottom = 14 + (_text_width("Projektion", font) / 2 if any(s.kind == "projection" for s in series)
-                               else 0), 2 * font + 10, font * 2 + 20
+    values = [v for s in series for _, v in s.points] + ([target[1]] if target else [])
+    right = 14 + (_text_width("Projektion", font) / 2 if any(s.kind == "projection" for s in series) else 0)
+    axes = _Axes.of(size, (0.5, 0.8), values, unit, title, right)
     y0, y1 = years
-    span = width - left - right
+    y, out = axes.y, axes.parts
 
     def x(year):
-        return left + (year - y0) / max(1, y1 - y0) * span
+        return axes.left + (year - y0) / max(1, y1 - y0) * axes.span
 
-    def y(value):
-        return top + (1 - (value - ticks[0]) / (ticks[-1] - ticks[0])) * (height - top - bottom)
-
-    out = [_svg_open(width, height, title, "wide" if width >= 600 else "narrow"),
-           f"<text x='4' y='{font + 2}' font-size='{font}' class='axis-title'>{_esc(unit)}</text>"]
-    for tick, lbl in zip(ticks, labels, strict=True):
-        out.append(f"<line x1='{left:.1f}' x2='{width - right:.1f}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' "
-                   f"stroke='{'#6b6b6b' if tick == 0 else '#d9d9d9'}'/><text x='{left - 6:.1f}' "
-                   f"y='{y(tick) + font * 0.35:.1f}' text-anchor='end' font-size='{font}'>{lbl}</text>")
-    for year in _year_ticks(y0, y1, span, font):
-        out.append(f"<text x='{x(year):.1f}' y='{height - bottom + font + 10:.1f}' text-anchor='middle' "
-                   f"font-size='{font}'>{year}</text>")
-    out.append(f"<text x='{left + span / 2:.1f}' y='{height - 4}' text-anchor='middle' font-size='{font}' "
-               "class='axis-title'>Jahr</text>")
+    out += [axes.year_label(x(year), year) for year in _year_ticks(y0, y1, axes.span, font)]
     for s in series:
         dash = {"data": "", "path": " stroke-dasharray='7 5'", "projection": " stroke-dasharray='2 5'"}[s.kind]
         pts = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in s.points)
@@ -154,23 +183,10 @@ def stacked_columns(years: Sequence[int], stacks: Sequence[tuple[str, Sequence[f
     """Columns per year stacked by part (label, values per year, colour); a missing part is left out of its column,
     and the years in `incomplete` carry a '*' above their column."""
     width, font = size
-    height = round(width * 0.5) if width >= 600 else round(width * 0.85)
     totals = [sum(v for _, vals, _ in stacks if (v := vals[i]) is not None and v == v) for i in range(len(years))]
-    ticks, digits = _value_axis(totals)
-    labels = [fmt(t, digits) for t in ticks]
-    left, right, top, bottom = max(_text_width(lbl, font) for lbl in labels) + 12, 10, 2 * font + 10, 2 * font + 20
-    span = width - left - right
+    axes = _Axes.of(size, (0.5, 0.85), totals, unit, title)
+    y, out, left, span = axes.y, axes.parts, axes.left, axes.span
     slot = span / max(1, len(years))
-
-    def y(value):
-        return top + (1 - (value - ticks[0]) / (ticks[-1] - ticks[0])) * (height - top - bottom)
-
-    out = [_svg_open(width, height, title, "wide" if width >= 600 else "narrow"),
-           f"<text x='4' y='{font + 2}' font-size='{font}' class='axis-title'>{_esc(unit)}</text>"]
-    for tick, lbl in zip(ticks, labels, strict=True):
-        out.append(f"<line x1='{left:.1f}' x2='{width - right:.1f}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' "
-                   f"stroke='#d9d9d9'/><text x='{left - 6:.1f}' y='{y(tick) + font * 0.35:.1f}' text-anchor='end' "
-                   f"font-size='{font}'>{lbl}</text>")
     shown = set(_year_ticks(min(years), max(years), span, font)) if years else set()
     for i, year in enumerate(years):
         base = 0.0
@@ -187,10 +203,8 @@ def stacked_columns(years: Sequence[int], stacks: Sequence[tuple[str, Sequence[f
             out.append(f"<text x='{left + slot * (i + 0.5):.1f}' y='{y(base) - 4:.1f}' text-anchor='middle' "
                        f"font-size='{font}' class='label'>*</text>")
         if year in shown:
-            out.append(f"<text x='{left + slot * (i + 0.5):.1f}' y='{height - bottom + font + 10:.1f}' "
-                       f"text-anchor='middle' font-size='{font}'>{year}</text>")
-    out.append(f"<text x='{left + span / 2:.1f}' y='{height - 4}' text-anchor='middle' font-size='{font}' "
-               "class='axis-title'>Jahr</text></svg>")
+            out.append(axes.year_label(left + slot * (i + 0.5), year))
+    out.append("</svg>")
     return "".join(out)
 
 
