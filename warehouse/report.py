@@ -9,6 +9,7 @@ the places, renewables and methodology pages in report_places.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from warehouse.labels import STATUS_DE, label, unit_de
-from warehouse.report_blocks import Site, esc, link, page, page_name
+from warehouse.report_blocks import Site, date_de, esc, link, page, page_name
 from warehouse.report_charts import PALETTE, TARGET_COLOUR, Legend, Series, fmt, line_chart, ranked_bars
 from warehouse.report_places import (
     Context,
@@ -314,7 +315,7 @@ TABLES = ("targets", "indicators", "municipalities", "balance_summary", "final_e
 
 
 def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
-               tiles: Mapping[str, tuple[int, int]] | None = None) -> dict[str, str]:
+               tiles: Mapping[str, tuple[int, int]] | None = None, published: dt.date | None = None) -> dict[str, str]:
     """Every page and data file of the report, by path inside report/, from the release's tables."""
     site = Site()
     ctx = Context.of(tables, district, district_ags, tiles)
@@ -326,7 +327,7 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
     overview = [f"<p class='lead'>Wo steht der {esc(district)} bei seinen Klimaschutzzielen? Jede Karte nennt den "
                 "Wert, das Ziel, den Abstand und den Stand und führt zu einer Seite mit Verlauf, Zielpfad und Trend. "
                 "Veränderungen sind so angegeben, dass ein negativer Wert weniger bedeutet (−10 % = 10 % weniger)."
-                "</p>"]
+                "</p>" + (f"<p>Veröffentlicht am {date_de(published)}.</p>" if published else "")]
     if targets is not None and indicators is not None:
         by_target = dict(tuple(indicators.groupby(["target_set", "indicator_id"], sort=False)))
         for set_name, group in targets.groupby("target_set", sort=False):
@@ -355,11 +356,11 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
 
 
 def render_report(release: Path, district: str, district_ags: str, synthetic: bool,
-                  tiles: Mapping[str, tuple[int, int]] | None = None) -> list[Path]:
+                  tiles: Mapping[str, tuple[int, int]] | None = None, published: dt.date | None = None) -> list[Path]:
     """Write report/ (pages and daten/*.csv) into the release folder; pages only for the tables the release has."""
     out = release / "report"
     (out / "daten").mkdir(parents=True, exist_ok=True)
-    files = build_site({t: _read(release, t) for t in TABLES}, district, district_ags, synthetic, tiles)
+    files = build_site({t: _read(release, t) for t in TABLES}, district, district_ags, synthetic, tiles, published)
     written = []
     for name, text in files.items():
         path = out / name

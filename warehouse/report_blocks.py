@@ -52,6 +52,15 @@ NAV = [("index.html", "Ziele"), ("gemeinden.html", "Gemeinden"), ("erneuerbare.h
        ("methodik.html", "Methodik und Quellen")]
 
 
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
+          "Dezember")
+
+
+def date_de(day) -> str:
+    """'2. Dezember 2026'."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
 def esc(text) -> str:
     return html.escape(str(text), quote=True)
 

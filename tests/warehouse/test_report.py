@@ -2,6 +2,7 @@
 tables stated here (a past target judged in its target year, the base year never a verdict, no empty notes line,
 one rounding in title and sentence, the 2045 path drawn to the target year, a CSV per chart)."""
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -85,7 +86,7 @@ def _site():
                             for a in (D, A, B) for y in (2020, 2021) for s, e in
                             (("households", 300.0), ("industry", 700.0), ("total", 1000.0))])
     return build_site({"targets": targets, "indicators": indicators, "municipalities": places,
-                       "balance_summary": summary}, "Kreis Soest", D, True, None)
+                       "balance_summary": summary}, "Kreis Soest", D, True, None, dt.date(2026, 3, 1))
 
 
 def _text(page: str) -> str:
@@ -134,6 +135,7 @@ def test_every_chart_has_its_csv_and_the_pages_say_incomplete_years():
     assert files["daten/index-emissionen.csv"].splitlines()[:2] == [
         "\ufeffJahr;Industrie (t CO₂e);Private Haushalte (t CO₂e);Summe (t CO₂e)", "2020;700,0;300,0;1000,0"]
     assert "Mit * markiert: 2021, unvollständig" in _text(files["index.html"])
+    assert "Veröffentlicht am 1. März 2026." in _text(files["index.html"])
 
 
 def test_a_sentence_without_a_verdict_where_inputs_are_incomplete():
