@@ -249,9 +249,14 @@ def renewables_body(site: Site, ctx: Context) -> str:
     how = "; ".join(f"{label('technology', t)}: {' und '.join(label('method', m) for m in methods[t])}"
                     for t in techs)
     title = "Stromerzeugung im Kreis nach Technik (MWh)"
-    rows = [[str(y), *[fmt(wide.loc[y, t], 0) for t in techs]] for y in years]
+    estimated = set(zip(district.loc[district["method"] == "estimated", "year"],
+                        district.loc[district["method"] == "estimated", "technology"]))
+    rows = [[str(y), *[fmt(wide.loc[y, t], 0) + (" (geschätzt)" if (y, t) in estimated else "") for t in techs]]
+            for y in years]
     csv = pd.DataFrame({"Jahr": years, **{f"{label('technology', t)} (MWh)": wide[t].round(1).tolist()
-                                          for t in techs}})
+                                          for t in techs},
+                        **{f"{label('technology', t)}: geschätzt": ["ja" if (y, t) in estimated else "nein"
+                                                                    for y in years] for t in techs}})
     body = ["<p>Stromerzeugung im Kreisgebiet je Technik in MWh. Gemessen heißt: EEG-Einspeisung der Netzbetreiber; "
             "geschätzt heißt: installierte Leistung aus dem Marktstammdatenregister mal typische Volllaststunden. "
             f"In dieser Veröffentlichung: {esc(how)}.</p>",
