@@ -36,7 +36,7 @@ svg.chart{display:block;width:100%;height:auto;max-width:48rem;break-inside:avoi
 .legend{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;font-size:.92rem;margin:.3rem 0}
 .key{display:inline-block;width:1rem;height:.8rem;vertical-align:middle;border:1px solid #4d4d4d}
 .key.line{width:1.6rem;height:0;border-left:0;border-right:0;border-bottom:0}
-.csv{font-size:.92rem;margin:.2rem 0 0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));
+.csv{font-size:.92rem;margin:.2rem 0 0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(21rem,100%),1fr));
 gap:.8rem}.card{border:1px solid #b5b5b5;border-radius:4px;padding:.7rem .8rem;break-inside:avoid}
 .card dl{margin:0;display:grid;grid-template-columns:6.5rem 1fr;gap:.1rem .6rem;font-size:.92rem}.card dt{color:#4d4d4d}
 .card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.facts dd{margin:0}
