@@ -39,7 +39,7 @@ svg.chart{display:block;width:100%;height:auto;max-width:48rem;break-inside:avoi
 .csv{font-size:.92rem;margin:.2rem 0 0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(21rem,100%),1fr));
 gap:.8rem}.card{border:1px solid #b5b5b5;border-radius:4px;padding:.7rem .8rem;break-inside:avoid}
 .card dl{margin:0;display:grid;grid-template-columns:6.5rem 1fr;gap:.1rem .6rem;font-size:.92rem}.card dt{color:#4d4d4d}
-.card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}.facts dd{margin:0}
+.card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0 0 1.2rem}.facts dd{margin:0}
 .note{border-left:4px solid #7a5200;padding:.2rem .7rem;background:#faf6ec}
 @media (max-width:40rem){svg.chart-wide{display:none}svg.chart-narrow{display:block}main{padding:.7rem}
 h1{font-size:1.4rem}table{font-size:.85rem}table.wide{min-width:36rem}.facts{grid-template-columns:1fr}.facts dd{margin:0 0 .4rem}}

@@ -344,10 +344,10 @@ def methodology_body(targets: pd.DataFrame | None, factors: pd.DataFrame | None)
             "Kriterium erfüllt ist; was sich nicht prüfen lässt, gilt nie als konform. Aus einem anderen Jahr "
             "übernommene oder interpolierte Emissionsfaktoren sind nicht BISKO-konform.</p>"]
     if targets is not None:
-        body.append("<h2>Indikatoren</h2>" + table(
-            ["Indikator", "Definition", "Berechnung", "Quelle"],
-            [[t.title_de, t.definition_de, t.processing_de, t.source_de] for t in targets.itertuples(index=False)],
-            "Die Indikatoren: Definition, Berechnung und Quelle"))
+        body.append("<h2>Indikatoren</h2>" + "".join(
+            f"<h3>{esc(t.title_de)}</h3><dl class='facts'><dt><strong>Definition</strong></dt><dd>"
+            f"{esc(t.definition_de)}</dd><dt><strong>Berechnung</strong></dt><dd>{esc(t.processing_de)}</dd>"
+            f"<dt><strong>Quelle</strong></dt><dd>{esc(t.source_de)}</dd></dl>" for t in targets.itertuples(index=False)))
     if factors is not None and not factors.empty:
         latest = int(factors["year"].max())
         part = factors[(factors["year"] == latest) & (factors["region_scope"] == "all")].sort_values(
