@@ -42,7 +42,7 @@ gap:.8rem}.card{border:1px solid #b5b5b5;border-radius:4px;padding:.7rem .8rem;b
 .card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0 0 1.2rem}.facts dd{margin:0}
 .note{border-left:4px solid #7a5200;padding:.2rem .7rem;background:#faf6ec}
 @media (max-width:40rem){svg.chart-wide{display:none}svg.chart-narrow{display:block}main{padding:.7rem}
-h1{font-size:1.4rem}table{font-size:.85rem}table.wide{min-width:36rem}.facts{grid-template-columns:1fr}.facts dd{margin:0 0 .4rem}}
+h1{font-size:1.4rem}table{font-size:.85rem}table.wide{min-width:44rem}.facts{grid-template-columns:1fr}.facts dd{margin:0 0 .4rem}}
 @media print{@page{size:A4;margin:15mm}header nav,.csv{display:none}header{background:none;color:#000;padding:0}
 body{font-size:10.5pt}main{max-width:none;padding:0}svg.chart-narrow{display:none}svg.chart-wide{display:block;
 max-width:100%}.table-wrap{overflow:visible}h2{break-after:avoid}tr{break-inside:avoid}a{color:#000}}
