@@ -263,7 +263,8 @@ def tile_map(tiles: Sequence[Tile], title: str, size: tuple[int, int] = WIDE) ->
     height = gap + rows * (tile_h + gap)
     known = sorted(t.value for t in tiles if t.value is not None and t.value == t.value)
     # class bounds at the quartiles, rounded as the tiles show their values (one decimal)
-    bounds = sorted({round(known[min(len(known) - 1, int(len(known) * q))], 1) for q in (0.25, 0.5, 0.75)})
+    bounds = sorted({round(known[min(len(known) - 1, int(len(known) * q))], 1) for q in (0.25, 0.5, 0.75)}
+                    if known else [])
 
     def shade(value):
         if value is None or value != value or not bounds:

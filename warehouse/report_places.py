@@ -194,6 +194,8 @@ def place_body(site: Site, ctx: Context, ags: str) -> str:
     stem = page_name("gemeinde", ags)[:-5]
     body = [emissions_chart(site, f"{stem}-emissionen", ctx, ags, "Emissionen nach Sektoren", heading=True)]
     own = rows[rows["balance_scope"] == "total"]
+    if own.empty:
+        return "".join(body)
     district = ctx.summary.get(ctx.district_ags, own.iloc[0:0])
     district = district[district["balance_scope"] == "total"]
     series = [Series(short_name(ctx.names[ags]), [(int(y), float(v)) for y, v in

@@ -142,3 +142,19 @@ def test_a_sentence_without_a_verdict_where_inputs_are_incomplete():
     t = _target()
     r = _row("co2_total_vs_2007", D, 2020, -9.44, "not_assessable", status_reason="incomplete inputs", complete=False)
     assert sentence(r, t).endswith("Ein Urteil ist für 2020 nicht möglich: unvollständige Eingangsdaten: kein Urteil.")
+
+
+def test_a_release_with_empty_tables_still_gets_its_pages():
+    places = pd.DataFrame({"ags": [D, A], "name": ["Kreis", "Anröchte"], "kind": ["district", "municipality"],
+                           "area_ha": [2.0, 1.0]})
+    nan = float("nan")  # as read from Parquet
+    summary = pd.DataFrame([{"ags": a, "year": 2021, "balance_scope": s, "final_energy_mwh": nan,
+                             "emissions_t_co2e": nan, "population": nan, "t_co2e_per_inhabitant": nan,
+                             "mwh_per_inhabitant": nan, "data_quality_score": nan, "data_quality": None,
+                             "complete": False, "per_inhabitant_complete": False, "bisko_conformant": False}
+                            for a in (D, A) for s in ("households", "total")])  # every value confidential
+    files = build_site({"targets": pd.DataFrame(columns=list(_target())), "indicators": pd.DataFrame(
+        columns=list(_row("x", D, 2021, None, "no_target"))), "municipalities": places, "balance_summary": summary},
+        "Kreis Soest", D, False, None)
+    assert {"index.html", "gemeinden.html", f"gemeinde-{A}.html", "erneuerbare.html", "methodik.html"} <= set(files)
+    assert "–" in _text(files["index.html"]) and "synthetic_demo" not in files["index.html"]
