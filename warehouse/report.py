@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from warehouse.labels import STATUS_DE, label, unit_de
+from warehouse.labels import ROLES_DE, STATUS_DE, label, unit_de
 from warehouse.report_blocks import Site, date_de, esc, link, page, page_name
 from warehouse.report_charts import PALETTE, TARGET_COLOUR, Legend, Series, fmt, line_chart, ranked_bars
 from warehouse.report_places import (
@@ -204,6 +204,8 @@ def card(t: Mapping, rows: pd.DataFrame) -> str:
                 facts.append((f"Neuester Wert ({int(latest['year'])})", value_text(latest["value"], t)))
         facts.append(("Daten", quality_text(r, short=True)))
     facts.append(("Bilanzrahmen", label("target_scope", t["scope"])))
+    if not has_target(t):
+        facts.append(("Rolle", ROLES_DE["supporting"]))
     cells = "".join(f"<dt>{esc(k)}</dt><dd>{v if k == 'Stand' else esc(v)}</dd>" for k, v in facts)
     return f"<article class='card'><h3>{link(name, t['title_de'])}</h3><dl>{cells}</dl></article>"
 
@@ -289,7 +291,8 @@ def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame
         body.append(f"<p>{esc(t['interpretation_de'])}</p>")
     if len(rows):
         body.append("<h2>Verlauf</h2>" + target_chart(site, f"{stem}-verlauf", t, rows))
-    facts = [("Definition", t.get("definition_de")), ("Bilanzrahmen", label("target_scope", t["scope"])),
+    facts = [("Rolle", ROLES_DE["target" if has_target(t) else "supporting"]), ("Definition", t.get("definition_de")),
+             ("Bilanzrahmen", label("target_scope", t["scope"])),
              ("Hinweise", t.get("notes_de")), ("Quelle des Ziels", t.get("source_de")),
              ("Berechnung", t.get("processing_de"))]
     body.append("<h2>Was gemessen wird</h2><dl class='facts'>" + "".join(
@@ -299,9 +302,9 @@ def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame
             others.dropna(subset=["value"])["year"].max())
         chart = municipalities_chart(site, f"{stem}-gemeinden", t, others, year, names)
         if chart:
+            judged = r is not None and year == int(r["year"]) and has_target(t)
             body.append(f"<h2>Die Gemeinden {year}</h2><p>Jede Gemeinde mit ihrem Wert im Jahr {year}"
-                        f"{', dem Jahr, in dem das Ziel bewertet wird' if r is not None and year == int(r['year']) and has_target(t) else ''}."
-                        "</p>" + chart)
+                        f"{', dem Jahr, in dem das Ziel bewertet wird' if judged else ''}.</p>" + chart)
     return "".join(body)
 
 

@@ -36,13 +36,16 @@ svg.chart{display:block;width:100%;height:auto;max-width:48rem;break-inside:avoi
 .legend{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;font-size:.92rem;margin:.3rem 0}
 .key{display:inline-block;width:1rem;height:.8rem;vertical-align:middle;border:1px solid #4d4d4d}
 .key.line{width:1.6rem;height:0;border-left:0;border-right:0;border-bottom:0}
-.csv{font-size:.92rem;margin:.2rem 0 0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(21rem,100%),1fr));
+.csv{font-size:.92rem;margin:.2rem 0 0}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(21rem,100%),1fr));
 gap:.8rem}.card{border:1px solid #b5b5b5;border-radius:4px;padding:.7rem .8rem;break-inside:avoid}
 .card dl{margin:0;display:grid;grid-template-columns:6.5rem 1fr;gap:.1rem .6rem;font-size:.92rem}.card dt{color:#4d4d4d}
-.card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0 0 1.2rem}.facts dd{margin:0}
+.card dd{margin:0}.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0 0 1.2rem}
+.facts dd{margin:0}
 .note{border-left:4px solid #7a5200;padding:.2rem .7rem;background:#faf6ec}
 @media (max-width:40rem){svg.chart-wide{display:none}svg.chart-narrow{display:block}main{padding:.7rem}
-h1{font-size:1.4rem}table{font-size:.85rem}table.wide{min-width:44rem}.facts{grid-template-columns:1fr}.facts dd{margin:0 0 .4rem}}
+h1{font-size:1.4rem}table{font-size:.85rem}table.wide{min-width:44rem}.facts{grid-template-columns:1fr}
+.facts dd{margin:0 0 .4rem}}
 @media print{@page{size:A4;margin:15mm}header nav,.csv{display:none}header{background:none;color:#000;padding:0}
 body{font-size:10.5pt}main{max-width:none;padding:0}svg.chart-narrow{display:none}svg.chart-wide{display:block;
 max-width:100%}.table-wrap{overflow:visible}h2{break-after:avoid}tr{break-inside:avoid}a{color:#000}}

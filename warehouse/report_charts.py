@@ -65,14 +65,15 @@ class Series:
 
 @dataclass
 class Legend:
-    items: list[tuple[str, str, str]] = field(default_factory=list)  # label, colour, line style (solid|dashed|dotted|box)
+    items: list[tuple[str, str, str]] = field(default_factory=list)  # label, colour, style: solid|dashed|dotted|box
 
     def html(self) -> str:
         def key(colour, style):
             if style == "box":
                 return f"<span class='key' style='background:{colour}'></span>"
             return f"<span class='key line' style='border-top:3px {style} {colour}'></span>"
-        return "<p class='legend'>" + "".join(f"<span>{key(c, s)} {_esc(lbl)}</span>" for lbl, c, s in self.items) + "</p>"
+        spans = "".join(f"<span>{key(c, s)} {_esc(lbl)}</span>" for lbl, c, s in self.items)
+        return f"<p class='legend'>{spans}</p>"
 
 
 def _svg_open(width: float, height: float, title: str, variant: str, role: str = "img") -> str:

@@ -269,7 +269,8 @@ def renewables_body(site: Site, ctx: Context) -> str:
     if ctx.final is not None and not ctx.final.empty:
         consumption = ctx.final[(ctx.final["ags"] == ctx.district_ags) & (ctx.final["carrier"] == "electricity")] \
             .groupby("year")["final_energy_mwh"].sum()
-        renewable = district[district["technology"].isin(RENEWABLE_TECHNOLOGIES)].groupby("year")["generation_mwh"].sum()
+        renewable = district[district["technology"].isin(RENEWABLE_TECHNOLOGIES)].groupby("year")[
+            "generation_mwh"].sum()
         share = (renewable / consumption * 100).dropna()
         if len(share):
             points = [(int(y), float(v)) for y, v in share.items()]
@@ -283,7 +284,8 @@ def renewables_body(site: Site, ctx: Context) -> str:
                             Legend([("Anteil", PALETTE[0], "solid"), ("Ziel 2020", TARGET_COLOUR, "box")]),
                             ["Jahr", "Anteil (%)", "Verbrauch (MWh)"],
                             [[str(y), fmt(v, 1), fmt(consumption.get(y), 0)] for y, v in points],
-                            pd.DataFrame({"Jahr": [p[0] for p in points], "Anteil (%)": [round(p[1], 2) for p in points],
+                            pd.DataFrame({"Jahr": [p[0] for p in points],
+                                          "Anteil (%)": [round(p[1], 2) for p in points],
                                           "Verbrauch (MWh)": [consumption.get(p[0]) for p in points]}),
                             numeric=(1, 2)))
     return "".join(body)
@@ -349,7 +351,8 @@ def methodology_body(targets: pd.DataFrame | None, factors: pd.DataFrame | None)
         body.append("<h2>Indikatoren</h2>" + "".join(
             f"<h3>{esc(t.title_de)}</h3><dl class='facts'><dt><strong>Definition</strong></dt><dd>"
             f"{esc(t.definition_de)}</dd><dt><strong>Berechnung</strong></dt><dd>{esc(t.processing_de)}</dd>"
-            f"<dt><strong>Quelle</strong></dt><dd>{esc(t.source_de)}</dd></dl>" for t in targets.itertuples(index=False)))
+            f"<dt><strong>Quelle</strong></dt><dd>{esc(t.source_de)}</dd></dl>"
+            for t in targets.itertuples(index=False)))
     if factors is not None and not factors.empty:
         latest = int(factors["year"].max())
         part = factors[(factors["year"] == latest) & (factors["region_scope"] == "all")].sort_values(

@@ -40,7 +40,8 @@ def test_grid_positions_without_configuration():
 
 def _target(**kw):
     base = {"target_set": "kreistag_2012", "indicator_id": "co2_total_vs_2007", "indicator": "emissions_change_vs_base",
-            "title_de": "30 Prozent weniger CO2-Emissionen gegenüber 2007", "title_en": "x", "scope": "territorial_bisko",
+            "title_de": "30 Prozent weniger CO2-Emissionen gegenüber 2007", "title_en": "x",
+            "scope": "territorial_bisko",
             "base_year": 2007, "target_year": 2020, "comparator": "<=", "target_value": -30.0, "unit": "%",
             "source": "s", "definition": "d", "notes": None, "processing": "p",
             "target_set_title_de": "Ziele des Kreistags von 2012", "definition_de": "Veränderung der Emissionen.",
