@@ -66,7 +66,8 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             settings.data_path,
             sources,
             data_origin=cfg.data_origin,
-            district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags},
+            district={"id": cfg.district.id, "name": cfg.district.name, "ags": cfg.district.ags,
+                      **({"tiles": tiles} if (tiles := cfg.tile_positions()) else {})},
             inputs=_inputs_for_manifest(settings),
             package=cfg.package_metadata(),
         )

@@ -199,10 +199,12 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     summary.figures = published_comparison(cfg, data_path) + headline_targets(cfg, data_path, summary.success,
                                                                                 last_good)
     run_dir = data_path / "validation" / run_id
-    if run_dir.is_dir():
-        from warehouse.validation_report import render
+    if run_dir.is_dir() or summary.failures:  # a failed step is reported even when no check ran
+        from warehouse.validation_report import delivery_files, render
 
-        summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}"))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}", summary.failures,
+                                    delivery_files(data_path / "warehouse")))
     click.echo(summary.render(data_path))
     from pipelines import notify
 

@@ -67,7 +67,8 @@ _TABLE_LIST: list[Table] = [
     _t("targets", "indicators", "The targets (and supporting indicators) as configured: what is measured, against "
        "which base year, by when, and where the target comes from",
        ["target_set", "indicator_id", "indicator", "title_de", "title_en", ("scope", "target_scope"), "base_year",
-        "target_year", "comparator", "target_value", "unit", "source", "definition", "notes", "processing"],
+        "target_year", "comparator", "target_value", "unit", "source", "definition", "notes", "processing",
+        "target_set_title_de", "definition_de", "notes_de", "interpretation_de", "source_de", "processing_de"],
        ["target_set", "indicator_id"], published=True),
     _t("indicators", "indicators", "Every target's indicator per place and year: value, base and target, gap, "
        "straight path, trend projection and status with its reason",

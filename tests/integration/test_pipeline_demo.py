@@ -228,7 +228,8 @@ def test_a_district_adds_a_target_by_editing_the_file(demo_run, tmp_path):
     targets["supporting"]["targets"].append({
         "indicator_id": "electric_cars_2030", "indicator": "battery_electric_share", "title_de": "E-Autos 2030",
         "title_en": "Electric cars 2030", "scope": "territorial_bisko", "unit": "%", "definition": "BEV share",
-        "base_year": 2020, "target_year": 2030, "comparator": ">=", "target_value": 30})
+        "definition_de": "Anteil batterieelektrischer Pkw", "base_year": 2020, "target_year": 2030, "comparator": ">=",
+        "target_value": 30})
     (tmp_path / "kreis_soest" / "targets.yaml").write_text(yaml.safe_dump(targets, allow_unicode=True))
     data = tmp_path / "data"
     shutil.copytree(demo_run["data"], data, symlinks=True)
