@@ -418,12 +418,12 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
         sys.exit(EXIT_USAGE)
     # read by the parser from the file (a file above the format's cap is refused unread)
     delivery = Delivery(f"{source.id}:{sha256_file(path)[:16]}", source.id, path.name, path=path)
-    from assets.raw import landed_region
+    from assets.raw import landed_region, parser_options
 
     region = landed_region(cfg, data_path)  # with the former keys of the landed key changes, as a run would
     click.echo(f"Checking {path} as a delivery of {source.id!r} ({source.partner}, format {source.format})")
     try:
-        target, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
+        target, result = read_delivery(source.format, parser_options(cfg, source), source.mappings, region, delivery)
     except DeliveryError as exc:
         click.echo(f"REJECTED: the file cannot be read.\n  {exc}")
         sys.exit(EXIT_FAILED)

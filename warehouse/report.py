@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from warehouse.catalog import all_tables
+from warehouse.report_measures import programme_pages, target_section
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 STATUS_DE = {"met": "erreicht", "missed": "verfehlt", "on_track": "auf Kurs", "off_track": "nicht auf Kurs",
@@ -67,7 +68,7 @@ def _page(title: str, body: str, synthetic: bool, district: str) -> str:
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<style>{CSS}</style></head><body><header><strong>Klimamonitor {html.escape(district)}</strong>"
             "<nav><a href='index.html'>Ziele</a><a href='erneuerbare.html'>Erneuerbarer Strom</a>"
-            "<a href='methodik.html'>Methodik und Quellen</a></nav></header><main>"
+            "<a href='arbeitsprogramm.html'>Arbeitsprogramm</a><a href='methodik.html'>Methodik und Quellen</a></nav></header><main>"
             f"{banner}<h1>{html.escape(title)}</h1>{body}</main></body></html>\n")
 
 
@@ -170,6 +171,7 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
         written.append(path)
 
     targets, indicators = _read(release, "targets"), _read(release, "indicators")
+    measures, target_measures = _read(release, "measures"), _read(release, "target_measures")
     municipalities = _read(release, "municipalities")
     names = dict(zip(municipalities["ags"], municipalities["name"], strict=True)) if municipalities is not None else {}
     overview = ["<p>Wo steht der Kreis bei seinen Klimaschutzzielen? Jede Zeile führt zu einer Seite mit Verlauf, "
@@ -191,7 +193,8 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
                          f"{html.escape(t.unit)}</td><td class='status-{html.escape(str(latest.iloc[0]['status']))}'>"
                          f"{STATUS_DE[latest.iloc[0]['status']]}</td><td>{_conformity_de(latest.iloc[0])}</td>")
                 overview.append(f"<tr><td>{_link(page, t.title_de)}</td>{cells}</tr>")
-                write(page, t.title_de, _target_body(t._asdict(), rows, indicators, set_name, names))
+                write(page, t.title_de, _target_body(t._asdict(), rows, indicators, set_name, names)
+                      + target_section(set_name, t.indicator_id, measures, target_measures, t.unit))
             overview.append("</tbody></table>")
     if names:
         overview.append("<h2>Gemeinden</h2><ul>" + "".join(
@@ -208,6 +211,11 @@ def render_report(release: Path, district: str, district_ags: str, synthetic: bo
         write(page_name("gemeinde", ags), name, _place_body(rows, final_by.get(ags), latest))
     write("erneuerbare.html", "Erneuerbarer Strom", _renewables_body(_read(release, "electricity_generation"),
                                                                      final, district_ags))
+    target_pages = {} if targets is None else {(t.target_set, t.indicator_id): (
+        page_name("ziel", t.target_set, t.indicator_id), t.title_de) for t in targets.itertuples(index=False)}
+    for name, title, body in programme_pages(measures, _read(release, "measure_status_history"),
+                                             _read(release, "eea_assessment"), names, target_pages):
+        write(name, title, body)
     write("methodik.html", "Methodik und Quellen", _methodology_body(targets, _read(release, "emission_factors")))
     return written
 

@@ -36,6 +36,7 @@ MEASURE_NUMBERS = ("budget_planned_eur", "budget_spent_eur", "savings_t_co2e_per
 EEA_COLUMNS = {"field_of_action": "Handlungsfeld", "year": "Jahr", "eea_points_possible": "Punkte möglich",
                "eea_points_achieved": "Punkte erreicht"}
 _LIST_SPLIT = re.compile(r"\s*[;,\n]\s*")
+_PLACES_SPLIT = re.compile(r"\s*[;/\n]\s*")  # official names hold commas ("Lippstadt, Stadt")
 
 
 def vocabulary(labels: Mapping[str, str], mapped: Mapping[str, str] | None) -> dict[str, str]:
@@ -106,14 +107,14 @@ def _reader(delivery: Delivery, options: Mapping[str, Any], defaults: Mapping[st
 
 
 def _municipalities(row: _Row, region: Region) -> list[str]:
-    names = {name.casefold(): key for key, name in region.names}
+    names = {spelling.casefold(): key for key, name in region.names for spelling in (name, name.split(",")[0])}
     keys = []
-    for part in (p for p in _LIST_SPLIT.split(row.text("municipalities_involved")) if p):
+    for part in (p for p in _PLACES_SPLIT.split(row.text("municipalities_involved")) if p):
         key, where = region.classify(part)
         key = key if where == INSIDE else names.get(part.casefold())
         if key is None:
             row.fail("municipalities_involved", f"{part!r} is not a municipality of the region",
-                     "names or keys of municipalities.csv, separated by ';' or ','")
+                     "names (Lippstadt or Lippstadt, Stadt) or keys of municipalities.csv, separated by ';'")
             return []
         keys.append(key)
     return sorted(set(keys))

@@ -10,8 +10,8 @@ from sources.parsers.common import Delivery
 from sources.region import Region
 
 REGION = Region("05974000", frozenset({"05974028", "05974040", "05974044"}),
-                names=(("05974000", "Kreis Soest"), ("05974028", "Lippstadt"), ("05974040", "Soest"),
-                       ("05974044", "Warstein")))
+                names=(("05974000", "Kreis Soest"), ("05974028", "Lippstadt, Stadt"), ("05974040", "Soest, Stadt"),
+                       ("05974044", "Warstein, Stadt")))
 OPTIONS = {"known_indicators": ["co2_total_vs_2007", "transport_co2_vs_2007"]}
 HEADER = ("Nr.;Titel;Handlungsfeld;Federführung;Beteiligte Kommunen;Status;Beginn;Ende;Budget geplant (EUR);"
           "Budget verausgabt (EUR);Einsparung (t CO2e/a);Einsparung (MWh/a);Schätzmethode;Ziele;"
@@ -25,11 +25,11 @@ def _parse(text: str, fmt: str = "measures", name: str = "Massnahmen_2025.csv", 
 
 def test_a_list_is_read_with_german_labels_codes_and_mapped_words():
     result = _parse(HEADER + (
-        "M01;Radwege Lippstadt;Mobilität;Kreis Soest, Straßenbau;Lippstadt, 05974040;in Umsetzung;01.03.2023;"
+        "M01;Radwege Lippstadt;Mobilität;Kreis Soest, Straßenbau;Lippstadt / 05974040;in Umsetzung;01.03.2023;"
         "31.12.2026;1.250.000;400.000,50;120,5;;Leitfaden Radverkehr;transport_co2_vs_2007;15.02.2025\n"
         "M02;Energiemanagement;municipal_buildings;Gebäudemanagement;;abgeschlossen;2020-01-01;2022-12-31;"
         "80.000;80.000;300;1.100;Messung Vorjahr;co2_total_vs_2007, transport_co2_vs_2007;2024-11-30\n"
-        "M03;Klimaforum;Öffentlichkeitsarbeit;Klimaschutzmanagement;Warstein;läuft;;;;;;;;;01.01.2025\n"),
+        "M03;Klimaforum;Öffentlichkeitsarbeit;Klimaschutzmanagement;\"Warstein, Stadt\";läuft;;;;;;;;;01.01.2025\n"),
         mappings={"fields_of_action": {"Öffentlichkeitsarbeit": "communication_cooperation"},
                   "statuses": {"läuft": "in_progress"}})
     assert result.findings == []
