@@ -512,6 +512,7 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     \b
       klimamonitor trace final_energy ags=05974040 year=2020 sector=households carrier=natural_gas
       klimamonitor trace indicators target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020
+      klimamonitor trace target_measures target_set=kreistag_2012 indicator_id=co2_total_vs_2007
     """
     from warehouse.trace import TraceError, trace as trace_value, traced_rows
 
@@ -526,6 +527,12 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     click.echo(f"{table} {' '.join(key)} (release {release.name}): {result['cells']} cell(s)")
     for row in traced_rows(release, table, pairs)[:10]:
         click.echo(f"  value: {_traced_value(table, row)}")
+    if "measures" in result:  # a gap analysis: the measures serving the target (their own estimates)
+        click.echo(f"measures ({len(result['measures'])}):")
+        for m in result["measures"]:
+            click.echo(f"  {m['measure_id']} {m['measure_title']}: {m['measure_status']}, expected "
+                       f"{_shown(m['savings_t_co2e_per_year'], 1)} t CO2e/year ({m['delivery_id']}, "
+                       f"row {m['source_row']})")
     click.echo(f"deliveries ({len(result['deliveries'])}):")
     for d in result["deliveries"]:
         rows = d["source_rows"]
@@ -564,7 +571,7 @@ def _traced_value(table: str, row: dict) -> str:
             unit = row.get("unit") if table == "indicators" else col.unit  # indicator values: the row's unit
             shown = _shown(row[col.name], col.decimals)
             parts.append(f"{col.name} {shown}{' ' + unit if unit and shown != '(empty)' else ''}")
-    parts += [f"{c} {_shown(row[c])}" for c in ("status", "value_status", "complete") if c in row]
+    parts += [f"{c} {_shown(row[c])}" for c in ("status", "gap_status", "value_status", "complete") if c in row]
     return "; ".join(parts)
 
 

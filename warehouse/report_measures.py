@@ -176,7 +176,8 @@ def measure_body(measure: Mapping, history: pd.DataFrame, names: Mapping[str, st
         ("Dient den Zielen", _served(measure, target_pages)),
         ("Letzte Aktualisierung", date_de(measure["last_updated"])),
     ]
-    body = ["<div style='overflow-wrap:anywhere'>", f"<p>{_e(measure['measure_description'])}</p>" if pd.notna(
+    body = ["<div style='overflow-wrap:anywhere'>", f"<h2>{_e(measure['measure_title'])}</h2>",
+            f"<p>{_e(measure['measure_description'])}</p>" if pd.notna(
         measure["measure_description"]) else "", "<dl>" + "".join(f"<dt>{html.escape(k)}</dt><dd>{v}</dd>"
                                                                    for k, v in facts) + "</dl>",
             f"<p>{html.escape(ESTIMATES_NOTE)}</p>"]
@@ -200,7 +201,7 @@ def programme_pages(measures: pd.DataFrame | None, history: pd.DataFrame | None,
     reference = measures["overdue_reference_date"].max()
     pages = [(PROGRAMME_PAGE, "Energiepolitisches Arbeitsprogramm", programme_page(measures, eea, reference))]
     for _, m in measures.iterrows():
-        pages.append((measure_page(m["measure_id"]), f"Maßnahme {m['measure_id']}: {m['measure_title']}",
+        pages.append((measure_page(m["measure_id"]), f"Maßnahme {m['measure_id']}",  # short: the host's h1
                       measure_body(m, history, names, target_pages)))
     return pages
 

@@ -96,7 +96,8 @@ def test_eea_share_per_field_and_the_total_of_six_fields():
               "communication_cooperation"]
     # 2024: 6 × 50 possible; achieved 24.95 in each field = 49.9 %; 2025: 25 each = 50 %; 2026: five fields only
     points = pd.DataFrame(
-        [{"field_of_action": f, "year": 2024, "eea_points_possible": 50.0, "eea_points_achieved": 24.95} for f in fields]
+        [{"field_of_action": f, "year": 2024, "eea_points_possible": 50.0, "eea_points_achieved": 24.95}
+         for f in fields]
         + [{"field_of_action": f, "year": 2025, "eea_points_possible": 50.0, "eea_points_achieved": 25.0}
            for f in fields]
         + [{"field_of_action": f, "year": 2026, "eea_points_possible": 40.0, "eea_points_achieved": 30.0}

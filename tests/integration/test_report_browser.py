@@ -38,7 +38,8 @@ def _chromium(browser: str, page: Path, tmp_path: Path, *args: str) -> subproces
 def test_every_report_page_in_headless_chromium(browser, demo_run, tmp_path):
     release = demo_run["release_2"]
     report = release / "report"
-    pages = sorted(report.glob("*.html"))
+    # the 40 measure pages: in one browser start by tests/integration/test_measures_demo.py
+    pages = sorted(p for p in report.glob("*.html") if not p.name.startswith("massnahme-"))
     assert (report / "index.html") in pages and len(pages) >= 20
     indicators = pd.read_parquet(release / "indicators.parquet")
     OUTPUT.mkdir(parents=True, exist_ok=True)
