@@ -233,7 +233,7 @@ def target_section(target_set: str, indicator_id: str, measures: pd.DataFrame | 
         return ""
     match = target_measures[(target_measures["target_set"] == target_set)
                             & (target_measures["indicator_id"] == indicator_id)]
-    serving = measures[measures["target_indicators"].map(lambda ids: indicator_id in list(ids))]
+    serving = measures.loc[measures["target_indicators"].map(lambda ids: indicator_id in list(ids)).astype(bool)]
     if match.empty and serving.empty:
         return ""
     body = ["<section style='overflow-wrap:anywhere'><h2>Maßnahmen und Ziellücke</h2>"]

@@ -111,7 +111,7 @@ def trace_gap(release: Path, key: dict[str, str]) -> dict:
     if gap.empty:
         raise TraceError(f"no gap analysis for {key['target_set']}/{key['indicator_id']} in this release")
     measures = pd.read_parquet(release / "measures.parquet")
-    serving = measures[measures["target_indicators"].map(lambda ids: key["indicator_id"] in list(ids))]
+    serving = measures.loc[measures["target_indicators"].map(lambda ids: key["indicator_id"] in list(ids)).astype(bool)]
     history = pd.read_parquet(release / "measure_status_history.parquet")
     listed = history[history["measure_id"].isin(set(serving["measure_id"])) & history["source_row"].notna()]
     result = {"table": "target_measures", "key": key, "cells": len(serving),

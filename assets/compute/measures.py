@@ -160,7 +160,7 @@ def eea_table(points: pd.DataFrame) -> pd.DataFrame:
 
 def savings_by_group(measures: pd.DataFrame, indicator_id: str) -> dict:
     """Count of the measures serving an indicator, those without an estimate, and the summed estimates per group."""
-    serving = measures[measures["target_indicators"].map(lambda ids: indicator_id in list(ids))]
+    serving = measures.loc[measures["target_indicators"].map(lambda ids: indicator_id in list(ids)).astype(bool)]
     group = serving["measure_status"].map(SAVINGS_GROUP)
     out = {"measures_count": len(serving),
            "measures_without_estimate": int((group.notna() & serving["savings_t_co2e_per_year"].isna()
@@ -193,8 +193,11 @@ def _fmt(x: float) -> str:
 def target_measures_table(targets: pd.DataFrame, indicators: pd.DataFrame, measures: pd.DataFrame,
                           population: Mapping[int, float], district_ags: str) -> pd.DataFrame:
     """`target_measures`: per target with a target value, the gap at the latest complete year beside the savings
-    the measures serving it expect; `population`: the district's inhabitants per year (per-inhabitant targets)."""
+    the measures serving it expect; `population`: the district's inhabitants per year (per-inhabitant targets).
+    Without a list of measures there is no work programme to set against the gaps: no rows."""
     records = []
+    if measures.empty:
+        return pd.DataFrame(columns=_columns("target_measures"))
     for t in targets[targets["target_value"].notna()].itertuples(index=False):
         rows = indicators[(indicators["target_set"] == t.target_set) & (indicators["indicator_id"] == t.indicator_id)
                           & (indicators["ags"] == district_ags) & indicators["value"].notna()]

@@ -168,3 +168,11 @@ def test_gap_sums_per_target():
     assert capita["gap_t_co2e"] == pytest.approx(800_000.0)
     assert capita["shortfall_t_co2e"] == pytest.approx(-100_000.0)
     assert capita["gap_status"] == "closed_by_measures"
+
+
+def test_without_a_list_of_measures_there_is_no_gap_analysis():
+    from warehouse.catalog import get_table
+
+    empty = pd.DataFrame(columns=get_table("measures").column_names)
+    indicators = pd.DataFrame([_indicator("co2", 2021, -10.0, 3_000_000.0)])
+    assert target_measures_table(TARGETS, indicators, empty, {}, "05974000").empty
