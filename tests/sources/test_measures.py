@@ -101,3 +101,12 @@ def test_eea_points_more_than_possible_are_quarantined():
     assert result.rows[["field_of_action", "eea_points_achieved"]].values.tolist() == [["mobility", 60.5]]
     [finding] = result.findings
     assert "row 3, column 'Punkte erreicht': 50 points achieved are more than the 44 possible" in finding.reason
+
+
+def test_inspect_recognises_the_list_and_the_assessment_by_their_headers():
+    from sources.recognise import recognise
+
+    found = [recognise(Delivery("x", "x", name, text.encode())).format for name, text in (
+        ("a.csv", HEADER + "M01;Radwege;Mobilität;A;;geplant;;;;;;;;;01.01.2025\n"),
+        ("b.csv", "Handlungsfeld;Jahr;Punkte möglich;Punkte erreicht\nMobilität;2024;96;60,5\n"))]
+    assert found == ["measures", "eea_assessment"]
