@@ -194,9 +194,11 @@ def measure_body(measure: Mapping, history: pd.DataFrame, names: Mapping[str, st
 
 def programme_pages(measures: pd.DataFrame | None, history: pd.DataFrame | None, eea: pd.DataFrame | None,
                     names: Mapping[str, str], target_pages: TargetPages) -> list[tuple[str, str, str]]:
-    """(file name, title, body) of the programme page and of every measure's page; none without measures."""
+    """(file name, title, body) of the programme page and of every measure's page; without measures the programme
+    page says so (the report's navigation links to it on every page)."""
     if measures is None or measures.empty:
-        return []
+        return [(PROGRAMME_PAGE, "Energiepolitisches Arbeitsprogramm", "<p>Diese Veröffentlichung enthält keine "
+                 "Liste der Maßnahmen (keine Quelle des Formats measures konfiguriert oder geliefert).</p>")]
     history = history if history is not None else pd.DataFrame(columns=["measure_id", "list_date"])
     reference = measures["overdue_reference_date"].max()
     pages = [(PROGRAMME_PAGE, "Energiepolitisches Arbeitsprogramm", programme_page(measures, eea, reference))]

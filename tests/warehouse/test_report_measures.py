@@ -77,6 +77,11 @@ def test_everything_from_the_data_is_escaped():
     assert "<script>" not in pages["arbeitsprogramm.html"][1]
 
 
+def test_without_measures_the_programme_page_says_so():
+    [(name, _, body)] = programme_pages(None, None, None, {}, {})
+    assert name == "arbeitsprogramm.html" and "keine Liste der Maßnahmen" in body
+
+
 def test_every_table_scrolls_inside_its_wrapper():
     for _, body in _pages().values():
         assert body.count("<table>") == body.count("<div style='overflow-x:auto;max-width:100%'><table>")
