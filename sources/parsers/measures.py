@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from sources.errors import Finding
+from sources.errors import Finding, LayoutError
 from sources.parsers.common import Delivery, ParseResult, RowReader, parse_year, reject_duplicates
 from sources.region import INSIDE, Region
 from sources.text import number_format_hint, parse_number
@@ -39,10 +39,16 @@ _LIST_SPLIT = re.compile(r"\s*[;,\n]\s*")
 _PLACES_SPLIT = re.compile(r"\s*[;/\n]\s*")  # official names hold commas ("Lippstadt, Stadt")
 
 
-def vocabulary(labels: Mapping[str, str], mapped: Mapping[str, str] | None) -> dict[str, str]:
-    """Every accepted spelling (casefolded) → code: the codes, their German names and the source's own mapping."""
+def vocabulary(delivery: Delivery, labels: Mapping[str, str], mapped: Mapping[str, str] | None,
+               mapping: str) -> dict[str, str]:
+    """Every accepted spelling (casefolded) → code: the codes, their German names and the source's own mapping
+    (`mappings.<mapping>`; a word mapped to no known code refuses the delivery, naming the mapping)."""
+    wrong = {k: v for k, v in (mapped or {}).items() if v not in labels}
+    if wrong:
+        raise LayoutError(delivery.source_id, delivery.file_name, f"mappings.{mapping} maps {wrong} to no known "
+                          "code", expected=f"codes among {list(labels)}")
     words = {code.casefold(): code for code in labels} | {de.casefold(): code for code, de in labels.items()}
-    return words | {str(k).strip().casefold(): v for k, v in (mapped or {}).items() if v in labels}
+    return words | {str(k).strip().casefold(): v for k, v in (mapped or {}).items()}
 
 
 class _Row:
@@ -133,8 +139,8 @@ def parse_measures(delivery: Delivery, options: Mapping[str, Any], mappings: Map
                    region: Region) -> ParseResult:
     """The list of measures: one row per measure (measure_id unique within the delivery)."""
     reader, headers = _reader(delivery, options, MEASURE_COLUMNS, MEASURE_REQUIRED)
-    fields = vocabulary(FIELDS_OF_ACTION_DE, mappings.get("fields_of_action"))
-    statuses = vocabulary(MEASURE_STATUS_DE, mappings.get("statuses"))
+    fields = vocabulary(delivery, FIELDS_OF_ACTION_DE, mappings.get("fields_of_action"), "fields_of_action")
+    statuses = vocabulary(delivery, MEASURE_STATUS_DE, mappings.get("statuses"), "statuses")
     known = set(options["known_indicators"]) if "known_indicators" in options else None
     present = {f for f, h in headers.items() if reader.has(h)}
     records, findings = [], []
@@ -181,7 +187,7 @@ def parse_eea_assessment(delivery: Delivery, options: Mapping[str, Any], mapping
                          region: Region) -> ParseResult:
     """The auditor's assessment: points possible and achieved per field of action and year."""
     reader, headers = _reader(delivery, options, EEA_COLUMNS, tuple(EEA_COLUMNS))
-    fields = vocabulary(FIELDS_OF_ACTION_DE, mappings.get("fields_of_action"))
+    fields = vocabulary(delivery, FIELDS_OF_ACTION_DE, mappings.get("fields_of_action"), "fields_of_action")
     records, findings = [], []
     for line, cells in reader.rows(findings):
         row = _Row(reader, line, cells, headers)

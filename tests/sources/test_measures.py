@@ -69,6 +69,13 @@ def test_a_bad_row_is_quarantined_with_file_row_and_column(line, column, message
                                      f"{message}")
 
 
+def test_a_word_mapped_to_no_known_code_refuses_the_delivery_naming_the_mapping():
+    from sources.errors import DeliveryError
+
+    with pytest.raises(DeliveryError, match=r"mappings.statuses maps \{'läuft': 'running'\} to no known code"):
+        _parse(HEADER + "M01;A;Mobilität;A;;läuft;;;;;;;;;01.01.2025\n", mappings={"statuses": {"läuft": "running"}})
+
+
 def test_a_measure_listed_twice_with_different_values_is_quarantined():
     result = _parse(HEADER + "M01;A;Mobilität;A;;geplant;;;;;;;;;01.01.2025\n"
                     "M01;B;Mobilität;A;;geplant;;;;;;;;;01.01.2025\n")
