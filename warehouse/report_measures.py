@@ -26,7 +26,8 @@ GROUPS_DE = {"completed": "abgeschlossen", "in_progress": "in Umsetzung (auch ve
 CHANGE_DE = {"first_listed": "neu in der Liste", "status_changed": "Status geändert", "budget_changed":
              "Budget geändert", "status_and_budget_changed": "Status und Budget geändert", "unchanged": "unverändert",
              "not_in_list": "nicht mehr in der Liste"}
-_WRAP = "<div style='overflow-x:auto;max-width:100%'>{}</div>"
+# tables scroll sideways inside their wrapper rather than breaking words (the text around them may break anywhere)
+_WRAP = "<div style='overflow-x:auto;max-width:100%;overflow-wrap:normal'>{}</div>"
 # target pages as the host report names them: (target_set, indicator_id) -> (file name, German title)
 TargetPages = Mapping[tuple[str, str], tuple[str, str]]
 
@@ -170,8 +171,10 @@ def measure_body(measure: Mapping, history: pd.DataFrame, names: Mapping[str, st
         ("Beginn – Ende", f"{date_de(measure['start_date'])} – {date_de(measure['end_date'])}"),
         ("Budget geplant", num(measure["budget_planned_eur"], 0) + " €"),
         ("Budget verausgabt", num(measure["budget_spent_eur"], 0) + " €"),
-        ("Erwartete Einsparung", f"{num(measure['savings_t_co2e_per_year'])} t CO2e pro Jahr; "
-                                 f"{num(measure['savings_mwh_per_year'])} MWh pro Jahr"),
+        ("Erwartete Einsparung", "; ".join(
+            f"{num(measure[column])} {unit} pro Jahr" for column, unit in (
+                ("savings_t_co2e_per_year", "t CO2e"), ("savings_mwh_per_year", "MWh"))
+            if pd.notna(measure[column])) or "keine Schätzung"),
         ("Schätzmethode", _e(measure["savings_method"]) or "–"),
         ("Dient den Zielen", _served(measure, target_pages)),
         ("Letzte Aktualisierung", date_de(measure["last_updated"])),
