@@ -224,10 +224,11 @@ def gap_sentence(row: Mapping, unit: str) -> str:
         return (f"{year} fehlen bis zum Ziel noch {num(abs(row['gap']))} {unit}. Die Einsparungen der Maßnahmen "
                 "sind in t CO2e und MWh geschätzt und nicht in diese Einheit umgerechnet.")
     open_t = row["savings_in_progress_t_co2e"] + row["savings_planned_t_co2e"]
-    text = (f"{year} fehlen bis zum Ziel noch {num(row['gap_t_co2e'], 0)} t CO2e pro Jahr. Die noch nicht "
-            f"abgeschlossenen Maßnahmen erwarten zusammen {num(open_t, 0)} t CO2e pro Jahr (eigene Schätzungen). ")
+    text = (f"{year} lagen die Emissionen {num(row['gap_t_co2e'], 0)} t CO2e über dem Zielwert. Die noch nicht "
+            f"abgeschlossenen Maßnahmen erwarten zusammen {num(open_t, 0)} t CO2e Einsparung pro Jahr (eigene "
+            "Schätzungen). ")
     if status == "not_closed":
-        return text + f"Sie schließen die Lücke nicht: es fehlen weitere {num(row['shortfall_t_co2e'], 0)} t CO2e."
+        return text + f"Sie schließen die Lücke nicht: es bleiben {num(row['shortfall_t_co2e'], 0)} t CO2e offen."
     return text + "Rechnerisch würden sie die Lücke schließen."
 
 

@@ -96,9 +96,9 @@ GAP = {"target_set": "kreistag_2012", "indicator_id": "co2", "year": 2021, "gap"
 
 def test_the_gap_sentence_says_by_how_much_the_measures_fall_short():
     assert gap_sentence(GAP, "%") == (
-        "2021 fehlen bis zum Ziel noch 600.000 t CO2e pro Jahr. Die noch nicht abgeschlossenen Maßnahmen erwarten "
-        "zusammen 402.500 t CO2e pro Jahr (eigene Schätzungen). Sie schließen die Lücke nicht: es fehlen weitere "
-        "197.500 t CO2e.")
+        "2021 lagen die Emissionen 600.000 t CO2e über dem Zielwert. Die noch nicht abgeschlossenen Maßnahmen "
+        "erwarten zusammen 402.500 t CO2e Einsparung pro Jahr (eigene Schätzungen). Sie schließen die Lücke nicht: es "
+        "bleiben 197.500 t CO2e offen.")
     assert gap_sentence({**GAP, "gap_status": "not_assessable"}, "%") == (
         "Der Wert 2021 ist unvollständig; die Lücke zum Ziel wird daher nicht bewertet.")
     assert gap_sentence({**GAP, "gap_status": "no_emissions_gap", "gap": 12.26}, "%").startswith(
