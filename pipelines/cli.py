@@ -423,7 +423,8 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
     region = landed_region(cfg, data_path)  # with the former keys of the landed key changes, as a run would
     click.echo(f"Checking {path} as a delivery of {source.id!r} ({source.partner}, format {source.format})")
     try:
-        target, result = read_delivery(source.format, parser_options(cfg, source), source.mappings, region, delivery)
+        target, result = read_delivery(source.format, parser_options(cfg, source), source.mappings, region,
+                                       delivery)
     except DeliveryError as exc:
         click.echo(f"REJECTED: the file cannot be read.\n  {exc}")
         sys.exit(EXIT_FAILED)

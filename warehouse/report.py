@@ -68,7 +68,8 @@ def _page(title: str, body: str, synthetic: bool, district: str) -> str:
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<style>{CSS}</style></head><body><header><strong>Klimamonitor {html.escape(district)}</strong>"
             "<nav><a href='index.html'>Ziele</a><a href='erneuerbare.html'>Erneuerbarer Strom</a>"
-            "<a href='arbeitsprogramm.html'>Arbeitsprogramm</a><a href='methodik.html'>Methodik und Quellen</a></nav></header><main>"
+            "<a href='arbeitsprogramm.html'>Arbeitsprogramm</a>"
+            "<a href='methodik.html'>Methodik und Quellen</a></nav></header><main>"
             f"{banner}<h1>{html.escape(title)}</h1>{body}</main></body></html>\n")
 
 
