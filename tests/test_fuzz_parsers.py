@@ -84,6 +84,9 @@ SEEDS.update({
     "auszug_gv": ("31122023_Auszug_GV.xlsx", {}, (REAL / "destatis" / "31122023_Auszug_GV.xlsx").read_bytes()),
     "territorial_changes": ("2023.xlsx", {}, (REAL / "destatis" / "Gebietsaenderungen_2023.xlsx").read_bytes()),
     "ags_history": ("Destatis.AGS.Historie.json", {}, _ags_history_sample()),
+    "measures": ("Arbeitsprogramm.csv", {}, b"".join((DEMO / "massnahmen" / "Arbeitsprogramm_2025-03.csv")
+                                                     .read_bytes().splitlines(keepends=True)[:15])),
+    "eea_assessment": ("eea.csv", {}, (DEMO / "eea" / "eea_Bewertung_2021_2024.csv").read_bytes()),
 })
 
 

@@ -3,7 +3,7 @@ from elsewhere), every chart with a table and a CSV file of its data, readable o
 Built from the release's own tables, so it says exactly what the data say.
 
 Pages: the overview (a card per target), a page per target, the municipalities compared, a page per municipality,
-renewable electricity, and methodology and sources. Charts are in report_charts.py, page parts in report_blocks.py,
+renewable electricity, the work programme of measures (report_measures.py), and methodology and sources. Charts are in report_charts.py, page parts in report_blocks.py,
 the places, renewables and methodology pages in report_places.py.
 """
 
@@ -30,6 +30,7 @@ from warehouse.report_places import (
     short_name,
     tiles_section,
 )
+from warehouse.report_measures import programme_pages, target_section
 
 # indicators whose value is a change in %: shown with its sign and said in words ("weniger", "mehr")
 CHANGES = {"emissions_change_vs_base": ("Emissionen", "base"), "own_properties_change_vs_base": ("Emissionen", "base"),
@@ -314,7 +315,8 @@ def _read(release: Path, table: str) -> pd.DataFrame | None:
 
 
 TABLES = ("targets", "indicators", "municipalities", "balance_summary", "final_energy", "electricity_generation",
-          "emission_factors", "agriculture_emissions")
+          "emission_factors", "agriculture_emissions", "measures", "target_measures", "measure_status_history",
+          "eea_assessment")
 
 
 def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
@@ -343,7 +345,9 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
                 others = rows[rows["ags"] != district_ags]
                 overview.append(card(t, own))
                 write(page_name("ziel", set_name, t["indicator_id"]), t["title_de"],
-                      target_body(site, t, own, others, ctx.names))
+                      target_body(site, t, own, others, ctx.names)
+                      + target_section(set_name, t["indicator_id"], tables.get("measures"),
+                                       tables.get("target_measures"), unit_de(t["unit"])))
             overview.append("</div>")
     overview.append(per_inhabitant_section(ctx))
     overview.append(emissions_chart(site, "index-emissionen", ctx, district_ags, "Emissionen im Kreis nach Sektoren",
@@ -354,6 +358,12 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
     for ags, name in ctx.names.items():
         write(page_name("gemeinde", ags), short_name(name), place_body(site, ctx, ags))
     write("erneuerbare.html", "Erneuerbarer Strom", renewables_body(site, ctx))
+    target_pages = {} if targets is None else {
+        (t.target_set, t.indicator_id): (page_name("ziel", t.target_set, t.indicator_id), t.title_de)
+        for t in targets.itertuples(index=False)}
+    for name, title, body in programme_pages(tables.get("measures"), tables.get("measure_status_history"),
+                                             tables.get("eea_assessment"), ctx.names, target_pages):
+        write(name, title, body)
     write("methodik.html", "Methodik und Quellen", methodology_body(targets, tables.get("emission_factors")))
     return site.files
 

@@ -52,7 +52,7 @@ max-width:100%}.table-wrap{overflow:visible}h2{break-after:avoid}tr{break-inside
 """
 
 NAV = [("index.html", "Ziele"), ("gemeinden.html", "Gemeinden"), ("erneuerbare.html", "Erneuerbarer Strom"),
-       ("methodik.html", "Methodik und Quellen")]
+       ("arbeitsprogramm.html", "Arbeitsprogramm"), ("methodik.html", "Methodik und Quellen")]
 
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",

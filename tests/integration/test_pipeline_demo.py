@@ -28,9 +28,10 @@ def test_deliveries_table(demo_run):
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 80  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
+    assert len(deliveries) == 83  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
     # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, train-km 1, solar thermal 1, renovations 1,
-    # stock 1, ETS 1, agriculture 1, vehicles 1, degree days 1, interval meters 2, plus nothing else
+    # stock 1, ETS 1, agriculture 1, vehicles 1, degree days 1, interval meters 2, lists of measures 2, eea
+    # assessment 1, plus nothing else
     assert list(deliveries.loc["Lastgang_KS-002-W_2024.csv.gz", "scope_years"]) == [2024]
 
 
@@ -44,7 +45,7 @@ def test_population_table(demo_run):
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 80
+    assert len(register) == 83
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
