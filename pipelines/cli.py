@@ -547,7 +547,7 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     click.echo(f"emission factors ({len(result['factors'])}):")
     for f in result["factors"]:
         click.echo(f"  {f['factor_row']}: {f['g_co2e_per_kwh']:g} g/kWh — {f['source']}"
-                   + (f" [{f['derivation']}]" if f["derivation"] else ""))
+                   + (f" [{f['derivation']}]" if isinstance(f["derivation"], str) and f["derivation"] else ""))
 
 
 def _shown(value, decimals: int | None = None) -> str:
