@@ -3,7 +3,8 @@ of warehouse/fields.py) and one for units. tests/warehouse/test_labels.py fails 
 
 from __future__ import annotations
 
-from warehouse.vocabularies import CARRIERS, SECTORS, TECHNOLOGIES
+from warehouse.vocabularies import (CARRIERS, EEA_AWARD_DE, FIELDS_OF_ACTION_DE, MEASURE_STATUS_DE, SECTORS,
+                                    TECHNOLOGIES)
 
 SECTORS_DE = {"households": "Private Haushalte", "commerce": "Gewerbe, Handel, Dienstleistungen",
               "industry": "Industrie", "municipal": "Kommunale Einrichtungen", "transport": "Verkehr"}
@@ -76,6 +77,22 @@ LABELS: dict[str, dict[str, str]] = {
     "census_basis": {"zensus_2022": "Zensus 2022", "zensus_2011": "Zensus 2011",
                      "vz_1987_register_1990": "Volkszählung 1987 / Register 1990"},
 }
+# how a measure changed from one delivery of the list to the next (measure_status_history.change)
+HISTORY_CHANGE_DE = {"first_listed": "neu in der Liste", "status_changed": "Status geändert",
+                     "budget_changed": "Budget geändert", "status_and_budget_changed": "Status und Budget geändert",
+                     "unchanged": "unverändert", "not_in_list": "nicht mehr in der Liste"}
+LABELS |= {
+    "field_of_action": FIELDS_OF_ACTION_DE,
+    "eea_field_of_action": {**FIELDS_OF_ACTION_DE, "total": "alle Handlungsfelder"},
+    "measure_status": MEASURE_STATUS_DE,
+    "previous_status": MEASURE_STATUS_DE,
+    "history_change": HISTORY_CHANGE_DE,
+    "eea_award": EEA_AWARD_DE,
+    "gap_status": {"closed_by_measures": "durch die Maßnahmen geschlossen",
+                   "not_closed": "durch die Maßnahmen nicht geschlossen", "target_reached": "Ziel erreicht",
+                   "not_assessable": "nicht bewertbar (Wert unvollständig oder fehlend)",
+                   "no_emissions_gap": "kein Emissionsziel (Lücke nur in der Einheit des Ziels)"},
+}
 # the role of an indicator in the report: a target, or a supporting indicator without a target
 ROLES_DE = {"target": "Ziel", "supporting": "unterstützender Indikator (ohne Ziel)"}
 
@@ -84,7 +101,8 @@ UNITS_DE = {
     "kg CO2e/m²": "kg CO₂e je m²", "g CO2e/kWh": "g CO₂e/kWh", "MWh": "MWh", "MWh/person": "MWh je Einwohner",
     "kWh": "kWh", "kW": "kW", "Kd": "Kd (Gradtage)", "ha": "ha", "m²": "m²", "persons": "Einwohner",
     "count": "Anzahl", "days": "Tage", "fraction": "Anteil", "bytes": "Byte", "million vkm": "Mio. Fahrzeug-km",
-    "thousand train-km": "Tsd. Zug-km",
+    "thousand train-km": "Tsd. Zug-km", "t CO2e/year": "t CO₂e/Jahr", "MWh/year": "MWh/Jahr", "points": "Punkte",
+    "EUR": "Euro",
 }  # fmt: skip
 
 assert set(SECTORS_DE) == set(SECTORS) and set(CARRIERS_DE) == set(CARRIERS) and set(TECHNOLOGIES_DE) == set(

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from warehouse.labels import HISTORY_CHANGE_DE as CHANGE_DE
 from warehouse.vocabularies import EEA_AWARD_DE, FIELDS_OF_ACTION_DE, MEASURE_STATUS_DE
 
 PROGRAMME_PAGE = "arbeitsprogramm.html"
@@ -23,9 +24,6 @@ ESTIMATES_NOTE = ("Alle Einsparungen sind Schätzungen der Maßnahmen selbst (er
                   "gemessenen Einsparungen.")
 GROUPS_DE = {"completed": "abgeschlossen", "in_progress": "in Umsetzung (auch verzögert)",
              "planned": "geplant (auch in Vorbereitung)"}
-CHANGE_DE = {"first_listed": "neu in der Liste", "status_changed": "Status geändert", "budget_changed":
-             "Budget geändert", "status_and_budget_changed": "Status und Budget geändert", "unchanged": "unverändert",
-             "not_in_list": "nicht mehr in der Liste"}
 # tables scroll sideways inside their wrapper rather than breaking words (the text around them may break anywhere)
 _WRAP = "<div style='overflow-x:auto;max-width:100%;overflow-wrap:normal'>{}</div>"
 # target pages as the host report names them: (target_set, indicator_id) -> (file name, German title)
