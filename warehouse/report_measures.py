@@ -17,6 +17,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from warehouse.labels import HISTORY_CHANGE_DE as CHANGE_DE
+from warehouse.report_blocks import link as _a
+from warehouse.report_charts import fmt as num
 from warehouse.vocabularies import EEA_AWARD_DE, FIELDS_OF_ACTION_DE, MEASURE_STATUS_DE
 
 PROGRAMME_PAGE = "arbeitsprogramm.html"
@@ -38,13 +40,6 @@ def measure_page(measure_id: str) -> str:
     return f"massnahme-{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}.html"
 
 
-def num(value, digits: int = 1) -> str:
-    """A number in German format (1.234,5); '–' for none."""
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{float(value):,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def date_de(value) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -53,10 +48,6 @@ def date_de(value) -> str:
 
 def _e(value) -> str:
     return "" if value is None or (not isinstance(value, list | tuple) and pd.isna(value)) else html.escape(str(value))
-
-
-def _a(page: str, text: str) -> str:
-    return f"<a href='{html.escape(page, quote=True)}'>{html.escape(str(text))}</a>"
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:

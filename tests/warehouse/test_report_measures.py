@@ -114,4 +114,4 @@ def test_the_target_section_lists_the_measures_serving_it_with_the_savings_by_st
     assert section.count("massnahme-m1-") == 1 and section.count("massnahme-m2-") == 1
     assert "keine gemessenen Einsparungen" in section
     assert target_section("kreistag_2012", "other", MEASURES, pd.DataFrame([GAP]), "%") == ""
-    assert num(-1234.56, 1) == "-1.234,6"
+    assert num(-1234.56, 1) == "−1.234,6"  # the report's true minus sign
