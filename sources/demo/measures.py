@@ -83,7 +83,7 @@ MEASURES = [
      "in Umsetzung", "in Umsetzung"),
     ("IO03", "Nachhaltige Beschaffungsrichtlinie", "Zentrale Vergabestelle", "",
      "own_organisation_climate_neutral_2030", 100, None, "in Vorbereitung", "in Vorbereitung"),
-    ("IO04", "Energieteam eea", "Klimaschutzmanagement", "", "co2_total_vs_2007", None, None, "abgeschlossen",
+    ("IO04", "eea-Energieteam", "Klimaschutzmanagement", "", "co2_total_vs_2007", None, None, "abgeschlossen",
      "abgeschlossen"),
     ("IO05", "Dienstreiserichtlinie klimafreundlich", "Personalamt", "", "own_organisation_climate_neutral_2030", 80,
      None, "geplant", "in Umsetzung"),
