@@ -110,7 +110,7 @@ def programme_page(measures: pd.DataFrame, eea: pd.DataFrame | None, reference) 
         if mine.empty:
             body.append("<p>Keine Maßnahmen in diesem Handlungsfeld.</p>")
             continue
-        body.append(_table(f"Maßnahmen: {name}", ["Nr.", "Maßnahme", "Status", "Ende", "Einsparung t CO2e/a"],
+        body.append(_table(f"Maßnahmen: {name}", ["Nr.", "Maßnahme", "Status", "Ende", "Einsparung t CO₂e/a"],
                            [[_e(r["measure_id"]), _a(measure_page(r["measure_id"]), r["measure_title"]),
                              _status(r["measure_status"]) + (" (überfällig)" if r["overdue"] else ""),
                              date_de(r["end_date"]), num(r["savings_t_co2e_per_year"])] for _, r in mine.iterrows()],
@@ -162,7 +162,7 @@ def measure_body(measure: Mapping, history: pd.DataFrame, names: Mapping[str, st
         ("Budget verausgabt", num(measure["budget_spent_eur"], 0) + " €"),
         ("Erwartete Einsparung", "; ".join(
             f"{num(measure[column])} {unit} pro Jahr" for column, unit in (
-                ("savings_t_co2e_per_year", "t CO2e"), ("savings_mwh_per_year", "MWh"))
+                ("savings_t_co2e_per_year", "t CO₂e"), ("savings_mwh_per_year", "MWh"))
             if pd.notna(measure[column])) or "keine Schätzung"),
         ("Schätzmethode", _e(measure["savings_method"]) or "–"),
         ("Dient den Zielen", _served(measure, target_pages)),
@@ -211,13 +211,13 @@ def gap_sentence(row: Mapping, unit: str) -> str:
         return f"Das Ziel ist {year} erreicht."
     if status == "no_emissions_gap":
         return (f"{year} fehlen bis zum Ziel noch {num(abs(row['gap']))} {unit}. Die Einsparungen der Maßnahmen "
-                "sind in t CO2e und MWh geschätzt und nicht in diese Einheit umgerechnet.")
+                "sind in t CO₂e und MWh geschätzt und nicht in diese Einheit umgerechnet.")
     open_t = row["savings_in_progress_t_co2e"] + row["savings_planned_t_co2e"]
-    text = (f"{year} lagen die Emissionen {num(row['gap_t_co2e'], 0)} t CO2e über dem Zielwert. Die noch nicht "
-            f"abgeschlossenen Maßnahmen erwarten zusammen {num(open_t, 0)} t CO2e Einsparung pro Jahr (eigene "
+    text = (f"{year} lagen die Emissionen {num(row['gap_t_co2e'], 0)} t CO₂e über dem Zielwert. Die noch nicht "
+            f"abgeschlossenen Maßnahmen erwarten zusammen {num(open_t, 0)} t CO₂e Einsparung pro Jahr (eigene "
             "Schätzungen). ")
     if status == "not_closed":
-        return text + f"Sie schließen die Lücke nicht: es bleiben {num(row['shortfall_t_co2e'], 0)} t CO2e offen."
+        return text + f"Sie schließen die Lücke nicht: es bleiben {num(row['shortfall_t_co2e'], 0)} t CO₂e offen."
     return text + "Rechnerisch würden sie die Lücke schließen."
 
 
@@ -238,12 +238,12 @@ def target_section(target_set: str, indicator_id: str, measures: pd.DataFrame | 
         rows = [[html.escape(label), num(row[f"savings_{g}_t_co2e"]), num(row[f"savings_{g}_mwh"])]
                 for g, label in GROUPS_DE.items()]
         body.append(_table("Erwartete Einsparungen der Maßnahmen nach Status (Schätzungen der Maßnahmen)",
-                           ["Status", "t CO2e pro Jahr", "MWh pro Jahr"], rows, {1, 2}))
+                           ["Status", "t CO₂e pro Jahr", "MWh pro Jahr"], rows, {1, 2}))
         if row["measures_without_estimate"]:
             body.append(f"<p>{int(row['measures_without_estimate'])} Maßnahme(n) ohne Schätzung der Einsparung.</p>")
     body.append(f"<p>{html.escape(ESTIMATES_NOTE)}</p>")
     if len(serving):
-        body.append(_table("Maßnahmen für dieses Ziel", ["Nr.", "Maßnahme", "Status", "Einsparung t CO2e/a"],
+        body.append(_table("Maßnahmen für dieses Ziel", ["Nr.", "Maßnahme", "Status", "Einsparung t CO₂e/a"],
                            [[_e(r["measure_id"]), _a(measure_page(r["measure_id"]), r["measure_title"]),
                              _status(r["measure_status"]), num(r["savings_t_co2e_per_year"])]
                             for _, r in serving.iterrows()], {3}))

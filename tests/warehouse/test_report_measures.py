@@ -59,7 +59,7 @@ def test_the_programme_page_counts_statuses_per_field_and_lists_the_overdue():
 def test_a_measure_page_shows_its_history_in_german_numbers_and_links_its_targets():
     title, body = _pages()[measure_page("M1")]
     assert title == "Maßnahme M1" and "<h2>Titel M1</h2>" in body
-    assert "1.234.567 €" in body and "1.234,5 t CO2e pro Jahr" in body
+    assert "1.234.567 €" in body and "1.234,5 t CO₂e pro Jahr" in body
     assert "<td>03.03.2025</td><td>in Umsetzung</td><td class='num'>1.500</td><td class='num'>750</td>" in body
     assert "Status und Budget geändert" in body and "neu in der Liste" in body
     assert "<a href='ziel-kreistag_2012-co2.html'>30 Prozent weniger</a>" in body
@@ -96,9 +96,9 @@ GAP = {"target_set": "kreistag_2012", "indicator_id": "co2", "year": 2021, "gap"
 
 def test_the_gap_sentence_says_by_how_much_the_measures_fall_short():
     assert gap_sentence(GAP, "%") == (
-        "2021 lagen die Emissionen 600.000 t CO2e über dem Zielwert. Die noch nicht abgeschlossenen Maßnahmen "
-        "erwarten zusammen 402.500 t CO2e Einsparung pro Jahr (eigene Schätzungen). Sie schließen die Lücke nicht: es "
-        "bleiben 197.500 t CO2e offen.")
+        "2021 lagen die Emissionen 600.000 t CO₂e über dem Zielwert. Die noch nicht abgeschlossenen Maßnahmen "
+        "erwarten zusammen 402.500 t CO₂e Einsparung pro Jahr (eigene Schätzungen). Sie schließen die Lücke nicht: es "
+        "bleiben 197.500 t CO₂e offen.")
     assert gap_sentence({**GAP, "gap_status": "not_assessable"}, "%") == (
         "Der Wert 2021 ist unvollständig; die Lücke zum Ziel wird daher nicht bewertet.")
     assert gap_sentence({**GAP, "gap_status": "no_emissions_gap", "gap": 12.26}, "%").startswith(
