@@ -122,6 +122,8 @@ FORMAT_OPTIONS: dict[str, frozenset[str]] = {
     "interval_csv": frozenset({"unit"}),
     "mastr_csv": frozenset({"columns", "technologies", "statuses", "date_order"}),
     "mastr_xml": frozenset({"technology_codes", "status_codes", "max_xml_text_chars"}),
+    "measures": frozenset({"columns", "max_update_age_days"}),
+    "eea_assessment": frozenset({"columns"}),
 }
 
 
