@@ -27,6 +27,7 @@ from assets.compute.lineage import lineage_table
 from assets.compute.modelled import heating_fuel_inputs, rail_inputs, solar_thermal_inputs, transport_inputs
 from assets.compute.meters import facility_consumption, interval_months
 from assets.resources import Settings, group_of
+from warehouse.catalog import get_table
 
 
 @asset(group_name=group_of("core_facility__interval_months"), description="The district's buildings' 15-minute "
@@ -74,11 +75,15 @@ def core_facility__consumption(context: AssetExecutionContext, settings: Setting
 
 @asset(group_name=group_of("emission_factors"), description="The configured emission factor set, compiled for every "
        "year of the balance; derivations stated, interpolation only for the carriers the configuration names.")
-def emission_factors(settings: Settings, core_factors__emission_factors: pd.DataFrame,
+def emission_factors(context: AssetExecutionContext, settings: Settings, core_factors__emission_factors: pd.DataFrame,
                      core_factors__district_heat_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     if not cfg.balance.factor_set:
         raise FactorError("balance.factor_set is not configured: name the factor set the balance uses")
+    if core_factors__emission_factors.empty:  # no factor source, or nothing delivered: every emission is missing
+        context.log.warning(f"no emission factors delivered (factor set {cfg.balance.factor_set!r}): every "
+                            "emission is missing and the indicators resting on them are not_assessable")
+        return pd.DataFrame(columns=get_table("emission_factors").column_names)
     plant = core_factors__district_heat_factors
     return compile_factor_set(core_factors__emission_factors, cfg.balance.factor_set, cfg.district.years.range,
                               interpolate=cfg.balance.interpolate, carry_forward=cfg.balance.carry_forward,
@@ -134,7 +139,7 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
     def final_energy(context: AssetExecutionContext, settings: Settings,
                      core_energy__inputs: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
-        return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.district.ags,
+        return final_energy_table(core_energy__inputs, cfg.municipality_keys(), cfg.totals_ags,
                                   partition_years(context), cfg.balance.required_specs())
 
     @asset(group_name=group_of("emissions"), partitions_def=years, backfill_policy=BackfillPolicy.single_run(),
@@ -145,15 +150,15 @@ def build_year_assets(years: PartitionsDefinition) -> list[AssetsDefinition]:
                   emission_factors: pd.DataFrame, electricity_generation: pd.DataFrame,
                   core_weather__degree_days: pd.DataFrame, ets_installations: pd.DataFrame) -> pd.DataFrame:
         cfg = settings.config()
-        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+        bisko = emissions_table(final_energy, emission_factors, cfg.balance.factor_set, cfg.totals_ags)
         degree_days = core_weather__degree_days
         views = [
             bisko,
-            local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.district.ags)
+            local_mix_view(bisko, electricity_generation, cfg.balance.local_mix_factors, cfg.totals_ags)
             if cfg.balance.local_mix_factors else None,
             weather_corrected_view(bisko, degree_days, cfg.balance.weather_station, cfg.balance.space_heating_share,
-                                   cfg.district.ags),
-            ets_view(ets_installations, cfg.municipality_keys(), cfg.district.ags),
+                                   cfg.totals_ags),
+            ets_view(ets_installations, cfg.municipality_keys(), cfg.totals_ags),
         ]
         present = [v for v in views if v is not None and not v.empty]
         return in_years(pd.concat(present, ignore_index=True) if present else bisko, partition_years(context))
@@ -174,7 +179,7 @@ def bisko_conformity(settings: Settings, final_energy: pd.DataFrame, core_energy
                      emission_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     return conformity_table(final_energy, core_energy__inputs, emission_factors, cfg.municipality_keys(),
-                            cfg.district.ags, cfg.district.years.range, cfg.balance.required_specs(),
+                            cfg.totals_ags, cfg.district.years.range, cfg.balance.required_specs(),
                             cfg.municipality_names())
 
 
@@ -193,7 +198,7 @@ def electricity_generation(context: AssetExecutionContext, settings: Settings, c
             f"{lost['year'].nunique()} year(s), plants {sorted(lost['eeg_id'].unique())[:10]} — add the column "
             "Gemeindeschluessel to the EEG delivery to count them")
     placed = orphans[orphans["placed"]]
-    table = generation_table(units, feed_in, cfg.municipality_keys(), cfg.district.ags, cfg.district.years.range,
+    table = generation_table(units, feed_in, cfg.municipality_keys(), cfg.totals_ags, cfg.district.years.range,
                              cfg.modelled.full_load_hours, cfg.modelled.mastr_complete_from)
     return Output(table, metadata={
         "EEG feed-in without unit, counted in its municipality (MWh)": float(placed["feed_in_mwh"].sum()),
@@ -212,7 +217,7 @@ def ets_installations(core_ets__verified_emissions: pd.DataFrame) -> pd.DataFram
 def agriculture_emissions(settings: Settings, core_agriculture__emissions: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     return with_district(core_agriculture__emissions, ["ags", "year"], "emissions_t_co2e", cfg.municipality_keys(),
-                         cfg.district.years.range, cfg.district.ags)
+                         cfg.district.years.range, cfg.totals_ags)
 
 
 @asset(group_name=group_of("renovations"), description="Energy renovations of pre-1979 buildings with the "
@@ -220,7 +225,8 @@ def agriculture_emissions(settings: Settings, core_agriculture__emissions: pd.Da
 def renovations(settings: Settings, core_buildings__renovations: pd.DataFrame,
                 core_buildings__building_stock: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return renovation_table(core_buildings__renovations, core_buildings__building_stock, cfg.municipality_keys(), cfg.district.years.range, cfg.district.ags)
+    return renovation_table(core_buildings__renovations, core_buildings__building_stock, cfg.municipality_keys(),
+                            cfg.district.years.range, cfg.totals_ags)
 
 
 @asset(group_name=group_of("vehicle_stock"), description="Registered passenger cars on 1 January by fuel (KBA) per "
@@ -230,14 +236,14 @@ def vehicle_stock(settings: Settings, core_transport__vehicle_stock: pd.DataFram
     rows = core_transport__vehicle_stock
     fuels = sorted(rows["vehicle_fuel"].dropna().unique())
     return with_district(rows, ["ags", "year", "vehicle_fuel"], "vehicles", cfg.municipality_keys(),
-                         cfg.district.years.range, cfg.district.ags, {"vehicle_fuel": fuels})
+                         cfg.district.years.range, cfg.totals_ags, {"vehicle_fuel": fuels})
 
 
 @asset(group_name=group_of("lineage"), description="For every final_energy and emissions cell, the delivered rows and the "
        "factor row behind it.")
 def lineage(settings: Settings, core_energy__inputs: pd.DataFrame, emission_factors: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.district.ags)
+    return lineage_table(core_energy__inputs, emission_factors, cfg.balance.factor_set, cfg.totals_ags)
 
 
 BALANCE_ASSETS = [lineage, bisko_conformity, core_facility__interval_months, ets_installations, agriculture_emissions, renovations,

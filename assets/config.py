@@ -1,8 +1,9 @@
 """The district configuration: one YAML file (plus CSV files it names) that says which region, which years, which
 sources and which factor set. Everything a district changes lives there, not in code.
 
-Paths in the file are relative to the file. Credentials are never written there: a source names the environment
-variable that holds them. Loading validates the whole file and reports every problem with its place in the file.
+Paths in the file are relative to the file's folder; `package:<path>` names a file of the installed project (the
+bundled demo deliveries and configuration), so a copied configuration still finds them. Credentials are never
+written there: a source names the environment variable that holds them. Loading validates the whole file and reports every problem with its place in the file.
 """
 
 from __future__ import annotations
@@ -23,7 +24,29 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kreis_soest.yaml"
 DEFAULT_DATA_DIR = Path("data")
 CONFIG_ENV = "KLIMAMONITOR_CONFIG"
+PACKAGE_PREFIX = "package:"  # a path inside the installed project, e.g. package:sources/demo/fixtures/...
 DATA_DIR_ENV = "KLIMAMONITOR_DATA_DIR"
+
+
+def resolve_path(base: Path, text: str | Path) -> Path:
+    """A path of the configuration: `package:<path>` inside the installed project, else relative to `base` (the
+    configuration file's folder) unless absolute."""
+    text = str(text)
+    if text.startswith(PACKAGE_PREFIX):
+        return PROJECT_ROOT / text[len(PACKAGE_PREFIX):]
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def resolve_sqlite(base: Path, url: str | None) -> str | None:
+    """A SQLite URL with its file resolved like every other path of the configuration (other URLs unchanged)."""
+    prefix = "sqlite:///"
+    if not url or not url.startswith(prefix) or url.startswith(prefix + "/"):
+        return url
+    return prefix + str(resolve_path(base, url[len(prefix):]))
+
+
+DISTRICT, CITY = "district", "district_free_city"  # kinds of the region's row in municipalities.csv
 
 
 class ConfigError(ValueError):
@@ -251,6 +274,8 @@ class PublishingSettings(_Strict):
                                       "points) than this are published as confidential; none: off")
     license: License | None = None  # the licence of the release itself (besides those of its sources)
     contributors: list[Contributor] = Field(default_factory=list)
+    workbook: bool = Field(True, description="write the release's Excel workbook (exports/klimamonitor.xlsx); off: "
+                           "a faster release, e.g. for a state, the country or a quick test")
 
 
 class DistrictConfig(_Strict):
@@ -292,9 +317,8 @@ class DistrictConfig(_Strict):
         return self
 
     def resolve(self, relative: str | Path) -> Path:
-        """A path from the file, relative to the file's folder."""
-        p = Path(relative)
-        return p if p.is_absolute() else (self.path.parent / p)
+        """A path from the file: relative to the file's folder, or `package:` inside the installed project."""
+        return resolve_path(self.path.parent, relative)
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:
@@ -335,9 +359,12 @@ class DistrictConfig(_Strict):
         problems += [f"row {i + 2}: ags {v!r} is not an 8-digit key" for i, v in bad["ags"].items()]
         dup = frame[frame["ags"].duplicated()]
         problems += [f"row {i + 2}: ags {v} appears twice" for i, v in dup["ags"].items()]
-        districts = frame[frame["kind"] == "district"]
+        districts = frame[frame["kind"].isin([DISTRICT, CITY])]
         if list(districts["ags"]) != [self.district.ags]:
-            problems.append(f"exactly one row of kind 'district' with ags {self.district.ags} is required")
+            problems.append(f"exactly one row of kind 'district' (or, for a district-free city, the one row of kind "
+                            f"'{CITY}') with ags {self.district.ags} is required")
+        elif districts["kind"].iloc[0] == CITY and len(frame) > 1:
+            problems.append(f"a district-free city ({CITY}) is its only municipality: no other rows")
         prefix = region_prefix(self.district.ags)  # a district, a state or the whole country
         outside = frame[(frame["kind"] == "municipality") & ~frame["ags"].astype(str).str.startswith(prefix)]
         problems += [f"row {i + 2}: municipality {v} is not inside region {self.district.ags}"
@@ -370,7 +397,18 @@ class DistrictConfig(_Strict):
 
     def municipality_keys(self) -> list[str]:
         frame = self.municipalities()
-        return sorted(frame.loc[frame["kind"] == "municipality", "ags"])
+        return sorted(frame.loc[frame["kind"].isin(["municipality", CITY]), "ags"])
+
+    @property
+    def is_city(self) -> bool:
+        """A district-free city: the region is its one municipality (municipalities.csv: one row of kind CITY)."""
+        return self.municipality_keys() == [self.district.ags]
+
+    @property
+    def totals_ags(self) -> str:
+        """The key the region's totals are computed under: the district's; none ("") for a district-free city,
+        whose municipality rows are the region's (the IO manager drops rows under "")."""
+        return "" if self.is_city else self.district.ags
 
     def region(self) -> Region:
         """The region as parsers see it."""

@@ -177,7 +177,7 @@ def build_deliveries_asset(cfg: DistrictConfig) -> AssetsDefinition:
        "district rows are the min-count sum of the municipalities, flagged incomplete where a municipality is missing.")
 def population(settings: Settings, core_statistics__population: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    return population_table(core_statistics__population, cfg.municipality_keys(), cfg.district.ags,
+    return population_table(core_statistics__population, cfg.municipality_keys(), cfg.totals_ags,
                             cfg.district.years.range)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assets.compute.families import DELIVERED, family_states
 from assets.compute.plausibility import (
     absent_required_cells,
     district_sum_difference,
@@ -50,7 +51,7 @@ def _in_set(column: str, values: list) -> list:
 
 def _municipal_population(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
     frame = store.read("population")
-    return frame[frame["ags"] != cfg.district.ags]
+    return frame[frame["ags"] != cfg.totals_ags]
 
 
 def _population_rows(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
@@ -60,6 +61,14 @@ def _population_rows(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
 def _grid_series(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
     inputs = store.read("core_energy__inputs")
     return inputs[inputs["input_kind"] == "grid"]
+
+
+def _grid_delivered(store: ParquetStore, cfg: DistrictConfig) -> bool:
+    """Whether a grid source delivered: without one the electricity cells hold only modelled transport electricity,
+    which says nothing about a unit error."""
+    deliveries = store.read("deliveries") if store.exists("deliveries") else pd.DataFrame(columns=["source_id",
+                                                                                                  "status"])
+    return family_states([(s.id, s.format) for s in cfg.sources], deliveries)["grid"] == DELIVERED
 
 
 def _yoy_bounds(cfg: DistrictConfig) -> tuple[float, float]:
@@ -84,7 +93,7 @@ DOMAIN_CHECKS: list[DomainCheck] = [
         "population", "population_district_sum", WARN,
         "Where the statistics office delivers the district value too, the municipalities sum to it",
         lambda store, cfg: district_sum_difference(_population_rows(store, cfg), cfg.municipality_keys(),
-                                                   cfg.district.ags, "population"),
+                                                   cfg.totals_ags, "population"),
         lambda cfg: _between("difference_pct", -cfg.validation.district_sum_tolerance_pct,
                              cfg.validation.district_sum_tolerance_pct),
         ("year", "delivered_district", "sum_of_municipalities"),
@@ -111,7 +120,8 @@ DOMAIN_CHECKS: list[DomainCheck] = [
         "Electricity per inhabitant of every municipality is within validation.electricity_kwh_per_inhabitant (a "
         "value outside points to a unit error: kWh for MWh)",
         lambda store, cfg: per_inhabitant(store.read("final_energy"), store.read("population"), "electricity",
-                                          cfg.municipality_keys()),
+                                          cfg.municipality_keys()) if _grid_delivered(store, cfg) else pd.DataFrame(
+            columns=["ags", "year", "final_energy_mwh", "population", "kwh_per_inhabitant"]),
         lambda cfg: _between("kwh_per_inhabitant", cfg.validation.electricity_kwh_per_inhabitant.min,
                              cfg.validation.electricity_kwh_per_inhabitant.max),
         ("ags", "year", "final_energy_mwh", "population"),

@@ -4,6 +4,7 @@ import pandas as pd
 from dagster import asset
 
 from assets.compute.conformity import overall, resting_on
+from assets.compute.families import family_states, missing_reasons, not_assessable_rows
 from assets.compute.indicators import BALANCE_INDICATORS, PROCESSING, PROCESSING_DE, RENAMED, SERIES, assess
 from assets.config import ConfigError
 from assets.resources import Settings, group_of
@@ -37,8 +38,11 @@ def indicators(settings: Settings, targets: pd.DataFrame, balance_summary: pd.Da
                agriculture_emissions: pd.DataFrame, vehicle_stock: pd.DataFrame,
                core_facility__consumption: pd.DataFrame, emission_factors: pd.DataFrame,
                core_facility__buildings: pd.DataFrame, core_energy__inputs: pd.DataFrame,
-               bisko_conformity: pd.DataFrame) -> pd.DataFrame:
+               bisko_conformity: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
+    states = family_states([(s.id, s.format) for s in cfg.sources], deliveries)
+    columns = get_table("indicators").column_names
+    places = list(dict.fromkeys([cfg.district.ags, *cfg.municipality_keys()]))
     tables = {
         "core_energy__inputs": core_energy__inputs, "names": cfg.municipality_names(),
         "balance_summary": balance_summary, "final_energy": final_energy,
@@ -47,21 +51,27 @@ def indicators(settings: Settings, targets: pd.DataFrame, balance_summary: pd.Da
         "core_facility__consumption": core_facility__consumption, "emission_factors": emission_factors,
         "buildings": core_facility__buildings,
     }  # fmt: skip
-    states = overall(bisko_conformity)
+    conformity = overall(bisko_conformity)
     frames = []
     for set_name, target_set in cfg.target_sets().items():
         for target in target_set.targets:
             spec = target.model_dump()
-            series = SERIES[target.indicator](tables, spec, cfg.district.ags)
+            region = cfg.district.ags if target.scope == "organisational" else cfg.totals_ags
+            series = SERIES[target.indicator](tables, spec, region)
             if target.scope == "organisational":
                 series = series[series["ags"] == cfg.district.ags]
             rows = assess(series, spec, cfg.indicators.trend_years, cfg.indicators.min_trend_years)
+            missing = missing_reasons(target.indicator, target.sector, states)
+            if missing:  # a family it needs is absent or empty: every place and year, no verdict, the family named
+                where = [cfg.district.ags] if target.scope == "organisational" else places
+                rows = not_assessable_rows(rows, [c for c in columns if c not in ("target_set", "indicator_id",
+                                                                                   "conformity")],
+                                           missing, where, cfg.district.years.range, spec)
             if rows.empty:
                 continue
             rows["conformity"] = "not_applicable"
             if target.indicator in BALANCE_INDICATORS:
-                rows["conformity"] = resting_on(rows, states, target.base_year)
+                rows["conformity"] = resting_on(rows, conformity, target.base_year)
             frames.append(rows.assign(target_set=set_name, indicator_id=target.indicator_id))
-    columns = get_table("indicators").column_names
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from assets.config import DistrictConfig, Source
+from assets.config import DistrictConfig, Source, resolve_sqlite
 from assets.resources import Settings, group_of
 from sources.connectors import ConnectorError, fetch_file_drop, fetch_sql, resolve_sql_url
 from sources.formats import max_delivery_bytes
@@ -29,7 +29,7 @@ def fetch(cfg: DistrictConfig, source: Source, state_dir: Path | None = None,
                                max_delivery_bytes(source.format, source.options), refused)
     if source.connector == "http":
         return fetch_http_source(source, state_dir)
-    url = resolve_sql_url(source.id, source.url_env, source.url_default, str(cfg.path.parent))
+    url = resolve_sql_url(source.id, source.url_env, resolve_sqlite(cfg.path.parent, source.url_default))
     params = {"first_year": cfg.district.years.first, "last_year": cfg.district.years.last}
     return fetch_sql(source.id, url, source.options.get("tables", {}), params)
 

@@ -55,7 +55,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
         if minimum and "final_energy" in tables:
             final = store.read("final_energy")
             cells = confidential_cells(final, cell_consumers(*[store.read(t) for t in CONFIDENTIALITY_INPUTS]),
-                                       cfg.district.ags, minimum)
+                                       cfg.totals_ags, minimum)
             if len(cells):
                 names = [t for t in ("emissions", "balance_summary", "indicators") if t in tables]
                 suppressed = suppress({"final_energy": final, **{t: store.read(t) for t in names}}, cells, minimum)
@@ -70,6 +70,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
                       **({"tiles": tiles} if (tiles := cfg.tile_positions()) else {})},
             inputs=_inputs_for_manifest(settings),
             package=cfg.package_metadata(),
+            workbook=cfg.publishing.workbook,
         )
         context.log.info(f"published release {rel.release_id} at {rel.path}")
         pruned = prune_releases(settings.data_path, cfg.publishing.keep_releases)

@@ -67,7 +67,8 @@ def column_schema(table_name: str) -> TableSchema:
 class ParquetIOManager(ConfigurableIOManager):
     """Stores each asset's frame as DATA_DIR/warehouse/<asset name>.parquet with the catalog schema; a year-partitioned
     asset as one file per year it materialised (`<asset name>/year=<YYYY>.parquet`), leaving the other years as they
-    are. A partitioned downstream asset reads its own years, an unpartitioned one every year."""
+    are. A partitioned downstream asset reads its own years, an unpartitioned one every year. Rows under the empty
+key are not stored: a district-free city's totals, which are its one municipality's rows."""
 
     data_dir: str
 
@@ -77,6 +78,8 @@ class ParquetIOManager(ConfigurableIOManager):
     def handle_output(self, context: OutputContext, obj: pd.DataFrame | None) -> None:
         if obj is None:
             return
+        if "ags" in obj.columns:  # totals a district-free city computes under no key (DistrictConfig.totals_ags)
+            obj = obj[obj["ags"] != ""].reset_index(drop=True)
         name = context.asset_key.path[-1]
         if context.has_asset_partitions:
             parts = self._store().write_partitions(name, obj, sorted(context.asset_partition_keys))

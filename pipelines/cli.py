@@ -53,6 +53,18 @@ def common_options(fn):
     return fn
 
 
+def _checked(config_path: Path | None, paths: bool = True) -> None:
+    """The configuration check (assets/config_check.py), printed (the resolved paths with `paths` or an error); exit
+    2 when it finds an error."""
+    from assets.config_check import check_config, render
+
+    report = check_config(config_path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    for line in render(report, paths):
+        click.echo(line, err=bool(report.errors))
+    if report.errors:
+        sys.exit(EXIT_USAGE)
+
+
 def _load(config_path: Path | None, data_dir: Path | None):
     try:
         cfg = load_config(config_path)
@@ -100,11 +112,13 @@ def run(config_path: Path | None, data_dir: Path | None, select: str | None, no_
         years: str | None, wait_s: float) -> None:
     """Materialise the assets in this process, printing a line per asset and a summary.
 
-    Reads the deliveries the configuration names, builds the warehouse tables, checks them and publishes a new
-    release. Exit 0 when everything succeeded; 1 when an asset or a blocking check failed (the previous release
-    stays `latest`); 2 for a bad configuration or selection.
+    Checks the configuration first (as `klimamonitor check-config`: every problem at once, exit 2), then reads the
+    deliveries it names, builds the warehouse tables, checks them and publishes a new release. Exit 0 when
+    everything succeeded; 1 when an asset or a blocking check failed (the previous release stays `latest`); 2 for
+    a bad configuration or selection.
     """
     _quiet_dagster()
+    _checked(config_path, paths=False)
     cfg, data_path = _load(config_path, data_dir)
     from dagster import AssetSelection
 
@@ -217,6 +231,55 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     if not summary.success:
         click.echo("\nThe run FAILED; see the failures above. The last good release was not changed.", err=True)
         sys.exit(EXIT_FAILED)
+
+
+@main.command(name="check-config")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"District configuration YAML. Default: ${CONFIG_ENV} or the bundled demo.")
+def check_config_command(config_path: Path | None) -> None:
+    """Check a district configuration before anything runs, listing every problem at once.
+
+    Errors: unknown format names (with the closest known ones), unknown options of a format, folders and files that
+    do not exist (every path printed resolved: relative paths against the configuration file's folder, package:
+    paths inside the installed project), no factor set, duplicate source ids, a bad municipality table. Warnings:
+    targets whose indicators need a source family that no source belongs to. Exit 0 without errors, 2 with any.
+    `klimamonitor run` runs this check first.
+
+    \b
+      klimamonitor check-config --config my-district/district.yaml
+    """
+    _checked(config_path)
+
+
+@main.command()
+@click.option("--key", "ags", required=True, metavar="AGS",
+              help="The region's 8-digit key: a district (05974000), a district-free city (05111000), a state "
+              "(05000000) or the country (00000000).")
+@click.option("--directory", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The Destatis municipality directory: a GV100AD file or an Auszug GV (.xlsx).")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="A new folder for the configuration (never an existing one).")
+@click.option("--first-year", default=2007, show_default=True, help="First year of the balance.")
+def init(ags: str, directory: Path, out: Path, first_year: int) -> None:
+    """Make a district configuration for any region from the Destatis municipality directory.
+
+    Writes OUT/district.yaml (region, years up to the directory's date, the bundled factor set, an example of
+    every supported source format commented out) and OUT/municipalities.csv (keys, names, kinds, areas,
+    population with source and date). Then add your sources and run `klimamonitor check-config`.
+
+    \b
+      klimamonitor init --key 05974000 --directory GV100AD_311217.ASC --out mein-kreis
+    """
+    from assets.district_init import InitError, init_district
+
+    try:
+        written = init_district(directory, ags, out, first_year)
+    except InitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: add your sources to {written[0]}, then `klimamonitor check-config --config {written[0]}`")
 
 
 @main.command()

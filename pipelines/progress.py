@@ -29,6 +29,35 @@ def error_message(err) -> str:
     return redact(err.message.strip())
 
 
+# Errors that no klimamonitor code raises on purpose: a computation met an input it does not handle.
+UNEXPECTED = {"TypeError", "KeyError", "AttributeError", "IndexError", "ValueError", "ZeroDivisionError",
+              "NameError", "UnboundLocalError", "AssertionError", "IntCastingNaNError", "ArrowNotImplementedError",
+              "ArrowInvalid", "ArrowTypeError", "MergeError", "InvalidIndexError"}
+
+
+def failure_message(step: str, err, inputs: list[str] | None = None) -> str:
+    """A failed step in words: the error, and for an unexpected one (a Python error, not a message of klimamonitor)
+    which asset failed on which inputs and what to check."""
+    message = error_message(err)
+    while err is not None and getattr(err, "cause", None) is not None:
+        err = err.cause
+    if err is None or err.cls_name not in UNEXPECTED:
+        return message
+    shown = ", ".join(inputs) if inputs else "(none)"
+    first = message.splitlines()[0] if message else err.cls_name
+    return (f"unexpected error in asset {step} ({first}); "
+            f"its inputs: {shown}. Check that the sources feeding them delivered and were accepted "
+            "(`klimamonitor status`, the deliveries table), then report it with this message as a klimamonitor bug")
+
+
+def step_inputs(job_def, step: str) -> list[str]:
+    """The input tables of a step's asset (empty when the step is not a node of the job)."""
+    try:
+        return sorted(job_def.graph.node_named(step.split("[")[0]).definition.input_dict)
+    except Exception:  # noqa: BLE001 - a step key that names no node: no inputs to list
+        return []
+
+
 def peak_rss_mb() -> float:
     """The run process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
     import resource
@@ -77,7 +106,7 @@ class _ProgressHandler(logging.Handler):
             detail = f"{secs:6.2f} s" + (f"   {rows:>9,} rows" if rows is not None else f"   {'':>14}")
             self._line(step, "ok", f"{detail}   peak {peak_rss_mb():,.0f} MB")
         elif kind == DagsterEventType.STEP_FAILURE:
-            self._line(step, "FAILED", error_message(event.event_specific_data.error).splitlines()[0])
+            self._line(step, "FAILED", failure_message(step, event.event_specific_data.error).splitlines()[0])
         elif kind == DagsterEventType.STEP_SKIPPED:
             self._line(step, "skipped", "(an upstream step failed or a blocking check did not pass)")
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -153,7 +182,9 @@ class RunSummary:
                     summary.checks_warned.append(label)
             elif kind == DagsterEventType.STEP_FAILURE:
                 failed_steps.add(event.step_key)
-                summary.failures.append(f"{event.step_key}: {error_message(event.event_specific_data.error)}")
+                inputs = step_inputs(result.job_def, event.step_key)
+                summary.failures.append(
+                    f"{event.step_key}: {failure_message(event.step_key, event.event_specific_data.error, inputs)}")
         for name in [t for t, step in written_by.items() if step in failed_steps]:  # its step failed after all
             summary.tables.pop(name)
             summary.quarantine.pop(name, None)

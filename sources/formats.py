@@ -98,6 +98,40 @@ _PARSERS: dict[str, tuple[RawTarget, ...]] = {
 FORMATS: dict[str, tuple[RawTarget, ...]] = {
     fmt: tuple(replace(t, table=raw_table_name(fmt, t.shape)) for t in targets) for fmt, targets in _PARSERS.items()
 }
+# Options every source takes (landing caps, quarantine limits, text reading) and those of each connector; the
+# configuration check (assets/config_check.py) names any other option of a source as unknown.
+COMMON_OPTIONS = frozenset({"pattern", "max_bytes", "max_line_bytes", "quarantine", "encoding", "separator", "decimal",
+                            "confidential_marks", "missing_marks", "provisional", "max_uncompressed_bytes",
+                            "max_decompress_seconds", "stream_from_bytes"})
+CONNECTOR_OPTIONS = {
+    "file_drop": frozenset(),
+    "sql": frozenset({"tables"}),
+    "http": frozenset({"api", "table", "login_env", "params", "path", "items_key", "timeout_s", "retries",
+                       "min_interval_s"}),
+}
+FORMAT_OPTIONS: dict[str, frozenset[str]] = {
+    "grid_sheet": frozenset({"carrier", "unit", "calorific_basis", "hi_per_hs", "columns"}),
+    "genesis_population": frozenset({"value_variable", "region_variables", "population_column", "require_footer",
+                                     "sheet"}),
+    "genesis_table": frozenset({"sheet", "require_footer", "region_variables"}),
+    "dwd_degree_days": frozenset({"stations"}),
+    "kba_fz3": frozenset({"sheet", "year"}),
+    "auszug_gv": frozenset({"sheet"}),
+    "territorial_changes": frozenset({"sheet"}),
+    "facility_db": frozenset({"tables"}),
+    "interval_csv": frozenset({"unit"}),
+    "mastr_csv": frozenset({"columns", "technologies", "statuses", "date_order"}),
+    "mastr_xml": frozenset({"technology_codes", "status_codes", "max_xml_text_chars"}),
+    "measures": frozenset({"columns", "max_update_age_days"}),
+    "eea_assessment": frozenset({"columns"}),
+}
+
+
+def known_options(fmt: str, connector: str) -> frozenset[str]:
+    """The options a source of this format and connector may set."""
+    return COMMON_OPTIONS | CONNECTOR_OPTIONS.get(connector, frozenset()) | FORMAT_OPTIONS.get(fmt, frozenset())
+
+
 # Formats whose rows are municipality key changes: parsed before every other format, which then accepts former keys.
 KEY_CHANGE_FORMATS = tuple(fmt for fmt, targets in FORMATS.items() if any(t.shape == "key_changes" for t in targets))
 

@@ -28,8 +28,9 @@ _FIELD_LIST = [
     Field("ags", "ags", "Official municipality key (Amtlicher Gemeindeschlüssel), 8 characters, leading zero kept; "
           "the district key (e.g. 05974000) stands for the whole district", pattern=AGS_PATTERN),
     Field("name", "string", "Official name of the municipality or district"),
-    Field("kind", "string", "Whether the key is the district or one of its municipalities",
-          allowed=("district", "municipality")),
+    Field("kind", "string", "Whether the key is the district (the region), one of its municipalities, or a "
+          "district-free city (the region is its one municipality)",
+          allowed=("district", "municipality", "district_free_city")),
     Field("area_ha", "number", "Land area", unit="ha", minimum=0, decimals=2),
     Field("year", "year", "Calendar year the value refers to", minimum=1990, maximum=2100),
     # --- values and their status

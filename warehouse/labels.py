@@ -25,7 +25,7 @@ STATUS_DE = {"met": "erreicht", "missed": "verfehlt", "on_track": "auf Kurs", "o
 
 # every vocabulary of the catalog, by field name (warehouse/fields.py)
 LABELS: dict[str, dict[str, str]] = {
-    "kind": {"district": "Kreis", "municipality": "Gemeinde"},
+    "kind": {"district": "Kreis", "municipality": "Gemeinde", "district_free_city": "kreisfreie Stadt"},
     "value_status": {"reported": "gemeldet", "estimated": "geschätzt", "confidential": "vertraulich",
                      "not_applicable": "entfällt", "missing": "fehlt"},
     "data_quality": {"A": "A – regionale Primärdaten", "B": "B – hochgerechnete Primärdaten",

@@ -119,12 +119,14 @@ def publish_release(
     inputs: Mapping[str, object] | None = None,
     now: dt.datetime | None = None,
     package: Mapping[str, list] | None = None,
+    workbook: bool = True,
 ) -> Release:
     """Assemble, verify and switch to a new release.
 
     `tables` maps a published table name to a pandas frame or a Parquet file of the store; each is conformed to its
     catalog schema. `inputs` (deliveries, factor set, ...) go into the manifest as they are; `package` holds the
-    descriptor's licenses, sources and contributors (DistrictConfig.package_metadata).
+    descriptor's licenses, sources and contributors (DistrictConfig.package_metadata); `workbook`: whether the Excel
+    workbook is written (most of a release's time).
     """
     root = published_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -149,7 +151,8 @@ def publish_release(
             files[name] = {"path": target.name, "rows": rows, "sha256": sha256_file(target), "bytes": target.stat().st_size}
         release_id = _release_id(now, {k: v["sha256"] for k, v in files.items()})
         write_exports(staging, sorted(files))
-        write_workbook(staging, sorted(files), release_id)
+        if workbook:
+            write_workbook(staging, sorted(files), release_id)
         write_indicators_latest(staging, release_id)
         exported = {name: {"path": f"exports/{name}.csv", "sha256": sha256_file(staging / "exports" / f"{name}.csv"),
                            "bytes": (staging / "exports" / f"{name}.csv").stat().st_size, "parquet": info}

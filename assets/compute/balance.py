@@ -215,6 +215,8 @@ def emissions_table(final_energy: pd.DataFrame, factors: pd.DataFrame, factor_se
     municipal = final_energy[final_energy["ags"] != district_ags]
     cells = lookup(factors, municipal[["ags", "year", "sector", "carrier", "final_energy_mwh", "complete"]])
     cells["emissions_t_co2e"] = cells["final_energy_mwh"] * cells["g_co2e_per_kwh"] / 1000
+    cells["complete"] = cells["complete"].astype(bool) & (cells["g_co2e_per_kwh"].notna()
+                                                          | cells["final_energy_mwh"].isna())  # no factor delivered
     cells["bisko_conformant"] = cells["bisko_conformant"].fillna(True).astype(bool)
     group = ["year", "sector", "carrier"]
     grouped = cells.groupby(group, sort=True)

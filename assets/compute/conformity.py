@@ -82,14 +82,20 @@ def conformity_table(final_energy: pd.DataFrame, inputs: pd.DataFrame, factors: 
     frames.append(_per_place(places, lacking, "five_sectors", "incomplete", "all five BISKO sectors have values"))
 
     # factors: the row each cell with energy used
-    used = lookup(factors, with_value[CELL + ["final_energy_mwh"]])
-    derivations = factors.assign(factor_row=factor_row_ids(factors)).drop_duplicates("factor_row")
-    used = used.merge(derivations[["factor_row", "derivation"]], on="factor_row", how="left")
-    used["_ok"] = used["bisko_conformant"].astype("boolean").fillna(False).astype(bool)
-    other = used[(used["carrier"] != "electricity") & ~used["_ok"]]
-    other = other.assign(reason=other["carrier"] + " factor " + other["year"].astype(str) + ": "
-                         + other["derivation"].astype(str))
-    frames.append(_per_place(places, other, "lca_factors_with_upstream", "non_conformant",
+    used = lookup(factors, with_value[CELL + ["final_energy_mwh"]])  # no factor delivered: every factor missing
+    if factors.empty:  # no emission-factor source: nothing to judge, every cell with energy lacks its factor
+        other = with_value.assign(reason=with_value["carrier"] + " " + with_value["year"].astype(str)
+                                  + ": no emission factor delivered")
+        state = "incomplete"
+    else:
+        derivations = factors.assign(factor_row=factor_row_ids(factors)).drop_duplicates("factor_row")
+        used = used.merge(derivations[["factor_row", "derivation"]], on="factor_row", how="left")
+        used["_ok"] = used["bisko_conformant"].astype("boolean").fillna(False).astype(bool)
+        other = used[(used["carrier"] != "electricity") & ~used["_ok"]]
+        other = other.assign(reason=other["carrier"] + " factor " + other["year"].astype(str) + ": "
+                             + other["derivation"].astype(str))
+        state = "non_conformant"
+    frames.append(_per_place(places, other, "lca_factors_with_upstream", state,
                              "every factor used is a life-cycle factor with upstream chains, as published or by a "
                              "BISKO rule"))
 
@@ -116,8 +122,9 @@ def conformity_table(final_energy: pd.DataFrame, inputs: pd.DataFrame, factors: 
     heat_open = heat_open[heat_open["final_energy_mwh"].isna()].assign(
         reason=lambda f: "district heat " + f["sector"] + " required (a network exists) but has no value")
     heat = used[used["carrier"] == "district_heat"]
-    how = heat.assign(method=np.where(heat["region_scope"] != "all", "plant data of the supplier",
-                                      "the BISKO default factor (no plant data)"))
+    how = heat.assign(method=np.select([heat["region_scope"].isna(), heat["region_scope"] != "all"],
+                                       ["no factor (none delivered)", "plant data of the supplier"],
+                                       "the BISKO default factor (no plant data)"))
     how = how.groupby(["ags", "year"])["method"].agg(lambda m: " and ".join(sorted(set(m))))
     heat_rows = _per_place(places, heat_open, "district_heat_method", "incomplete", "")
     method = pd.MultiIndex.from_frame(heat_rows[["ags", "year"]]).map(how.to_dict().get)

@@ -128,7 +128,8 @@ def lookup(factors: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     own (region_scope = ags) before the default, the sector's own before `all`.
 
     Returns cells with g_co2e_per_kwh, sector_scope, region_scope, factor_row and bisko_conformant; raises
-    FactorError naming carrier, sector and year for every cell with energy but no factor.
+    FactorError naming carrier, sector and year for every cell with energy but no factor — unless no factor at all
+    was delivered (no factor source): then every factor is missing, and so is every emission.
     """
     f = factors.assign(conformant=[conformant(d, b) for d, b in zip(factors["derivation"], factors["bisko_rule"],
                                                                      strict=True)], factor_row=factor_row_ids(factors))
@@ -151,7 +152,7 @@ def lookup(factors: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
         for column in found:
             merged.loc[todo, column] = hit[column].to_numpy()
     needed = merged["g_co2e_per_kwh"].isna() & merged["final_energy_mwh"].notna()
-    if needed.any():
+    if needed.any() and not factors.empty:
         missing = merged.loc[needed, ["carrier", "sector", "year"]].drop_duplicates().sort_values(["carrier", "year"])
         listed = "; ".join(f"{r.carrier} ({r.sector}) {int(r.year)}" for r in missing.head(20).itertuples())
         raise FactorError(f"no emission factor for {len(missing)} carrier/sector/year cell(s) with energy: {listed}"

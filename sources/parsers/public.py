@@ -175,6 +175,8 @@ KBA_COLUMNS = ["delivery_id", "source_row", "ags", "year", "vehicle_fuel", "vehi
 
 # --- Destatis municipality directory
 
+# Record types of the directory and the digits of the key each has: state, Regierungsbezirk, district, municipality.
+DIRECTORY_LEVELS = {"10": 2, "20": 3, "40": 5, "60": 8}
 DIRECTORY_COLUMNS = ["delivery_id", "source_row", "ags", "name", "area_ha", "population", "directory_date"]
 
 
@@ -193,14 +195,17 @@ def is_gv100ad(head: bytes) -> bool:
     return bool(re.match(rb"^10\d{8}\d{2}\s", head))
 
 
-def parse_gv100ad(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
-                  region: Region) -> ParseResult:
+def gv100ad_entries(delivery: Delivery, options: Mapping[str, Any]) -> tuple[list[dict], list]:
+    """Every record of a GV100AD file (DIRECTORY_LEVELS: state, Regierungsbezirk, district, municipality) as
+    {level, ags, name, type_code, area_ha, population, directory_date, source_row}, and findings of broken
+    municipality records."""
     text = decode(delivery.content(), options.get("encoding", "latin-1"), delivery.source_id, delivery.file_name)
-    records, findings = [], []
+    entries, findings = [], []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.startswith("60"):
+        level = line[:2]
+        if level not in DIRECTORY_LEVELS:
             continue
-        if len(line) < 150:
+        if level == "60" and len(line) < 150:
             findings.append(finding_for(delivery, number, None, line[:80], f"the record has {len(line)} characters",
                                         "a record type 60 of at least 150 characters"))
             continue
@@ -211,10 +216,19 @@ def parse_gv100ad(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
             findings.append(finding_for(delivery, number, "Gebietsstand", date, f"{date!r} is not a date",
                                         "the territorial status as YYYYMMDD in columns 3–10"))
             continue
-        records.append({"source_row": number, "ags": line[10:15] + line[19:22], "name": line[22:72].strip(),
+        key = line[10:15] + line[19:22] if level == "60" else line[10:10 + DIRECTORY_LEVELS[level]].strip()
+        entries.append({"level": level, "source_row": number, "ags": key.ljust(8, "0"), "name": line[22:72].strip(),
+                        "type_code": line[122:124].strip() or None,
                         "area_ha": float(area) if area.isdigit() else None,
                         "population": float(people) if people.isdigit() else None,
                         "directory_date": directory_date})
+    return entries, findings
+
+
+def parse_gv100ad(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
+                  region: Region) -> ParseResult:
+    entries, findings = gv100ad_entries(delivery, options)
+    records = [e for e in entries if e["level"] == "60"]
     if not records:
         raise EmptyDeliveryError(delivery.source_id, delivery.file_name, "no municipality records (type 60)",
                                  expected="a GV100AD file of the Statistisches Bundesamt")
@@ -227,8 +241,8 @@ def _auszug_header(grid: Grid) -> int | None:
     return next((n for n, row in enumerate(grid[:10]) if row and cell_text(row[0]).startswith("Satz")), None)
 
 
-def parse_auszug_gv(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
-                    region: Region) -> ParseResult:
+def auszug_gv_entries(delivery: Delivery, options: Mapping[str, Any]) -> list[dict]:
+    """Every row of an Auszug GV of the directory levels (DIRECTORY_LEVELS), like `gv100ad_entries`."""
     name, grid = sheet_named(delivery, read_sheets(delivery), options.get("sheet"),
                              lambda g: _auszug_header(g) is not None)
     title = cell_text(grid[0][0]) if grid and grid[0] else ""
@@ -241,15 +255,22 @@ def parse_auszug_gv(delivery: Delivery, options: Mapping[str, Any], mappings: Ma
     except ValueError:
         raise LayoutError(delivery.source_id, delivery.file_name, f"the stated date {stated.group(0)!r} is not a date",
                           expected="'... am 31.12.2023' in the first row") from None
-    records = []
+    entries = []
     for n, row in enumerate(grid, start=1):
         cells = [cell_text(c) for c in row]
-        if len(cells) < 10 or cells[0] != "60":
+        if len(cells) < 10 or cells[0] not in DIRECTORY_LEVELS:
             continue
-        area, people = row[8], row[9]
-        records.append({"source_row": n, "ags": cells[2] + cells[3] + cells[4] + cells[6], "name": cells[7],
-                        "area_ha": area * 100 if isinstance(area, float) else None,
+        level, area, people = cells[0], row[8], row[9]
+        key = cells[2] + cells[3] + cells[4] + cells[6] if level == "60" else "".join(cells[2:5])
+        entries.append({"level": level, "source_row": n, "ags": key.ljust(8, "0"), "name": cells[7],
+                        "type_code": cells[1] or None, "area_ha": area * 100 if isinstance(area, float) else None,
                         "population": people if isinstance(people, float) else None, "directory_date": date})
+    return entries
+
+
+def parse_auszug_gv(delivery: Delivery, options: Mapping[str, Any], mappings: Mapping[str, Any],
+                    region: Region) -> ParseResult:
+    records = [e for e in auszug_gv_entries(delivery, options) if e["level"] == "60"]
     if not records:
         raise EmptyDeliveryError(delivery.source_id, delivery.file_name, "no municipality rows (Satzart 60)",
                                  expected="the Auszug GV of the Statistisches Bundesamt")

@@ -223,7 +223,8 @@ def test_a_district_adds_a_target_by_editing_the_file(demo_run, tmp_path):
     from warehouse.release import latest_release
 
     shutil.copytree(DEFAULT_CONFIG.parent / "kreis_soest", tmp_path / "kreis_soest")
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("../sources/", f"{DEFAULT_CONFIG.parent.parent}/sources/")
+    # the copy's own folder instead of the bundled files (the deliveries stay the bundled ones, package:sources/...)
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("package:config/kreis_soest/", "kreis_soest/")
     (tmp_path / "district.yaml").write_text(text, encoding="utf-8")
     targets = yaml.safe_load((tmp_path / "kreis_soest" / "targets.yaml").read_text(encoding="utf-8"))
     targets["supporting"]["targets"].append({
