@@ -223,14 +223,21 @@ class ModelledSettings(_Strict):
     solar_thermal: dict[str, Any] = Field(default_factory=dict)  # kwh_per_m2, sector
 
 
+_TEXT = r"\S"  # a text councillors read: never empty (the report shows no empty label, `nan` or `None`)
+
+
 class Target(_Strict):
     indicator_id: str = Field(pattern=ID_PATTERN)
     indicator: str
-    title_de: str
+    title_de: str = Field(pattern=_TEXT)
     title_en: str
     scope: Literal["territorial_bisko", "bisko_plus_agriculture", "organisational"]
     unit: str
     definition: str
+    definition_de: str = Field(pattern=_TEXT, description="the definition as the report shows it")
+    notes_de: str | None = Field(None, pattern=_TEXT, description="caveats in German; none: no 'Hinweise' line")
+    interpretation_de: str | None = Field(None, pattern=_TEXT, description="how to read the value, in German")
+    source_de: str | None = Field(None, pattern=_TEXT, description="the target's own source; none: the set's")
     base_year: int | None = None
     target_year: int | None = None
     comparator: Literal[">=", "<="] | None = None
@@ -249,6 +256,8 @@ class Target(_Strict):
 
 class TargetSet(_Strict):
     source: str
+    title_de: str = Field(pattern=_TEXT, description="the set's heading in the report")
+    source_de: str = Field(pattern=_TEXT, description="where the targets come from, in German")
     targets: list[Target]
 
 
@@ -363,6 +372,23 @@ class DistrictConfig(_Strict):
         if problems:
             raise ConfigError(f"{path}: " + "; ".join(problems))
         return frame[["ags", "name", "kind", "area_ha"]].reset_index(drop=True)
+
+    def tile_positions(self) -> dict[str, tuple[int, int]] | None:
+        """The report's tile map: each municipality's (row, column) from the optional columns tile_row and tile_col
+        of the municipalities file, checked (whole numbers from 0, one tile per place); None without them (the
+        report then computes a grid)."""
+        path = self.resolve(self.district.municipalities)
+        frame = pd.read_csv(path, dtype={"ags": "str"}, encoding="utf-8")
+        if not {"tile_row", "tile_col"} <= set(frame.columns):
+            return None
+        places = frame[frame["kind"] == "municipality"]
+        try:
+            cells = [(int(r), int(c)) for r, c in zip(places["tile_row"], places["tile_col"], strict=True)]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{path}: tile_row and tile_col must be whole numbers for every municipality") from None
+        if min((min(c) for c in cells), default=0) < 0 or len(set(cells)) != len(cells):
+            raise ConfigError(f"{path}: tile_row/tile_col must be 0 or more, one tile per municipality")
+        return dict(zip(places["ags"], cells, strict=True))
 
     def municipality_names(self) -> dict[str, str]:
         """Name of every key of the region (district included), for messages and reasons."""

@@ -60,7 +60,7 @@ def configured_raw_tables(cfg: DistrictConfig, shape: str | None = None) -> list
             if shape is None or t in {raw_table_name(f, shape) for f in RAW_SHAPES[shape][1]}]
 
 
-def _union(frames: dict[str, pd.DataFrame], shape_table: str) -> pd.DataFrame:
+def union_rows(frames: dict[str, pd.DataFrame], shape_table: str) -> pd.DataFrame:
     present = [f for f in frames.values() if not f.empty]
     columns = get_table(shape_table).column_names
     return pd.concat(present, ignore_index=True)[columns] if present else pd.DataFrame(columns=columns)
@@ -92,7 +92,7 @@ def build_family_asset(cfg: DistrictConfig, core: str, shape: str, key: list[str
            description=f"{get_table(core).description}. From: {', '.join(tables) or 'no configured source'}.")
     def family(settings: Settings, deliveries: pd.DataFrame, core_region__key_changes: pd.DataFrame,
                **raw: pd.DataFrame) -> Output[pd.DataFrame]:
-        rows = core_rows(_union(raw, shape_table), deliveries, core_region__key_changes,
+        rows = core_rows(union_rows(raw, shape_table), deliveries, core_region__key_changes,
                          settings.config().municipality_keys(), key, **move)
         return Output(rows, metadata={"rows in use": len(rows), "formats": MetadataValue.json(sorted(raw))})
 

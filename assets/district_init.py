@@ -128,6 +128,9 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "gv100ad": ("verzeichnis", {"pattern": "GV100AD_*"}, "Destatis municipality directory GV100AD"),
     "auszug_gv": ("verzeichnis", {"pattern": "*Auszug_GV.xlsx"}, "Destatis municipality directory Auszug GV"),
     "facility_db": ("", {}, "your facility database (sql connector)"),
+    "measures": ("massnahmen", {"pattern": "*.csv", "max_update_age_days": 365},
+                 "the climate manager's list of measures (energiepolitisches Arbeitsprogramm, xlsx or CSV)"),
+    "eea_assessment": ("eea", {"pattern": "*.csv"}, "the European Energy Award auditor's assessment"),
 }
 FACILITY_EXAMPLE = """\
 #  - id: facility_db

@@ -5,7 +5,7 @@ from dagster import asset
 
 from assets.compute.conformity import overall, resting_on
 from assets.compute.families import family_states, missing_reasons, not_assessable_rows
-from assets.compute.indicators import BALANCE_INDICATORS, PROCESSING, RENAMED, SERIES, assess
+from assets.compute.indicators import BALANCE_INDICATORS, PROCESSING, PROCESSING_DE, RENAMED, SERIES, assess
 from assets.config import ConfigError
 from assets.resources import Settings, group_of
 from warehouse.catalog import get_table
@@ -26,7 +26,8 @@ def targets(settings: Settings) -> pd.DataFrame:
                 raise ConfigError(f"target {set_name}/{t.indicator_id}: unknown indicator {t.indicator!r}; "
                                   f"known: {sorted(SERIES)}")
             rows.append({"target_set": set_name, "source": target_set.source, "processing": PROCESSING[t.indicator],
-                         **t.model_dump(exclude={"sector"})})
+                         "target_set_title_de": target_set.title_de, "processing_de": PROCESSING_DE[t.indicator],
+                         **t.model_dump(exclude={"sector"}), "source_de": t.source_de or target_set.source_de})
     return pd.DataFrame(rows, columns=get_table("targets").column_names)
 
 

@@ -57,6 +57,19 @@ class Parsed:
         return findings_frame(self.findings.get(table, []))
 
 
+# Formats whose rows name targets: their parser checks each against the district's configured indicator ids.
+TARGET_AWARE_FORMATS = ("measures",)
+
+
+def parser_options(cfg: DistrictConfig, source) -> dict:
+    """A source's options as its parser reads them: for formats naming targets, with `known_indicators` (the
+    indicator ids of the district's targets) unless the source states its own."""
+    if source.format not in TARGET_AWARE_FORMATS or "known_indicators" in source.options:
+        return dict(source.options)
+    ids = sorted({t.indicator_id for target_set in cfg.target_sets().values() for t in target_set.targets})
+    return {**source.options, "known_indicators": ids}
+
+
 def parse_landed(cfg: DistrictConfig, data_path: Path, register: pd.DataFrame, fmt: str, region: Region) -> Parsed:
     """Parse every landed delivery of the sources of format `fmt` (the parse cache reused where it can)."""
     out = Parsed()
@@ -65,7 +78,8 @@ def parse_landed(cfg: DistrictConfig, data_path: Path, register: pd.DataFrame, f
     for table in tables:
         out.rows[table], out.findings[table] = [], []
     for source in (s for s in cfg.sources if s.format == fmt):
-        key = cache_key(source.format, source.options, source.mappings, sorted(region.keys | region.former_keys))
+        options = parser_options(cfg, source)
+        key = cache_key(source.format, options, source.mappings, sorted(region.keys | region.former_keys))
         for entry in register[register["source_id"] == source.id].itertuples(index=False):
             try:
                 table = target_for(fmt, source.id, entry.file_name).table
@@ -75,7 +89,7 @@ def parse_landed(cfg: DistrictConfig, data_path: Path, register: pd.DataFrame, f
             result = cache.get(entry.delivery_id, key)
             if result is None:
                 try:
-                    _, result = read_delivery(fmt, source.options, source.mappings, region, delivery)
+                    _, result = read_delivery(fmt, options, source.mappings, region, delivery)
                 except DeliveryError as exc:
                     out.findings[table].append(Finding(source.id, entry.file_name, entry.delivery_id, exc.row,
                                                        exc.column, None, exc.problem, exc.expected,

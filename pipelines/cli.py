@@ -213,10 +213,12 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     summary.figures = published_comparison(cfg, data_path) + headline_targets(cfg, data_path, summary.success,
                                                                                 last_good)
     run_dir = data_path / "validation" / run_id
-    if run_dir.is_dir():
-        from warehouse.validation_report import render
+    if run_dir.is_dir() or summary.failures:  # a failed step is reported even when no check ran
+        from warehouse.validation_report import delivery_files, render
 
-        summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}"))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}", summary.failures,
+                                    delivery_files(data_path / "warehouse")))
     click.echo(summary.render(data_path))
     from pipelines import notify
 
@@ -481,12 +483,13 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
         sys.exit(EXIT_USAGE)
     # read by the parser from the file (a file above the format's cap is refused unread)
     delivery = Delivery(f"{source.id}:{sha256_file(path)[:16]}", source.id, path.name, path=path)
-    from assets.raw import landed_region
+    from assets.raw import landed_region, parser_options
 
     region = landed_region(cfg, data_path)  # with the former keys of the landed key changes, as a run would
     click.echo(f"Checking {path} as a delivery of {source.id!r} ({source.partner}, format {source.format})")
     try:
-        target, result = read_delivery(source.format, source.options, source.mappings, region, delivery)
+        target, result = read_delivery(source.format, parser_options(cfg, source), source.mappings, region,
+                                       delivery)
     except DeliveryError as exc:
         click.echo(f"REJECTED: the file cannot be read.\n  {exc}")
         sys.exit(EXIT_FAILED)
@@ -575,6 +578,7 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     \b
       klimamonitor trace final_energy ags=05974040 year=2020 sector=households carrier=natural_gas
       klimamonitor trace indicators target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020
+      klimamonitor trace target_measures target_set=kreistag_2012 indicator_id=co2_total_vs_2007
     """
     from warehouse.trace import TraceError, trace as trace_value, traced_rows
 
@@ -589,6 +593,12 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     click.echo(f"{table} {' '.join(key)} (release {release.name}): {result['cells']} cell(s)")
     for row in traced_rows(release, table, pairs)[:10]:
         click.echo(f"  value: {_traced_value(table, row)}")
+    if "measures" in result:  # a gap analysis: the measures serving the target (their own estimates)
+        click.echo(f"measures ({len(result['measures'])}):")
+        for m in result["measures"]:
+            click.echo(f"  {m['measure_id']} {m['measure_title']}: {m['measure_status']}, expected "
+                       f"{_shown(m['savings_t_co2e_per_year'], 1)} t CO2e/year ({m['delivery_id']}, "
+                       f"row {m['source_row']})")
     click.echo(f"deliveries ({len(result['deliveries'])}):")
     for d in result["deliveries"]:
         rows = d["source_rows"]
@@ -600,7 +610,7 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
     click.echo(f"emission factors ({len(result['factors'])}):")
     for f in result["factors"]:
         click.echo(f"  {f['factor_row']}: {f['g_co2e_per_kwh']:g} g/kWh — {f['source']}"
-                   + (f" [{f['derivation']}]" if f["derivation"] else ""))
+                   + (f" [{f['derivation']}]" if isinstance(f["derivation"], str) and f["derivation"] else ""))
 
 
 def _shown(value, decimals: int | None = None) -> str:
@@ -627,7 +637,7 @@ def _traced_value(table: str, row: dict) -> str:
             unit = row.get("unit") if table == "indicators" else col.unit  # indicator values: the row's unit
             shown = _shown(row[col.name], col.decimals)
             parts.append(f"{col.name} {shown}{' ' + unit if unit and shown != '(empty)' else ''}")
-    parts += [f"{c} {_shown(row[c])}" for c in ("status", "value_status", "complete") if c in row]
+    parts += [f"{c} {_shown(row[c])}" for c in ("status", "gap_status", "value_status", "complete") if c in row]
     return "; ".join(parts)
 
 

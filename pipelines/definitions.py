@@ -21,6 +21,7 @@ from assets.indicators import indicators, targets
 from assets.landing import landed_deliveries
 from assets.core import build_core_assets
 from assets.raw import build_raw_assets
+from assets.measures import build_measure_assets
 from assets.publish import build_release_asset
 from pipelines.automation import automations
 from assets.config import DEFAULT_CONFIG, CONFIG_ENV, resolve_data_dir
@@ -59,6 +60,7 @@ def _table_assets(cfg) -> list[AssetsDefinition]:
         *build_year_assets(years_partitions(cfg)),
         targets,
         indicators,
+        *build_measure_assets(cfg),
     ]
 
 

@@ -16,6 +16,7 @@ from sources.parsers.genesis_table import parse_genesis_table
 from sources.parsers.grid import parse_grid_sheet
 from sources.parsers.interval import parse_interval_readings
 from sources.parsers.mastr import parse_mastr_csv, parse_mastr_xml
+from sources.parsers.measures import parse_eea_assessment, parse_measures
 from sources.parsers.public import (parse_ags_history, parse_auszug_gv, parse_dwd_degree_days, parse_gv100ad,
                                     parse_kba_fz3, parse_territorial_changes)
 from sources.parsers.tidy import (
@@ -84,6 +85,9 @@ _PARSERS: dict[str, tuple[RawTarget, ...]] = {
     "auszug_gv": (RawTarget("municipalities", parse_auszug_gv),),
     "territorial_changes": (RawTarget("key_changes", parse_territorial_changes),),
     "ags_history": (RawTarget("key_changes", parse_ags_history),),
+    # the work programme (sources/parsers/measures.py): xlsx or CSV
+    "measures": (RawTarget("measures", parse_measures),),
+    "eea_assessment": (RawTarget("eea_points", parse_eea_assessment),),
     "interval_csv": (RawTarget("interval_days", parse_interval_readings, max_bytes=STREAMED_BYTES),),
     "facility_db": (
         RawTarget("buildings", parse_buildings, "buildings"),
@@ -118,6 +122,8 @@ FORMAT_OPTIONS: dict[str, frozenset[str]] = {
     "interval_csv": frozenset({"unit"}),
     "mastr_csv": frozenset({"columns", "technologies", "statuses", "date_order"}),
     "mastr_xml": frozenset({"technology_codes", "status_codes", "max_xml_text_chars"}),
+    "measures": frozenset({"columns", "max_update_age_days"}),
+    "eea_assessment": frozenset({"columns"}),
 }
 
 

@@ -40,6 +40,17 @@ def _classic(first_cells: list[str], text: str) -> Recognised | None:
     return Recognised("genesis_table", f"GENESIS classic table {code}")
 
 
+def _programme(cells: list[str]) -> Recognised | None:
+    """The work programme's own tables (default German headers of sources/parsers/measures.py)."""
+    if "Handlungsfeld" not in cells:
+        return None
+    if "Punkte möglich" in cells:
+        return Recognised("eea_assessment", "eea assessment: points per field of action and year")
+    if "Status" in cells:
+        return Recognised("measures", "list of measures of the work programme (eea fields of action)")
+    return None
+
+
 def _sheets(delivery: Delivery) -> Recognised:
     sheets = read_sheets(delivery)
     for name, grid in sheets.items():
@@ -50,6 +61,8 @@ def _sheets(delivery: Delivery) -> Recognised:
             return Recognised("auszug_gv", f"Destatis municipality directory, Auszug GV (sheet {name!r})")
         if "Kennziffer" in cells:
             return Recognised("territorial_changes", f"Destatis territorial changes (sheet {name!r})")
+        if found := _programme([cell_text(c) for row in grid[:5] for c in row]):
+            return Recognised(found.format, f"{found.what} (sheet {name!r})")
     for name, grid in sheets.items():
         if first_data_row(grid) is not None:
             population = any("Bevölkerung" in cell_text(c) for row in grid[:10] for c in row)
@@ -93,6 +106,8 @@ def recognise(delivery: Delivery) -> Recognised:
     if "MaStR-Nr. der Einheit" in first:
         return Recognised("mastr_csv", "Marktstammdatenregister web export (CSV)")
     cells = [c.strip() for line in text.splitlines()[:2] for c in line.split(";")]
+    if found := _programme(cells):
+        return found
     classic = _classic(cells, text)
     if classic is not None:
         return classic

@@ -6,8 +6,11 @@ without the service they skip with the reason; with CI=true they fail instead, s
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,27 +52,53 @@ def demo_config() -> Path:
     return DEFAULT_CONFIG
 
 
+@contextmanager
+def _exclusive(lock_file: Path):
+    """Hold an exclusive lock on a file (fcntl): the xdist workers take turns."""
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
-    """The main job run twice on the demo (the second run sees the same deliveries): outputs and releases."""
+    """The main job run twice on the demo (the second run sees the same deliveries): outputs and releases.
+
+    Run once per test session, not once per xdist worker: the first worker to ask runs it under a lock in the
+    session's shared temporary folder, the others wait and read the record it leaves (a failed run is recorded
+    too, so every worker reports the same failure). Tests only read it; a test that changes data copies it first."""
     from click.testing import CliRunner
 
     from pipelines.cli import main
     from warehouse.release import latest_release
 
-    root = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DAGSTER_HOME", str(root / "home"))
-        (root / "home").mkdir()
-        (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-        data = root / "data"
-        first = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
-        assert first.exit_code == 0, first.output
-        release_1 = latest_release(data)
-        second = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
-        assert second.exit_code == 0, second.output
-        return {"data": data, "first": first.output, "second": second.output, "release_1": release_1,
-                "release_2": latest_release(data)}
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared / "demo_run"
+    record = root / "record.json"
+    with _exclusive(shared / "demo_run.lock"):
+        if not record.exists():
+            (root / "home").mkdir(parents=True, exist_ok=True)
+            (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+            data = root / "data"
+            outputs: dict[str, object] = {"data": str(data)}
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("DAGSTER_HOME", str(root / "home"))
+                for run in ("first", "second"):
+                    result = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
+                    outputs[run], outputs[f"{run}_exit"] = result.output, result.exit_code
+                    outputs[f"release_{1 if run == 'first' else 2}"] = str(latest_release(data) or "")
+                    if result.exit_code:
+                        break
+            record.write_text(json.dumps(outputs))
+    outputs = json.loads(record.read_text())
+    for run in ("first", "second"):
+        assert outputs.get(f"{run}_exit") == 0, f"{run} demo run: " + str(outputs.get(run))
+    return {"data": Path(outputs["data"]), "first": outputs["first"], "second": outputs["second"],
+            "release_1": Path(outputs["release_1"]), "release_2": Path(outputs["release_2"])}
 
 
 @pytest.fixture(autouse=True)

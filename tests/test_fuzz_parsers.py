@@ -61,6 +61,7 @@ SEEDS = {
                     b"KS-001-E,KS-001,electricity,2020-02-01,200.5,kWh,counter,0\n"),
 }
 EXAMPLES = 200
+LARGE_SEED_EXAMPLES = 50  # a seed over 1 MB (the real Auszug GV) costs a whole-file parse per example
 REAL = ROOT / "tests" / "fixtures" / "real"
 
 
@@ -83,6 +84,9 @@ SEEDS.update({
     "auszug_gv": ("31122023_Auszug_GV.xlsx", {}, (REAL / "destatis" / "31122023_Auszug_GV.xlsx").read_bytes()),
     "territorial_changes": ("2023.xlsx", {}, (REAL / "destatis" / "Gebietsaenderungen_2023.xlsx").read_bytes()),
     "ags_history": ("Destatis.AGS.Historie.json", {}, _ags_history_sample()),
+    "measures": ("Arbeitsprogramm.csv", {}, b"".join((DEMO / "massnahmen" / "Arbeitsprogramm_2025-03.csv")
+                                                     .read_bytes().splitlines(keepends=True)[:15])),
+    "eea_assessment": ("eea.csv", {}, (DEMO / "eea" / "eea_Bewertung_2021_2024.csv").read_bytes()),
 })
 
 
@@ -139,7 +143,9 @@ def test_parsers_survive_mutated_deliveries(fmt, record_property):
     _check(fmt, name, options, seed)  # the seed itself parses
     tried = [1]
 
-    @settings(max_examples=EXAMPLES, deadline=60_000, derandomize=True, database=None,  # a hang, not a speed limit
+    examples = EXAMPLES if len(seed) <= 2**20 else LARGE_SEED_EXAMPLES
+
+    @settings(max_examples=examples, deadline=60_000, derandomize=True, database=None,  # a hang, not a speed limit
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=st.one_of(mutated(seed), st.binary(max_size=256)))
     def fuzz(data):

@@ -17,6 +17,10 @@ from warehouse.vocabularies import (
     RAIL_CATEGORIES,
     CONFORMITY_CRITERIA,
     ID_PATTERN,
+    FIELDS_OF_ACTION,
+    MEASURE_STATUSES,
+    EEA_AWARD_DE,
+    GAP_STATUS,
 )
 
 _FIELD_LIST = [
@@ -201,6 +205,12 @@ _FIELD_LIST = [
     Field("definition", "string", "How the indicator is computed"),
     Field("notes", "string", "Interpretation, caveats and discrepancies"),
     Field("processing", "string", "Processing steps: which published tables and which formula produce the values"),
+    Field("target_set_title_de", "string", "Heading of the target set in German, as the report shows it"),
+    Field("definition_de", "string", "How the indicator is computed, in German"),
+    Field("notes_de", "string", "Caveats and discrepancies in German (null: none)"),
+    Field("interpretation_de", "string", "How to read the value against the target, in German (null: none)"),
+    Field("source_de", "string", "Where the target comes from, in German"),
+    Field("processing_de", "string", "The processing steps in German (sources and formula, no table names)"),
     Field("value", "number", "Indicator value in the year (unit in `unit`)", decimals=4),
     Field("base_value", "number", "Indicator value in the base year", decimals=4),
     Field("gap", "number", "Distance to the target: positive = still to go, negative = beyond the target", decimals=4),
@@ -276,6 +286,83 @@ _FIELD_LIST = [
     Field("directory_date", "date", "Date of the territorial status of a municipality directory (Gebietsstand)"),
     Field("population_directory", "number", "Inhabitants as given by the municipality directory", unit="persons",
           minimum=0, decimals=0),
+    # --- the work programme (measures), the eea assessment and the gap analysis per target
+    Field("measure_id", "string", "Identifier of the measure in the climate manager's list (stable across deliveries)"),
+    Field("measure_title", "string", "Title of the measure, as the list gives it"),
+    Field("measure_description", "string", "Description of the measure, as the list gives it"),
+    Field("field_of_action", "string", "eea field of action: development_planning (Entwicklungsplanung und "
+          "Raumordnung), municipal_buildings (Kommunale Gebäude und Anlagen), supply_disposal (Versorgung und "
+          "Entsorgung), mobility (Mobilität), internal_organisation (Interne Organisation), communication_cooperation "
+          "(Kommunikation und Kooperation)", allowed=FIELDS_OF_ACTION),
+    Field("eea_field_of_action", "string", "eea field of action (as in measures.field_of_action), or total: the sum "
+          "of the six fields", allowed=(*FIELDS_OF_ACTION, "total")),
+    Field("field_of_action_de", "string", "The field of action's German name"),
+    Field("lead", "string", "Who leads the measure (a unit of the district administration or a municipality)"),
+    Field("municipalities_involved", "list_string", "Keys (AGS) of the municipalities involved, matched from the "
+          "names or keys the list gives"),
+    Field("measure_status", "string", "planned (geplant), in_preparation (in Vorbereitung), in_progress (in "
+          "Umsetzung), completed (abgeschlossen), delayed (verzögert), stopped (gestoppt)",
+          allowed=MEASURE_STATUSES),
+    Field("measure_status_de", "string", "The status's German name"),
+    Field("previous_status", "string", "Status in the previous delivery of the list (null: not listed before)",
+          allowed=MEASURE_STATUSES),
+    Field("start_date", "date", "Start of the measure (planned or actual)"),
+    Field("end_date", "date", "End of the measure (planned or actual)"),
+    Field("budget_planned_eur", "number", "Budget planned for the measure", unit="EUR", minimum=0, decimals=2),
+    Field("budget_spent_eur", "number", "Budget spent so far", unit="EUR", minimum=0, decimals=2),
+    Field("budget_planned_change_eur", "number", "Change of the planned budget against the previous delivery",
+          unit="EUR", decimals=2),
+    Field("budget_spent_change_eur", "number", "Change of the spent budget against the previous delivery", unit="EUR",
+          decimals=2),
+    Field("savings_t_co2e_per_year", "number", "Expected savings of the measure once in effect, as the list "
+          "estimates them (not measured)", unit="t CO2e/year", minimum=0, decimals=1),
+    Field("savings_mwh_per_year", "number", "Expected energy savings (or renewable generation) once in effect, as the "
+          "list estimates them (not measured)", unit="MWh/year", minimum=0, decimals=1),
+    Field("savings_method", "string", "How the expected savings were estimated, as the list says"),
+    Field("target_indicators", "list_string", "indicator_id of each target the measure serves (targets table)"),
+    Field("last_updated", "date", "Date of the measure's last update in the list"),
+    Field("list_date", "date", "Date of the delivered list: the latest last_updated in it"),
+    Field("overdue", "boolean", "True where the measure's last update is older than the configured age "
+          "(measures.max_update_age_days) or its end date passed without completed, on the date of the latest list"),
+    Field("overdue_reason", "string", "Why the measure is overdue, in words"),
+    Field("overdue_reference_date", "date", "The date overdue is judged on: the date of the latest list"),
+    Field("history_change", "string", "What changed against the previous delivery: first_listed, status_changed, "
+          "budget_changed, status_and_budget_changed, unchanged, not_in_list (listed before, missing from this one)",
+          allowed=("first_listed", "status_changed", "budget_changed", "status_and_budget_changed", "unchanged",
+                   "not_in_list")),
+    Field("eea_points_possible", "number", "Points possible in the eea assessment", unit="points", minimum=0,
+          decimals=1),
+    Field("eea_points_achieved", "number", "Points achieved in the eea assessment", unit="points", minimum=0,
+          decimals=1),
+    Field("eea_share_pct", "number", "Points achieved ÷ points possible", unit="%", minimum=0, maximum=100,
+          decimals=1),
+    Field("eea_award", "string", "Award level the share reaches: eea from 50 %, eea_gold from 75 % of the possible "
+          "points, else none", allowed=tuple(EEA_AWARD_DE)),
+    Field("measures_count", "integer", "Measures serving the target (stopped ones included in the count, not in "
+          "the savings)", minimum=0),
+    Field("measures_without_estimate", "integer", "Measures serving the target without an estimate of their savings "
+          "(not stopped)", minimum=0),
+    Field("gap_t_co2e", "number", "Emissions still to reduce to reach the target, at the year's value (emissions "
+          "targets only; <= 0: reached)", unit="t CO2e", decimals=1),
+    Field("savings_completed_t_co2e", "number", "Expected savings of the completed measures serving the target (the "
+          "measures' own estimates, not measured)", unit="t CO2e/year", decimals=1),
+    Field("savings_in_progress_t_co2e", "number", "Expected savings of the measures in progress or delayed (the "
+          "measures' own estimates)", unit="t CO2e/year", decimals=1),
+    Field("savings_planned_t_co2e", "number", "Expected savings of the measures planned or in preparation (the "
+          "measures' own estimates)", unit="t CO2e/year", decimals=1),
+    Field("savings_completed_mwh", "number", "Expected energy savings of the completed measures", unit="MWh/year",
+          decimals=1),
+    Field("savings_in_progress_mwh", "number", "Expected energy savings of the measures in progress or delayed",
+          unit="MWh/year", decimals=1),
+    Field("savings_planned_mwh", "number", "Expected energy savings of the measures planned or in preparation",
+          unit="MWh/year", decimals=1),
+    Field("shortfall_t_co2e", "number", "Gap in t CO2e minus the expected savings of the measures not yet completed "
+          "(in progress and planned; completed measures are taken to be in the measured value): > 0 the measures "
+          "do not close the gap by this much", unit="t CO2e", decimals=1),
+    Field("gap_status", "string", "closed_by_measures / not_closed (the open measures' estimates against the gap), "
+          "target_reached, not_assessable (the value is incomplete or missing: see gap_reason), no_emissions_gap "
+          "(not an emissions target: the gap is in the target's unit only)", allowed=GAP_STATUS),
+    Field("gap_reason", "string", "The gap analysis in words, or why it cannot be made"),
 ]  # fmt: skip
 
 FIELDS: dict[str, Field] = {}

@@ -168,7 +168,7 @@ def publish_release(
         (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
         _write_duckdb_views(staging, sorted(files))
         render_report(staging, str(district.get("name", "")), str(district.get("ags", "")),
-                      synthetic=data_origin == "synthetic_demo")
+                      synthetic=data_origin == "synthetic_demo", tiles=district.get("tiles"), published=now.date())
         extra_files = {
             str(p.relative_to(staging)): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
             for p in sorted(staging.rglob("*"))

@@ -1,138 +1,312 @@
-"""The static report of a release (`report/`), for councillors: German first, fully offline (no scripts, fonts or
-files from elsewhere), charts as inline SVG with a text alternative and a data table, a colour-blind-safe palette
-(Okabe–Ito), readable on a phone. Built from the release's own tables, so it says exactly what the data say.
+"""The static report of a release (`report/`), for councillors: German, fully offline (no scripts, fonts or files
+from elsewhere), every chart with a table and a CSV file of its data, readable on a phone and printable on A4.
+Built from the release's own tables, so it says exactly what the data say.
 
-Pages: an overview of every target, one page per target, one per municipality, renewable electricity, and
-methodology and sources (from the same catalog metadata as the data dictionary).
+Pages: the overview (a card per target), a page per target, the municipalities compared, a page per municipality,
+renewable electricity, the work programme of measures (report_measures.py), and methodology and sources. Charts are in report_charts.py, page parts in report_blocks.py,
+the places, renewables and methodology pages in report_places.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import re
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from warehouse.catalog import all_tables
+from warehouse.labels import ROLES_DE, STATUS_DE, label, unit_de
+from warehouse.report_blocks import Site, date_de, esc, link, page, page_name
+from warehouse.report_charts import PALETTE, TARGET_COLOUR, Legend, Series, fmt, line_chart, ranked_bars
+from warehouse.report_places import (
+    Context,
+    comparison_body,
+    emissions_chart,
+    methodology_body,
+    per_inhabitant_section,
+    place_body,
+    renewables_body,
+    short_name,
+    tiles_section,
+)
+from warehouse.report_measures import programme_pages, target_section
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-STATUS_DE = {"met": "erreicht", "missed": "verfehlt", "on_track": "auf Kurs", "off_track": "nicht auf Kurs",
-             "not_assessable": "nicht bewertbar", "no_target": "ohne Ziel"}
-CONFORMITY_DE = {"conformant": "BISKO-konform", "non_conformant": "nicht BISKO-konform",
-                 "incomplete": "BISKO-Konformität unvollständig", "not_applicable": "keine BISKO-Bilanz"}
-QUALITY_DE = {"A": "A – regionale Primärdaten", "B": "B – hochgerechnete Primärdaten",
-              "C": "C – regionale Kennwerte und Statistiken", "D": "D – bundesweite Kennwerte"}
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;line-height:1.5}
-main{max-width:60rem;margin:0 auto;padding:1rem}header{background:#003f6b;color:#fff;padding:.8rem 1rem}
-header a{color:#fff}nav a{margin-right:1rem}.banner{background:#fff3cd;border:2px solid #9a6700;padding:.6rem;
-margin:1rem 0;font-weight:bold}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}
-th,td{border:1px solid #ccc;padding:.3rem .45rem;text-align:left}th{background:#eef2f5}td.num{text-align:right}
-svg{max-width:100%;height:auto}.status-met,.status-on_track{color:#006b3c;font-weight:bold}
-.status-missed,.status-off_track{color:#a33600;font-weight:bold}.status-not_assessable{color:#555}
-figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}@media (max-width:40rem){table{font-size:.8rem}}
-"""
-
-
-def page_name(prefix: str, *ids: str) -> str:
-    """The file name of a page: validated ids (ID_PATTERN, AGS) pass as they are; anything else (a release built
-    from an unchecked table) becomes a harmless slug with a hash, so no id can leave the report folder or break out
-    of an HTML attribute."""
-    parts = [i if re.fullmatch(r"[a-z0-9_]{1,64}", str(i)) else
-             re.sub(r"[^a-z0-9_]", "_", str(i).lower())[:40] + "_" + hashlib.sha256(str(i).encode()).hexdigest()[:8]
-             for i in ids]
-    return "-".join([prefix, *parts]) + ".html"
+# indicators whose value is a change in %: shown with its sign and said in words ("weniger", "mehr")
+CHANGES = {"emissions_change_vs_base": ("Emissionen", "base"), "own_properties_change_vs_base": ("Emissionen", "base"),
+           "sector_emissions_annual_change": ("Emissionen", "annual"),
+           "sector_emissions_yoy_change": ("Emissionen", "yoy"), "renovation_growth": ("Sanierungen", "annual"),
+           "renovation_growth_yoy": ("Sanierungen", "yoy")}
+PATH_COLOUR, PROJECTION_COLOUR = PALETTE[2], PALETTE[6]
 
 
-def _link(page: str, text: str) -> str:
-    """A link to a page of the report; both parts escaped for HTML (the page name is already a safe file name)."""
-    return f"<a href='{html.escape(page, quote=True)}'>{html.escape(text)}</a>"
+def digits_for(t: Mapping) -> int:
+    """Decimals of a target's values: those of its target value (0,41 t → 2), at least 1; per inhabitant 2."""
+    target = t.get("target_value")
+    places = 0 if target is None or pd.isna(target) else len(f"{float(target):g}".partition(".")[2])
+    return max(1, min(2, places), 2 if "person" in str(t.get("unit")) else 1)
 
 
-def _fmt(value, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+def value_text(value, t: Mapping) -> str:
+    return f"{fmt(value, digits_for(t), sign=t.get('indicator') in CHANGES)} {unit_de(t.get('unit'))}".strip()
 
 
-def _page(title: str, body: str, synthetic: bool, district: str) -> str:
-    banner = ("<p class='banner' role='note'>Hinweis: Dieser Bericht beruht auf synthetischen Demonstrationsdaten "
-              "(synthetic_demo), nicht auf Lieferungen der Partner. Die Zahlen sind nicht die des Kreises.</p>"
-              if synthetic else "")
-    return (f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<style>{CSS}</style></head><body><header><strong>Klimamonitor {html.escape(district)}</strong>"
-            "<nav><a href='index.html'>Ziele</a><a href='erneuerbare.html'>Erneuerbarer Strom</a>"
-            "<a href='methodik.html'>Methodik und Quellen</a></nav></header><main>"
-            f"{banner}<h1>{html.escape(title)}</h1>{body}</main></body></html>\n")
+def change_words(value, t: Mapping) -> str:
+    """A change said in words: '9,4 % weniger Emissionen als 2007'."""
+    if t.get("indicator") not in CHANGES or value is None or pd.isna(value):
+        return ""
+    noun, kind = CHANGES[t["indicator"]]
+    amount = fmt(abs(value), digits_for(t))
+    if amount == fmt(0, digits_for(t)):
+        return f"gleich viele {noun} wie " + ("im Vorjahr" if kind == "yoy" else f"{int(t['base_year'])}")
+    word = "weniger" if value < 0 else "mehr"
+    if kind == "yoy":
+        return f"{amount} % {word} {noun} als im Vorjahr"
+    if kind == "annual":
+        return f"im Mittel {amount} % {word} {noun} pro Jahr seit {int(t['base_year'])}"
+    return f"{amount} % {word} {noun} als {int(t['base_year'])}"
 
 
-def _points(frame: pd.DataFrame) -> list[tuple[int, float]]:
-    """(year, value) of the rows that have a value, as plain numbers (a chart per place: no pandas per point)."""
-    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype="float64", na_value=float("nan"))
-    return [(int(y), v) for y, v in zip(frame["year"].tolist(), values.tolist(), strict=True) if v == v]
+def goal_text(t: Mapping) -> str:
+    """'höchstens −30,0 % bis 2020'."""
+    return f"{label('comparator', t['comparator'])} {value_text(t['target_value'], t)} bis {int(t['target_year'])}"
 
 
-def line_chart(series: Sequence[tuple[str, pd.DataFrame, str]], unit: str, title: str,
-               target: tuple[int, float] | None = None) -> str:
-    """An SVG line chart; `series` are (label, frame with year and value, kind: data|path|projection)."""
-    width, height, left, right, top, bottom = 720, 340, 70, 20, 20, 45
-    frames = [_points(f) for _, f, _ in series]
-    if not any(frames):
-        return "<p>Keine Daten für ein Diagramm.</p>"
-    years = [y for f in frames for y, _ in f] + ([target[0]] if target else [])
-    values = [v for f in frames for _, v in f] + ([target[1]] if target else [])
-    y0, y1 = int(min(years)), int(max(years))
-    v0, v1 = min(0.0, float(min(values))), float(max(values))
-    v1 = v1 if v1 > v0 else v0 + 1
-    pad = (v1 - v0) * 0.08
-    v0, v1 = (v0 - pad if v0 < 0 else v0), v1 + pad
+def gap_text(gap, t: Mapping) -> str:
+    unit = str(t.get("unit"))
+    size = fmt(abs(gap), digits_for(t))
+    return (f"{size} Prozentpunkte pro Jahr" if unit == "%/year" else f"{size} Prozentpunkte" if unit == "%"
+            else f"{size} {unit_de(unit)}")
 
-    def x(year):
-        return left + (year - y0) / max(1, y1 - y0) * (width - left - right)
 
-    def y(value):
-        return top + (1 - (value - v0) / (v1 - v0)) * (height - top - bottom)
+def given(text) -> bool:
+    """A configured text to show: not None, not NaN (a null of a Parquet column), not blank."""
+    return text is not None and not (isinstance(text, float) and text != text) and bool(str(text).strip())
 
-    parts = [f"<svg viewBox='0 0 {width} {height}' role='img' aria-label='{html.escape(title)}' "
-             f"xmlns='http://www.w3.org/2000/svg'><title>{html.escape(title)}</title>"]
-    for i in range(5):
-        value = v0 + (v1 - v0) * i / 4
-        parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' stroke='#ddd'/>"
-                     f"<text x='{left - 6}' y='{y(value) + 4:.1f}' text-anchor='end' font-size='12'>"
-                     f"{_fmt(value, 1)}</text>")
-    step = max(1, (y1 - y0) // 8)
-    for year in range(y0, y1 + 1, step):
-        parts.append(f"<text x='{x(year):.1f}' y='{height - bottom + 18}' text-anchor='middle' font-size='12'>"
-                     f"{year}</text>")
-    parts.append(f"<text x='{(left + width) / 2}' y='{height - 5}' text-anchor='middle' font-size='12'>Jahr</text>"
-                 f"<text x='14' y='{height / 2}' transform='rotate(-90 14 {height / 2})' text-anchor='middle' "
-                 f"font-size='12'>{html.escape(unit)}</text>")
-    legend = []
-    for i, ((label, _, kind), frame) in enumerate(zip(series, frames, strict=True)):
-        colour = PALETTE[i % len(PALETTE)]
-        dash = {"data": "", "path": " stroke-dasharray='6 4'", "projection": " stroke-dasharray='2 4'"}[kind]
-        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in frame)
-        if len(frame) > 1:
-            parts.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2.5'{dash} points='{points}'/>")
-        if kind == "data":
-            parts += [f"<circle class='data-point' data-year='{year}' cx='{x(year):.1f}' cy='{y(value):.1f}'"
-                      f" r='4' fill='{colour}'><title>{year}: {_fmt(value, 2)} {html.escape(unit)}</title>"
-                      "</circle>" for year, value in frame]
-        legend.append((label, colour, dash))
-    if target:
-        parts.append(f"<rect x='{x(target[0]) - 6:.1f}' y='{y(target[1]) - 6:.1f}' width='12' height='12' "
-                     f"fill='#D55E00'><title>Ziel {target[0]}: {_fmt(target[1], 2)} {html.escape(unit)}</title></rect>")
-        legend.append((f"Ziel {target[0]}", "#D55E00", ""))
-    parts.append("</svg>")
-    legend_html = "".join(f"<span style='margin-right:1rem'><span style='display:inline-block;width:1.2rem;"
-                          f"border-top:3px {'dashed' if d else 'solid'} {c}'></span> {html.escape(lbl)}</span>"
-                          for lbl, c, d in legend)
-    return f"<figure>{''.join(parts)}<figcaption>{legend_html}</figcaption></figure>"
+
+def has_target(t: Mapping) -> bool:
+    return t.get("target_value") is not None and not pd.isna(t.get("target_value"))
+
+
+def judged_row(rows: pd.DataFrame, t: Mapping):
+    """The row a target is judged on: its target year when that year has a value (a past target), else the
+    latest year with a value; None without any."""
+    data = rows.dropna(subset=["value"])
+    if data.empty:
+        return None
+    if has_target(t):
+        at_target = data[data["year"] == t["target_year"]]
+        if len(at_target):
+            return at_target.iloc[0]
+    return data.iloc[-1]
+
+
+def status_text(r, t: Mapping) -> str:
+    """The status of a year in words; the base year is the reference, never a verdict."""
+    base = t.get("base_year")
+    if has_target(t) and base is not None and not pd.isna(base):
+        if int(r["year"]) == int(base):
+            return "Basisjahr"
+        if int(r["year"]) < int(base):
+            return "vor dem Basisjahr"
+    return STATUS_DE[r["status"]]
+
+
+def status_class(r, t: Mapping) -> str:
+    text = status_text(r, t)
+    return "base" if text in ("Basisjahr", "vor dem Basisjahr") else str(r["status"])
+
+
+def reason_text(r, t: Mapping) -> str:
+    """Why a year has its status, in German from the numbers (status_reason is for analysts, in English)."""
+    status, reason = r["status"], str(r["status_reason"])
+    if status == "no_target":
+        return "unterstützender Indikator ohne Ziel"
+    if status_class(r, t) == "base":
+        return "Bezugspunkt des Ziels" if status_text(r, t) == "Basisjahr" else "nicht bewertet"
+    if status == "not_assessable":
+        if "incomplete" in reason:
+            return "unvollständige Eingangsdaten: kein Urteil"
+        if "for a trend" in reason:
+            return "zu wenige vollständige Jahre für einen Trend"
+        if "base year" in reason:
+            return "das Basisjahr fehlt oder ist unvollständig"
+        return "kein Wert bestimmbar (z. B. Wachstum nach einem Jahr ohne Sanierungen)"
+    if status in ("met", "missed"):
+        return f"{value_text(r['value'], t)} gegenüber dem Ziel von {label('comparator', t['comparator'])} " \
+               f"{value_text(t['target_value'], t)}"
+    path = r.get("path_value")
+    where = (f"der Zielpfad liegt bei {value_text(path, t)}" if path is not None and not pd.isna(path) else "")
+    verdict = ("auf dem Zielpfad, und der Trend erreicht das Ziel" if status == "on_track"
+               else "hinter dem Zielpfad, oder der Trend verfehlt das Ziel")
+    return f"{verdict} bis {int(t['target_year'])}" + (f"; {where}" if where else "")
+
+
+def sentence(r, t: Mapping) -> str:
+    """The plain statement of a target page and card: value, target, gap and status, with the sign in words."""
+    year, value = int(r["year"]), r["value"]
+    words = change_words(value, t)
+    stated = f"{year} lag der Wert bei {value_text(value, t)}" + (f", also {words}" if words else "")
+    if not has_target(t):
+        return stated + "."
+    stated = f"{year} lag der Wert bei {value_text(value, t)} (Ziel: {value_text(t['target_value'], t)})" + (
+        f", also {words}" if words else "")
+    status = r["status"]
+    if status == "not_assessable" or status_class(r, t) == "base":
+        return f"{stated}. Ein Urteil ist für {year} nicht möglich: {reason_text(r, t)}."
+    if status == "met":
+        return f"{stated}. Das Ziel ({goal_text(t)}) wurde erreicht."
+    if status == "missed":
+        return f"{stated}. Das Ziel ({goal_text(t)}) wurde verfehlt; es fehlten {gap_text(r['gap'], t)}."
+    course = "auf Kurs" if status == "on_track" else "nicht auf Kurs"
+    text = f"{stated}. Bis zum Ziel ({goal_text(t)}) fehlen noch {gap_text(r['gap'], t)}. Der Kreis ist {course}"
+    projected = r.get("projected_value_at_target_year")
+    if projected is not None and not pd.isna(projected):
+        text += f"; die Projektion des Trends ergibt {value_text(projected, t)} im Jahr {int(t['target_year'])}"
+    return text + "."
+
+
+def quality_text(r, short: bool = False) -> str:
+    """Data quality, completeness and BISKO conformity of a value in words."""
+    complete = ("Eingangsdaten vollständig" if bool(r["complete"]) else
+                "Eingangsdaten unvollständig (fehlende oder vertrauliche Werte): kein Urteil")
+    quality = label("data_quality", r["data_quality"]) if pd.notna(r["data_quality"]) else "nicht angegeben"
+    conformity = label("conformity", r["conformity"]) if pd.notna(r.get("conformity")) else "nicht angegeben"
+    if short:
+        conformity = conformity.split(" (")[0]
+        return f"Güte {quality}; {'vollständig' if bool(r['complete']) else 'unvollständig: kein Urteil'}; {conformity}"
+    return f"Datenqualität {quality}; {complete}; {conformity}."
+
+
+def card(t: Mapping, rows: pd.DataFrame) -> str:
+    """One target on the overview: value, target, gap, status, trend, data quality and conformity in words."""
+    name = page_name("ziel", t["target_set"], t["indicator_id"])
+    r = judged_row(rows, t)
+    facts: list[tuple[str, str]] = []
+    if r is None:
+        facts.append(("Wert", "keine Daten in dieser Veröffentlichung"))
+    else:
+        facts.append((f"Wert {int(r['year'])}", value_text(r["value"], t)))
+        words = change_words(r["value"], t)
+        if words:
+            facts.append(("Das heißt", words))
+        if has_target(t):
+            facts.append(("Ziel", goal_text(t)))
+            verdict = r["status"] in ("met", "missed", "on_track", "off_track") and status_class(r, t) != "base"
+            if verdict and r["status"] != "met" and pd.notna(r["gap"]):
+                facts.append(("Abstand", f"noch {gap_text(r['gap'], t)} bis zum Ziel"))
+            facts.append(("Stand", f"<span class='status-{esc(status_class(r, t))}'>{esc(status_text(r, t))}</span>"
+                          + ("" if verdict else f" ({esc(reason_text(r, t))})")))
+            projected = r.get("projected_value_at_target_year")
+            if int(r["year"]) < int(t["target_year"]) and projected is not None and not pd.isna(projected):
+                facts.append((f"Projektion {int(t['target_year'])}", value_text(projected, t)))
+            latest = rows.dropna(subset=["value"]).iloc[-1]
+            if int(latest["year"]) > int(r["year"]):
+                facts.append((f"Neuester Wert ({int(latest['year'])})", value_text(latest["value"], t)))
+        facts.append(("Daten", quality_text(r, short=True)))
+    facts.append(("Bilanzrahmen", label("target_scope", t["scope"])))
+    if not has_target(t):
+        facts.append(("Rolle", ROLES_DE["supporting"]))
+    cells = "".join(f"<dt>{esc(k)}</dt><dd>{v if k == 'Stand' else esc(v)}</dd>" for k, v in facts)
+    return f"<article class='card'><h3>{link(name, t['title_de'])}</h3><dl>{cells}</dl></article>"
+
+
+def target_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFrame) -> str:
+    """The district's chart of a target: values, the straight target path to the target year, the projection to
+    the target year (future targets), the target; with its table and CSV."""
+    unit = unit_de(t["unit"])
+    data = rows.dropna(subset=["value"])
+    points = [(int(y), float(v)) for y, v in zip(data["year"], data["value"], strict=True)]
+    series, legend = [Series("Wert", points)], Legend([("Wert", PALETTE[0], "solid")])
+    target = None
+    projection = None
+    years = [y for y, _ in points] or [int(rows["year"].min())]
+    if has_target(t):
+        target_year = int(t["target_year"])
+        target = (target_year, float(t["target_value"]))
+        on_path = rows.dropna(subset=["path_value"])
+        if len(on_path):
+            start = on_path.iloc[0]
+            series.append(Series("Zielpfad", [(int(start["year"]), float(start["path_value"])), target], "path",
+                                 PATH_COLOUR))
+            legend.items.append(("Zielpfad (gerade Linie zum Ziel)", PATH_COLOUR, "dashed"))
+        if points and points[-1][0] < target_year and pd.notna(data.iloc[-1]["projected_value_at_target_year"]):
+            projection = float(data.iloc[-1]["projected_value_at_target_year"])
+            series.append(Series("Projektion", [points[-1], (target_year, projection)], "projection",
+                                 PROJECTION_COLOUR))
+            legend.items.append(("Projektion (Trend der letzten Jahre)", PROJECTION_COLOUR, "dotted"))
+        legend.items.append((f"Ziel {target_year}", TARGET_COLOUR, "box"))
+        years.append(target_year)
+        if pd.notna(t.get("base_year")):
+            years.append(int(t["base_year"]))
+    span = (min(years), max(years))
+    title = f"{t['title_de']}: Verlauf im Kreis"
+    digits = digits_for(t)
+    signed = t.get("indicator") in CHANGES
+    table_rows = [[str(int(r.year)), fmt(r.value, digits, signed) + ("" if r.complete else " (unvollständig)"),
+                   fmt(r.path_value, digits, signed), status_text(r._asdict(), t), reason_text(r._asdict(), t)]
+                  for r in rows.itertuples(index=False)]
+    csv = pd.DataFrame({"Jahr": rows["year"].astype(int), f"Wert ({unit})": rows["value"].round(4),
+                        f"Zielpfad ({unit})": rows["path_value"].round(4),
+                        "Stand": [status_text(r._asdict(), t) for r in rows.itertuples(index=False)],
+                        "vollständig": ["ja" if c else "nein" for c in rows["complete"]]})
+    if projection is not None:
+        table_rows.append([str(target[0]), f"Projektion: {fmt(projection, digits, signed)}",
+                           fmt(target[1], digits, signed), "Zieljahr",
+                           f"Ziel: {label('comparator', t['comparator'])} {value_text(target[1], t)}"])
+        csv = pd.concat([csv, pd.DataFrame({"Jahr": [target[0]], f"Wert ({unit})": [None],
+                                            f"Zielpfad ({unit})": [target[1]], "Stand": [
+                                                f"Projektion {fmt(projection, digits)}"], "vollständig": [""]})])
+    return site.chart(chart_id, title, lambda size: line_chart(series, unit, title, span, target, size), legend,
+                      ["Jahr", f"Wert ({unit})", f"Zielpfad ({unit})", "Stand", "Begründung"], table_rows, csv,
+                      numeric=(1, 2))
+
+
+def municipalities_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFrame, year: int,
+                         names: Mapping[str, str]) -> str:
+    """The municipalities' values of one year, ranked, with their status."""
+    part = rows[(rows["year"] == year)].dropna(subset=["value"]).sort_values("value", ascending=False)
+    if part.empty:
+        return ""
+    unit = unit_de(t["unit"])
+    title = f"{t['title_de']}: Gemeinden {year}"
+    items = [(short_name(names.get(a, a)), float(v)) for a, v in zip(part["ags"], part["value"], strict=True)]
+    table_rows = [[short_name(names.get(r.ags, r.ags)), fmt(r.value, digits_for(t), t.get("indicator") in CHANGES)
+                   + ("" if r.complete else
+                  " (unvollständig)"), status_text(r._asdict(), t),
+                   label("data_quality", r.data_quality) if pd.notna(r.data_quality) else "–"]
+                  for r in part.itertuples(index=False)]
+    csv = pd.DataFrame({"Gemeinde": [i[0] for i in items], "AGS": part["ags"].tolist(),
+                        f"Wert ({unit})": part["value"].round(4).tolist(),
+                        "Stand": [r[2] for r in table_rows]})
+    return site.chart(chart_id, title, lambda size: ranked_bars(items, unit, title, digits_for(t), size=size),
+                      None, ["Gemeinde", f"Wert ({unit})", "Stand", "Datenqualität"], table_rows, csv, numeric=(1,))
+
+
+def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame, names: Mapping[str, str]) -> str:
+    stem = page_name("ziel", t["target_set"], t["indicator_id"])[:-5]
+    r = judged_row(rows, t)
+    body = [f"<p class='lead'>{esc(sentence(r, t))}</p><p>{esc(quality_text(r))}</p>" if r is not None else
+            "<p class='lead'>Für diesen Indikator enthält die Veröffentlichung keine Werte.</p>"]
+    if given(t.get("interpretation_de")):
+        body.append(f"<p>{esc(t['interpretation_de'])}</p>")
+    if len(rows):
+        body.append("<h2>Verlauf</h2>" + target_chart(site, f"{stem}-verlauf", t, rows))
+    facts = [("Rolle", ROLES_DE["target" if has_target(t) else "supporting"]), ("Definition", t.get("definition_de")),
+             ("Bilanzrahmen", label("target_scope", t["scope"])),
+             ("Hinweise", t.get("notes_de")), ("Quelle des Ziels", t.get("source_de")),
+             ("Berechnung", t.get("processing_de"))]
+    body.append("<h2>Was gemessen wird</h2><dl class='facts'>" + "".join(
+        f"<dt><strong>{esc(k)}</strong></dt><dd>{esc(v)}</dd>" for k, v in facts if given(v)) + "</dl>")
+    if len(others) and others["value"].notna().any():
+        year = int(r["year"]) if r is not None and (others["year"] == r["year"]).any() else int(
+            others.dropna(subset=["value"])["year"].max())
+        chart = municipalities_chart(site, f"{stem}-gemeinden", t, others, year, names)
+        if chart:
+            judged = r is not None and year == int(r["year"]) and has_target(t)
+            body.append(f"<h2>Die Gemeinden {year}</h2><p>Jede Gemeinde mit ihrem Wert im Jahr {year}"
+                        f"{', dem Jahr, in dem das Ziel bewertet wird' if judged else ''}.</p>" + chart)
+    return "".join(body)
 
 
 def _read(release: Path, table: str) -> pd.DataFrame | None:
@@ -140,225 +314,69 @@ def _read(release: Path, table: str) -> pd.DataFrame | None:
     return pq.read_table(path).to_pandas() if path.exists() else None
 
 
-def _sentence(row, target) -> str:
-    status = row["status"]
-    unit = target["unit"]
-    if status == "not_assessable":
-        return f"Nicht bewertbar: {row['status_reason']}."
-    if status == "no_target":
-        return f"Wert {int(row['year'])}: {_fmt(row['value'], 2)} {unit} (kein Ziel)."
-    value, goal = _fmt(row["value"], 1), _fmt(target["target_value"], 1)
-    gap = row["gap"]
-    if status in ("met", "missed"):
-        verdict = "erreicht" if status == "met" else "verfehlt"
-        return (f"Das Ziel ({target['comparator']} {goal} {unit} bis {int(target['target_year'])}) wurde {verdict}: "
-                f"{int(row['year'])} lag der Wert bei {value} {unit}.")
-    course = "auf Kurs" if status == "on_track" else "nicht auf Kurs"
-    return (f"{int(row['year'])} lag der Wert bei {value} {unit}; bis zum Ziel von {goal} {unit} im Jahr "
-            f"{int(target['target_year'])} fehlen noch {_fmt(gap, 1)} {unit}. Der Kreis ist {course}.")
+TABLES = ("targets", "indicators", "municipalities", "balance_summary", "final_energy", "electricity_generation",
+          "emission_factors", "agriculture_emissions", "measures", "target_measures", "measure_status_history",
+          "eea_assessment")
 
 
-def render_report(release: Path, district: str, district_ags: str, synthetic: bool) -> list[Path]:
-    """Write report/*.html into the release folder; pages only for the tables the release has."""
-    out = release / "report"
-    out.mkdir(exist_ok=True)
-    written: list[Path] = []
+def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
+               tiles: Mapping[str, tuple[int, int]] | None = None, published: dt.date | None = None) -> dict[str, str]:
+    """Every page and data file of the report, by path inside report/, from the release's tables."""
+    site = Site()
+    ctx = Context.of(tables, district, district_ags, tiles)
+    targets, indicators = tables.get("targets"), tables.get("indicators")
 
     def write(name: str, title: str, body: str) -> None:
-        path = out / name
-        path.write_text(_page(title, body, synthetic, district), encoding="utf-8")
-        written.append(path)
+        site.files[name] = page(title, body, synthetic, district, name)
 
-    targets, indicators = _read(release, "targets"), _read(release, "indicators")
-    municipalities = _read(release, "municipalities")
-    names = dict(zip(municipalities["ags"], municipalities["name"], strict=True)) if municipalities is not None else {}
-    overview = ["<p>Wo steht der Kreis bei seinen Klimaschutzzielen? Jede Zeile führt zu einer Seite mit Verlauf, "
-                "Zielpfad und Trend.</p>"]
+    overview = [f"<p class='lead'>Wo steht der {esc(district)} bei seinen Klimaschutzzielen? Jede Karte nennt den "
+                "Wert, das Ziel, den Abstand und den Stand und führt zu einer Seite mit Verlauf, Zielpfad und Trend. "
+                "Veränderungen sind so angegeben, dass ein negativer Wert weniger bedeutet (−10 % = 10 % weniger)."
+                "</p>" + (f"<p>Veröffentlicht am {date_de(published)}.</p>" if published else "")]
     if targets is not None and indicators is not None:
+        by_target = dict(tuple(indicators.groupby(["target_set", "indicator_id"], sort=False)))
         for set_name, group in targets.groupby("target_set", sort=False):
-            overview.append(f"<h2>{html.escape(set_name)}</h2><table><thead><tr><th>Ziel</th><th>Jahr</th>"
-                            "<th>Wert</th><th>Stand</th><th>Bilanz</th></tr></thead><tbody>")
-            for t in group.itertuples(index=False):
-                rows = indicators[(indicators["target_set"] == set_name) & (indicators["indicator_id"] ==
-                                  t.indicator_id) & (indicators["ags"] == district_ags)].sort_values("year")
-                page = page_name("ziel", set_name, t.indicator_id)
-                latest = rows.dropna(subset=["value"]).tail(1)
-                if pd.notna(t.target_year):
-                    at_target = rows[rows["year"] == t.target_year].dropna(subset=["value"])
-                    latest = at_target if len(at_target) else latest
-                cells = ("<td>–</td><td>–</td><td>keine Daten</td><td>–</td>" if latest.empty else
-                         f"<td>{int(latest.iloc[0]['year'])}</td><td class='num'>{_fmt(latest.iloc[0]['value'], 2)} "
-                         f"{html.escape(t.unit)}</td><td class='status-{html.escape(str(latest.iloc[0]['status']))}'>"
-                         f"{STATUS_DE[latest.iloc[0]['status']]}</td><td>{_conformity_de(latest.iloc[0])}</td>")
-                overview.append(f"<tr><td>{_link(page, t.title_de)}</td>{cells}</tr>")
-                write(page, t.title_de, _target_body(t._asdict(), rows, indicators, set_name, names))
-            overview.append("</tbody></table>")
-    if names:
-        overview.append("<h2>Gemeinden</h2><ul>" + "".join(
-            f"<li>{_link(page_name('gemeinde', a), n)}</li>" for a, n in names.items()) + "</ul>")
+            first = group.iloc[0]
+            overview.append(f"<h2>{esc(first['target_set_title_de'])}</h2><p>Quelle: {esc(first['source_de'])}</p>"
+                            "<div class='cards'>")
+            for t in group.to_dict("records"):
+                rows = by_target.get((set_name, t["indicator_id"]), indicators.iloc[0:0])
+                own = rows[rows["ags"] == district_ags].sort_values("year")
+                others = rows[rows["ags"] != district_ags]
+                overview.append(card(t, own))
+                write(page_name("ziel", set_name, t["indicator_id"]), t["title_de"],
+                      target_body(site, t, own, others, ctx.names)
+                      + target_section(set_name, t["indicator_id"], tables.get("measures"),
+                                       tables.get("target_measures"), unit_de(t["unit"])))
+            overview.append("</div>")
+    overview.append(per_inhabitant_section(ctx))
+    overview.append(emissions_chart(site, "index-emissionen", ctx, district_ags, "Emissionen im Kreis nach Sektoren",
+                                    heading=True))
+    overview.append(tiles_section(site, "index-karte", ctx))
     write("index.html", f"Klimaschutzziele {district}", "".join(overview))
-    summary, final = _read(release, "balance_summary"), _read(release, "final_energy")
-    # rows per place, grouped once (a country has 10,800 places; filtering the whole tables per page is quadratic)
-    has_summary = summary is not None and not summary.empty
-    summary_by = dict(tuple(summary.groupby("ags"))) if has_summary else {}
-    latest = int(final["year"].max()) if final is not None and not final.empty else None
-    final_by = dict(tuple(final[final["year"] == latest].groupby("ags"))) if latest is not None else {}
-    for ags, name in names.items():
-        rows = summary_by.get(ags, summary.iloc[0:0]) if has_summary else None
-        write(page_name("gemeinde", ags), name, _place_body(rows, final_by.get(ags), latest))
-    write("erneuerbare.html", "Erneuerbarer Strom", _renewables_body(_read(release, "electricity_generation"),
-                                                                     final, district_ags))
-    write("methodik.html", "Methodik und Quellen", _methodology_body(targets, _read(release, "emission_factors")))
+    write("gemeinden.html", "Die Gemeinden im Vergleich", comparison_body(site, ctx))
+    for ags, name in ctx.names.items():
+        write(page_name("gemeinde", ags), short_name(name), place_body(site, ctx, ags))
+    write("erneuerbare.html", "Erneuerbarer Strom", renewables_body(site, ctx))
+    target_pages = {} if targets is None else {
+        (t.target_set, t.indicator_id): (page_name("ziel", t.target_set, t.indicator_id), t.title_de)
+        for t in targets.itertuples(index=False)}
+    for name, title, body in programme_pages(tables.get("measures"), tables.get("measure_status_history"),
+                                             tables.get("eea_assessment"), ctx.names, target_pages):
+        write(name, title, body)
+    write("methodik.html", "Methodik und Quellen", methodology_body(targets, tables.get("emission_factors")))
+    return site.files
+
+
+def render_report(release: Path, district: str, district_ags: str, synthetic: bool,
+                  tiles: Mapping[str, tuple[int, int]] | None = None, published: dt.date | None = None) -> list[Path]:
+    """Write report/ (pages and daten/*.csv) into the release folder; pages only for the tables the release has."""
+    out = release / "report"
+    (out / "daten").mkdir(parents=True, exist_ok=True)
+    files = build_site({t: _read(release, t) for t in TABLES}, district, district_ags, synthetic, tiles, published)
+    written = []
+    for name, text in files.items():
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written
-
-
-def _conformity_de(row) -> str:
-    """The BISKO conformity of the balance behind a value, in German (docs/methodology.md, 'Conformity')."""
-    return CONFORMITY_DE.get(row.get("conformity") if hasattr(row, "get") else None, "Konformität nicht angegeben")
-
-
-def _reason_de(r, t: dict) -> str:
-    """The status reason in German, from the numbers (the `status_reason` column is for analysts, in English)."""
-    if r.status == "no_target":
-        return "unterstützender Indikator ohne Ziel"
-    if r.status == "not_assessable":
-        if pd.notna(t.get("base_year")) and r.year < t["base_year"]:
-            return f"vor dem Basisjahr {int(t['base_year'])}"
-        reason = str(r.status_reason)
-        if "incomplete inputs" in reason:
-            return "nicht bewertbar: unvollständige Eingangsdaten, kein Urteil"
-        if "reference of the target" in reason or "measured from here" in reason:
-            return "Basisjahr (Bezugspunkt des Ziels)"
-        if "for a trend" in reason:
-            return "nicht bewertbar: zu wenige vollständige Jahre für einen Trend"
-        return "nicht bewertbar: " + ("Basisjahr fehlt oder ist unvollständig" if "base year" in reason
-                                      else "kein Wert (z. B. Wachstum nach einem Jahr ohne Sanierungen undefiniert)")
-    if r.status in ("met", "missed"):
-        return f"Wert {_fmt(r.value, 2)} gegenüber Ziel {t['comparator']} {_fmt(t['target_value'], 2)}"
-    if r.status == "on_track":
-        return f"auf dem Zielpfad, und der Trend erreicht das Ziel bis {int(t['target_year'])}"
-    return f"hinter dem Zielpfad, oder der Trend verfehlt das Ziel bis {int(t['target_year'])}"
-
-
-def _target_body(t: dict, rows: pd.DataFrame, indicators: pd.DataFrame, set_name: str, names: dict) -> str:
-    data = rows.dropna(subset=["value"])
-    body = []
-    if not data.empty:
-        last = data.iloc[-1]
-        if pd.notna(t.get("target_year")) and (data["year"] == t["target_year"]).any():
-            last = data[data["year"] == t["target_year"]].iloc[0]  # a past target is judged in its target year
-        body.append(f"<p>{html.escape(_sentence(last, t))}</p>")
-        quality = QUALITY_DE.get(last["data_quality"], "keine Angabe")
-        complete = "vollständig" if last["complete"] else "unvollständig (fehlende oder vertrauliche Werte)"
-        body.append(f"<p>Datenqualität {int(last['year'])}: {html.escape(quality)}; Eingangsdaten {complete}; "
-                    f"{_conformity_de(last)}.</p>")
-    series = [("Wert", rows[["year", "value"]], "data")]
-    target_point = None
-    if pd.notna(t.get("target_value")):
-        series.append(("Zielpfad", rows[["year", "path_value"]].rename(columns={"path_value": "value"}), "path"))
-        target_point = (int(t["target_year"]), float(t["target_value"]))
-        if not data.empty and data.iloc[-1]["year"] < t["target_year"] and pd.notna(
-                data.iloc[-1]["projected_value_at_target_year"]):
-            projection = pd.DataFrame({"year": [data.iloc[-1]["year"], t["target_year"]],
-                                       "value": [data.iloc[-1]["value"], data.iloc[-1]["projected_value_at_target_year"]]})
-            series.append(("Trend (Projektion)", projection, "projection"))
-    body.append(line_chart(series, t["unit"], f"{t['title_de']}: Verlauf", target_point))
-    body.append(f"<p><strong>Definition:</strong> {html.escape(str(t.get('definition') or ''))}</p>")
-    if t.get("notes"):
-        body.append(f"<p><strong>Hinweise:</strong> {html.escape(str(t['notes']))}</p>")
-    body.append(f"<p><strong>Quelle des Ziels:</strong> {html.escape(str(t.get('source') or ''))}</p>")
-    table = ["<table><caption>Werte je Jahr (Textalternative zum Diagramm)</caption><thead><tr><th>Jahr</th>"
-             "<th>Wert</th><th>Zielpfad</th><th>Stand</th><th>Begründung</th></tr></thead><tbody>"]
-    for r in rows.itertuples(index=False):
-        table.append(f"<tr><td>{int(r.year)}</td><td class='num'>{_fmt(r.value, 2)}</td><td class='num'>"
-                     f"{_fmt(r.path_value, 2)}</td><td class='status-{r.status}'>{STATUS_DE[r.status]}</td>"
-                     f"<td>{html.escape(_reason_de(r, t))}{' (unvollständige Daten)' if not r.complete else ''}"
-                     "</td></tr>")
-    table.append("</tbody></table>")
-    body.append("".join(table))
-    others = indicators[(indicators["target_set"] == set_name) & (indicators["indicator_id"] == t["indicator_id"])
-                        & (indicators["ags"] != rows["ags"].iloc[0] if len(rows) else True)]
-    if len(others):
-        latest_year = int(others.dropna(subset=["value"])["year"].max()) if others["value"].notna().any() else None
-        if latest_year:
-            part = others[others["year"] == latest_year]
-            body.append(f"<h2>Gemeinden {latest_year}</h2><table><thead><tr><th>Gemeinde</th><th>Wert</th>"
-                        "<th>Stand</th></tr></thead><tbody>" + "".join(
-                            f"<tr><td>{html.escape(names.get(r.ags, r.ags))}</td><td class='num'>"
-                            f"{_fmt(r.value, 2)}</td><td class='status-{r.status}'>{STATUS_DE[r.status]}</td></tr>"
-                            for r in part.itertuples(index=False)) + "</tbody></table>")
-    return "".join(body)
-
-
-SECTORS_DE = {"households": "Private Haushalte", "commerce": "Gewerbe, Handel, Dienstleistungen",
-              "industry": "Industrie", "municipal": "Kommunale Einrichtungen", "transport": "Verkehr"}
-
-
-def _place_body(rows: pd.DataFrame | None, final: pd.DataFrame | None, latest: int | None) -> str:
-    """A place's page from its own balance-summary rows and its final-energy rows of the latest year."""
-    if rows is None:
-        return "<p>Keine Bilanz in dieser Veröffentlichung.</p>"
-    series = [(SECTORS_DE[s], g[["year", "emissions_t_co2e"]].rename(columns={"emissions_t_co2e": "value"}), "data")
-              for s, g in rows[rows["balance_scope"] != "total"].groupby("balance_scope")]
-    body = ["<p>Treibhausgasemissionen nach BISKO je Sektor (t CO2e).</p>",
-            line_chart(series, "t CO2e", "Emissionen je Sektor")]
-    total = rows[rows["balance_scope"] == "total"].sort_values("year")
-    body.append("<table><caption>Bilanz je Jahr</caption><thead><tr><th>Jahr</th><th>Endenergie (MWh)</th>"
-                "<th>Emissionen (t CO2e)</th><th>t je Einwohner</th><th>Datenqualität</th><th>vollständig</th></tr>"
-                "</thead><tbody>" + "".join(
-                    f"<tr><td>{int(r.year)}</td><td class='num'>{_fmt(r.final_energy_mwh, 0)}</td><td class='num'>"
-                    f"{_fmt(r.emissions_t_co2e, 0)}</td><td class='num'>{_fmt(r.t_co2e_per_inhabitant, 2)}</td>"
-                    f"<td>{r.data_quality or '–'}</td><td>{'ja' if r.complete else 'nein'}</td></tr>"
-                    for r in total.itertuples(index=False)) + "</tbody></table>")
-    if latest is not None:
-        part = (final.groupby("carrier")["final_energy_mwh"].sum() if final is not None
-                else pd.Series(dtype="float64"))
-        body.append(f"<h2>Energieträger {latest}</h2><table><thead><tr><th>Energieträger</th><th>MWh</th></tr>"
-                    "</thead><tbody>" + "".join(f"<tr><td>{html.escape(c)}</td><td class='num'>{_fmt(v, 0)}</td></tr>"
-                                                 for c, v in part.sort_values(ascending=False).items())
-                    + "</tbody></table>")
-    return "".join(body)
-
-
-def _renewables_body(generation: pd.DataFrame | None, final: pd.DataFrame | None, district_ags: str) -> str:
-    if generation is None or generation.empty:
-        return "<p>Keine Erzeugungsdaten in dieser Veröffentlichung.</p>"
-    district = generation[generation["ags"] == district_ags]
-    series = [(tech, g.groupby("year")["generation_mwh"].sum().rename("value").reset_index(), "data")
-              for tech, g in district.groupby("technology")]
-    body = ["<p>Stromerzeugung im Kreis je Technik (MWh): gemessen (EEG-Einspeisung) oder geschätzt "
-            "(Leistung × Volllaststunden).</p>", line_chart(series, "MWh", "Stromerzeugung je Technik")]
-    if final is not None and not final.empty:
-        consumption = final[(final["ags"] == district_ags) & (final["carrier"] == "electricity")].groupby("year")[
-            "final_energy_mwh"].sum()
-        renewable = district[district["technology"].isin(["solar_pv", "wind_onshore", "biomass", "hydro",
-                                                          "other_renewable"])].groupby("year")["generation_mwh"].sum()
-        share = (renewable / consumption * 100).dropna()
-        body.append("<table><caption>Anteil erneuerbarer Erzeugung am Stromverbrauch</caption><thead><tr><th>Jahr"
-                    "</th><th>Anteil (%)</th></tr></thead><tbody>" + "".join(
-                        f"<tr><td>{int(y)}</td><td class='num'>{_fmt(v, 1)}</td></tr>" for y, v in share.items())
-                    + "</tbody></table>")
-    return "".join(body)
-
-
-def _methodology_body(targets: pd.DataFrame | None, factors: pd.DataFrame | None) -> str:
-    body = ["<p>Die Bilanz folgt BISKO (Bilanzierungs-Systematik Kommunal): territorial, endenergiebasiert, "
-            "Emissionsfaktoren mit Vorketten, Strom mit dem Bundesstrommix des Jahres, ohne Witterungskorrektur. "
-            "Fehlende oder vertrauliche Werte werden nie als 0 gezählt; unvollständige Summen sind gekennzeichnet.</p>"]
-    if targets is not None:
-        body.append("<h2>Indikatoren</h2><table><thead><tr><th>Indikator</th><th>Definition</th><th>Verarbeitung"
-                    "</th><th>Quelle</th></tr></thead><tbody>" + "".join(
-                        f"<tr><td>{html.escape(t.title_de)}</td><td>{html.escape(str(t.definition))}</td>"
-                        f"<td>{html.escape(str(t.processing))}</td><td>{html.escape(str(t.source))}</td></tr>"
-                        for t in targets.itertuples(index=False)) + "</tbody></table>")
-    if factors is not None:
-        used = factors.drop_duplicates(["carrier", "sector_scope", "source"])
-        body.append("<h2>Emissionsfaktoren</h2><table><thead><tr><th>Energieträger</th><th>Sektor</th>"
-                    "<th>Quelle</th></tr></thead><tbody>" + "".join(
-                        f"<tr><td>{html.escape(r.carrier)}</td><td>{html.escape(r.sector_scope)}</td>"
-                        f"<td>{html.escape(str(r.source))}</td></tr>" for r in used.itertuples(index=False))
-                    + "</tbody></table>")
-    body.append("<h2>Tabellen</h2><table><thead><tr><th>Tabelle</th><th>Beschreibung</th></tr></thead><tbody>"
-                + "".join(f"<tr><td>{html.escape(t.name)}</td><td>{html.escape(t.description)}</td></tr>"
-                          for t in all_tables().values() if t.published) + "</tbody></table>")
-    return "".join(body)

@@ -67,7 +67,8 @@ _TABLE_LIST: list[Table] = [
     _t("targets", "indicators", "The targets (and supporting indicators) as configured: what is measured, against "
        "which base year, by when, and where the target comes from",
        ["target_set", "indicator_id", "indicator", "title_de", "title_en", ("scope", "target_scope"), "base_year",
-        "target_year", "comparator", "target_value", "unit", "source", "definition", "notes", "processing"],
+        "target_year", "comparator", "target_value", "unit", "source", "definition", "notes", "processing",
+        "target_set_title_de", "definition_de", "notes_de", "interpretation_de", "source_de", "processing_de"],
        ["target_set", "indicator_id"], published=True),
     _t("indicators", "indicators", "Every target's indicator per place and year: value, base and target, gap, "
        "straight path, trend projection and status with its reason",
@@ -83,6 +84,33 @@ _TABLE_LIST: list[Table] = [
        "and the emission factor row behind it; `klimamonitor trace` follows it to the landed files",
        ["output_table", "output_key", "delivery_id", "source_row", "factor_set", "factor_row"],
        sort_by=["output_table", "output_key", "delivery_id", "source_row", "factor_row"], published=True),
+    _t("measure_status_history", "core", "Every delivery of the list of measures, per measure: status and budget as "
+       "delivered and what changed against the previous delivery (the list's date: its latest last_updated)",
+       ["measure_id", "delivery_id", "list_date", "source_row", "measure_status", "previous_status",
+        "budget_planned_eur", "budget_spent_eur", "budget_planned_change_eur", "budget_spent_change_eur",
+        "last_updated", "history_change"], ["measure_id", "delivery_id"], published=True,
+       sort_by=["measure_id", "list_date", "delivery_id"]),
+    _t("measures", "indicators", "The work programme: every measure as the latest list states it, with its field of "
+       "action, lead, status, dates, budget, expected savings (the measures' own estimates) and whether it is overdue",
+       ["measure_id", "measure_title", "measure_description", "field_of_action", "field_of_action_de", "lead",
+        "municipalities_involved", "measure_status", "measure_status_de", "start_date", "end_date",
+        "budget_planned_eur", "budget_spent_eur", "savings_t_co2e_per_year", "savings_mwh_per_year",
+        "savings_method", "target_indicators", "last_updated", "overdue", "overdue_reason",
+        "overdue_reference_date", "delivery_id", "source_row"], ["measure_id"], published=True,
+       required=["field_of_action", "measure_status", "overdue"]),
+    _t("eea_assessment", "indicators", "The European Energy Award assessment per field of action and year (and "
+       "their total): points possible and achieved, the share achieved and the award level it reaches (eea from "
+       "50 %, eea Gold from 75 %)",
+       [("field_of_action", "eea_field_of_action"), "year", "eea_points_possible", "eea_points_achieved",
+        "eea_share_pct", "eea_award", "complete"], ["field_of_action", "year"], published=True),
+    _t("target_measures", "indicators", "Gap analysis per target: the remaining gap at the latest complete year (in "
+       "the target's unit and, for emissions targets, in t CO2e) beside the expected savings of the measures that "
+       "serve it by status (completed, in progress, planned): the measures' own estimates, not measured savings",
+       ["target_set", "indicator_id", "ags", "year", "value", "target_value", "unit", "gap", "gap_t_co2e",
+        "measures_count", "measures_without_estimate", "savings_completed_t_co2e", "savings_in_progress_t_co2e",
+        "savings_planned_t_co2e", "savings_completed_mwh", "savings_in_progress_mwh", "savings_planned_mwh",
+        "shortfall_t_co2e", "gap_status", "gap_reason", "complete"], ["target_set", "indicator_id"],
+       published=True, required=["gap_status"]),
     # --- core inputs of the balance
     _t("core_facility__consumption", "core", "Consumption of the district's own buildings per carrier and year, "
        "from a complete year of 15-minute interval data where there is one, else from the cumulative meter readings "
@@ -198,6 +226,18 @@ RAW_SHAPES: dict[str, RawShape] = {
         "share of inhabitants; used to move data delivered under former keys to today's keys",
         ("key_changes", "territorial_changes", "ags_history"),
         [*LINEAGE, "former_ags", "ags", "effective_date", "share"], [*LINEAGE], []),
+    "measures": (
+        "The climate manager's list of measures (energy-policy work programme) as delivered: one row per measure "
+        "and delivery", ("measures",),
+        [*LINEAGE, "measure_id", "measure_title", "measure_description", "field_of_action", "lead",
+         "municipalities_involved", "measure_status", "start_date", "end_date", "budget_planned_eur",
+         "budget_spent_eur", "savings_t_co2e_per_year", "savings_mwh_per_year", "savings_method",
+         "target_indicators", "last_updated"], [*LINEAGE], ["measure_id"]),
+    "eea_points": (
+        "The eea auditor's assessment: points possible and achieved per field of action and year",
+        ("eea_assessment",),
+        [*LINEAGE, "field_of_action", "year", "eea_points_possible", "eea_points_achieved"],
+        [*LINEAGE], ["field_of_action"]),
     "buildings": (
         "Buildings of the district's facility database (snapshot pulls)", ("facility_db",),
         [*LINEAGE, "building_id", "building_name", "building_use", "gross_floor_area_m2", "ags"], [*LINEAGE], []),
@@ -263,6 +303,9 @@ CORE_FAMILIES: list[CoreFamily] = [
     ("core_agriculture__emissions", "agriculture", ["ags", "year"], "Agricultural emissions in use at today's keys"),
     ("core_weather__degree_days", "degree_days", ["station_id", "year", "month"],
      "Monthly heating degree days in use (tidy and DWD formats)"),
+    ("core_programme__measures", "measures", ["measure_id"],
+     "Measures in use: per measure the row of the latest accepted delivery of the list"),
+    ("core_programme__eea_points", "eea_points", ["field_of_action", "year"], "eea assessment points in use"),
     ("core_facility__buildings", "buildings", ["building_id"],
      "The facility database's buildings in use, each at its municipality of today"),
     ("core_facility__meter_readings", "meter_readings", ["meter_id", "reading_date"], "Meter readings in use"),

@@ -1,6 +1,7 @@
 """Tracing a published value back to its deliveries: which files (name, sha256, landed copy), which rows, which
-emission factor rows. Reads only the release (lineage, deliveries, emission_factors, targets) and, to confirm the
-raw bytes, the landing zone beside it."""
+emission factor rows; a gap analysis (target_measures) to the measures behind it and the deliveries of the list.
+Reads only the release (lineage, deliveries, emission_factors, targets, measures and their history) and, to confirm
+the raw bytes, the landing zone beside it."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ REQUIRED_KEYS = {
 def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, list[str]]:
     """(lineage table, key prefixes) for a published row."""
     if table not in REQUIRED_KEYS:
-        raise TraceError(f"tracing {table!r} is not supported; use {', '.join(REQUIRED_KEYS)}")
+        raise TraceError(f"tracing {table!r} is not supported; use {', '.join(REQUIRED_KEYS)} or target_measures")
     needed, example = REQUIRED_KEYS[table]
     missing = [k for k in needed if k not in key]
     if missing:
@@ -82,12 +83,54 @@ def traced_rows(release: Path, table: str, key: dict[str, str]) -> list[dict]:
 
 
 def trace(release: Path, table: str, key: dict[str, str]) -> dict:
+    if table == "target_measures":
+        return trace_gap(release, key)
     lineage_table, prefixes = output_keys(release, table, key)
     lineage = pd.read_parquet(release / "lineage.parquet")
     lineage = lineage[lineage["output_table"] == lineage_table]
     chosen = lineage[lineage["output_key"].map(lambda k: any(k.startswith(p) for p in prefixes))]
     if chosen.empty:
         raise TraceError(f"no lineage for {table} {key} in release {release.name}")
+    files = delivered_files(release, chosen)
+    factors = pd.read_parquet(release / "emission_factors.parquet")
+    factors["factor_row"] = factor_row_ids(factors)
+    used = factors[factors["factor_row"].isin(set(chosen["factor_row"].dropna()))]
+    return {"table": table, "key": key, "cells": int(chosen["output_key"].nunique()), "deliveries": files,
+            "factors": used[["factor_row", "g_co2e_per_kwh", "source", "derivation"]].to_dict("records")}
+
+
+def trace_gap(release: Path, key: dict[str, str]) -> dict:
+    """A gap analysis (target_measures) back to the measures serving the target, every delivery of the list each
+    appears in (file, rows) and, for emissions targets, the emissions cells of the value's year and base year."""
+    missing = [k for k in ("target_set", "indicator_id") if k not in key]
+    if missing:
+        raise TraceError(f"target_measures: give {', '.join(missing)} (e.g. target_set=kreistag_2012 "
+                         "indicator_id=co2_total_vs_2007)")
+    gaps = pd.read_parquet(release / "target_measures.parquet")
+    gap = gaps[(gaps["target_set"] == key["target_set"]) & (gaps["indicator_id"] == key["indicator_id"])]
+    if gap.empty:
+        raise TraceError(f"no gap analysis for {key['target_set']}/{key['indicator_id']} in this release")
+    measures = pd.read_parquet(release / "measures.parquet")
+    serving = measures.loc[measures["target_indicators"].map(lambda ids: key["indicator_id"] in list(ids)).astype(bool)]
+    history = pd.read_parquet(release / "measure_status_history.parquet")
+    listed = history[history["measure_id"].isin(set(serving["measure_id"])) & history["source_row"].notna()]
+    result = {"table": "target_measures", "key": key, "cells": len(serving),
+              "deliveries": delivered_files(release, listed), "factors": [],
+              "measures": serving[["measure_id", "measure_title", "measure_status", "savings_t_co2e_per_year",
+                                   "delivery_id", "source_row"]].to_dict("records")}
+    year = gap.iloc[0]["year"]
+    if pd.notna(year):
+        try:  # the value the gap is measured at, for emissions targets
+            value = trace(release, "indicators", {**key, "ags": gap.iloc[0]["ags"], "year": str(int(year))})
+            result["deliveries"] += value["deliveries"]
+            result["factors"] = value["factors"]
+        except TraceError:
+            pass  # not an emissions indicator: its inputs are traced through their own tables
+    return result
+
+
+def delivered_files(release: Path, chosen: pd.DataFrame) -> list[dict]:
+    """The deliveries behind rows with delivery_id and source_row: file, partner, sha256, landed copy verified."""
     deliveries = pd.read_parquet(release / "deliveries.parquet").set_index("delivery_id")
     data_dir = release.parent.parent
     files = []
@@ -100,8 +143,4 @@ def trace(release: Path, table: str, key: dict[str, str]) -> dict:
             "bytes_verified": landed.exists() and sha256_file(landed) == d["sha256"],
             "source_rows": sorted(int(r) for r in rows["source_row"].dropna().unique()),
         })  # fmt: skip
-    factors = pd.read_parquet(release / "emission_factors.parquet")
-    factors["factor_row"] = factor_row_ids(factors)
-    used = factors[factors["factor_row"].isin(set(chosen["factor_row"].dropna()))]
-    return {"table": table, "key": key, "cells": int(chosen["output_key"].nunique()), "deliveries": files,
-            "factors": used[["factor_row", "g_co2e_per_kwh", "source", "derivation"]].to_dict("records")}
+    return files

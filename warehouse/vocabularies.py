@@ -18,3 +18,30 @@ CONFORMITY_CRITERIA = ("territorial_final_energy", "five_sectors", "lca_factors_
                        "federal_electricity_mix", "no_weather_correction", "district_heat_method",
                        "data_quality_stated", "required_cells_present")
 ID_PATTERN = r"^[a-z0-9_]{1,64}$"  # target sets, indicators, sources: they become file names and URLs of the report
+
+# The work programme (energiepolitisches Arbeitsprogramm, European Energy Award): code → German label.
+FIELDS_OF_ACTION_DE = {
+    "development_planning": "Entwicklungsplanung und Raumordnung",
+    "municipal_buildings": "Kommunale Gebäude und Anlagen",
+    "supply_disposal": "Versorgung und Entsorgung",
+    "mobility": "Mobilität",
+    "internal_organisation": "Interne Organisation",
+    "communication_cooperation": "Kommunikation und Kooperation",
+}
+FIELDS_OF_ACTION = tuple(FIELDS_OF_ACTION_DE)
+MEASURE_STATUS_DE = {
+    "planned": "geplant",
+    "in_preparation": "in Vorbereitung",
+    "in_progress": "in Umsetzung",
+    "completed": "abgeschlossen",
+    "delayed": "verzögert",
+    "stopped": "gestoppt",
+}
+MEASURE_STATUSES = tuple(MEASURE_STATUS_DE)
+# The three groups of the gap analysis: each status's expected savings count in one of them (stopped: in none).
+SAVINGS_GROUP = {"completed": "completed", "in_progress": "in_progress", "delayed": "in_progress",
+                 "planned": "planned", "in_preparation": "planned"}
+# eea award levels by the share of the possible points achieved (lower bound in %, inclusive).
+EEA_AWARD_DE = {"none": "keine Auszeichnung", "eea": "European Energy Award", "eea_gold": "European Energy Award Gold"}
+EEA_AWARD_THRESHOLDS = (("eea_gold", 75.0), ("eea", 50.0))
+GAP_STATUS = ("closed_by_measures", "not_closed", "target_reached", "not_assessable", "no_emissions_gap")

@@ -40,6 +40,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("key_changes", "key-change", ("key_changes", "territorial_changes", "ags_history")),
     Family("directory", "municipality-directory", ("gv100ad", "auszug_gv")),
     Family("statistics_tables", "statistics-table", ("genesis_table",)),
+    Family("work_programme", "work-programme (measures, eea assessment)", ("measures", "eea_assessment")),
 )
 FAMILY = {f.id: f for f in FAMILIES}
 FAMILY_OF_FORMAT = {fmt: f.id for f in FAMILIES for fmt in f.formats}

@@ -295,6 +295,32 @@ PROCESSING = {
     "emissions_per_inhabitant_with_agriculture": "(balance_summary total + agriculture_emissions) ÷ population",
     "battery_electric_share": "vehicle_stock battery_electric ÷ all fuels × 100",
 }
+# the same steps in German, for the report's methodology page (sources and factors described, no table names)
+PROCESSING_DE = {
+    "emissions_change_vs_base": "Emissionen der BISKO-Bilanz (gesamt oder des Sektors) im Jahr geteilt durch die des "
+    "Basisjahres, minus 1, mal 100 (negativ: weniger Emissionen); vollständig nur, wenn Jahr und Basisjahr es sind",
+    "renewable_electricity_share": "Erneuerbare Stromerzeugung im Kreis (Marktstammdatenregister: Leistung; "
+    "EEG-Einspeisung oder Volllaststunden) geteilt durch den gesamten Stromverbrauch im Kreis (Netzbetreiber, "
+    "einschließlich des Stroms der Wärmepumpen), mal 100",
+    "renovation_growth": "Zahl der energetischen Sanierungen: durchschnittliche jährliche Rate seit dem Basisjahr, "
+    "((Jahr ÷ Basisjahr) hoch (1 ÷ Jahre) − 1) × 100",
+    "renovation_growth_yoy": "Zahl der energetischen Sanierungen: (Jahr ÷ Vorjahr − 1) × 100; nach einem Jahr ohne "
+    "Sanierungen nicht bestimmbar",
+    "renovation_rate": "Sanierungen geteilt durch den Altbaubestand (Zensus, dazwischen interpoliert), mal 100",
+    "sector_emissions_annual_change": "Emissionen des Sektors in der BISKO-Bilanz: durchschnittliche jährliche Rate "
+    "seit dem Basisjahr, ((Jahr ÷ Basisjahr) hoch (1 ÷ Jahre seit dem Basisjahr) − 1) × 100",
+    "sector_emissions_yoy_change": "Emissionen des Sektors in der BISKO-Bilanz: (Jahr ÷ Vorjahr − 1) × 100",
+    "own_properties_change_vs_base": "Verbrauch der kreiseigenen Gebäude (Liegenschaftsdatenbank, Zählerstände und "
+    "Lastgänge) mal die BISKO-Emissionsfaktoren für kommunale Einrichtungen, je Jahr summiert; (Jahr ÷ Basisjahr − 1) "
+    "× 100 (negativ: weniger Emissionen)",
+    "own_properties_per_m2": "Emissionen der kreiseigenen Gebäude mal 1000 geteilt durch ihre Bruttogrundfläche "
+    "(Liegenschaftsdatenbank)",
+    "emissions_per_inhabitant": "Gesamtemissionen der BISKO-Bilanz geteilt durch die Einwohnerzahl des Jahres "
+    "(amtliche Bevölkerungsstatistik)",
+    "emissions_per_inhabitant_with_agriculture": "Gesamtemissionen der BISKO-Bilanz plus Emissionen der "
+    "Landwirtschaft, geteilt durch die Einwohnerzahl des Jahres",
+    "battery_electric_share": "Batterieelektrische Pkw geteilt durch alle Pkw (Kraftfahrt-Bundesamt), mal 100",
+}
 
 
 def _meets(value: float, target: float, comparator: str) -> bool:

@@ -149,11 +149,22 @@ def json_records(delivery: Delivery) -> list[Line]:
     return [Line(0, keys), *[Line(n, [text(r.get(k), n, k) for k in keys]) for n, r in enumerate(records, start=1)]]
 
 
+def sheet_lines(delivery: Delivery, sheet: str | None, required: list[str]) -> list[Line]:
+    """The rows of a workbook's sheet (options.sheet, else the first holding the required columns) as table lines,
+    numbered as the spreadsheet numbers its rows; numbers as plain text (decimal point), dates as YYYY-MM-DD."""
+    from sources.parsers.sheets import cell_text, read_sheets, sheet_named
+
+    wanted = {r.casefold() for r in required}
+    _, grid = sheet_named(delivery, read_sheets(delivery), sheet, lambda g: any(
+        wanted <= {cell_text(c).casefold() for c in row} for row in g[:30]))
+    return [Line(n, [cell_text(c) for c in row]) for n, row in enumerate(grid, start=1)]
+
+
 class RowReader:
     """A delimited table inside a delivery: header block, header row, data rows, footnotes."""
 
     def __init__(self, delivery: Delivery, options: Mapping[str, Any], required: list[str], *,
-                 default_encoding: str = "utf-8", default_separator: str = ";"):
+                 default_encoding: str = "utf-8", default_separator: str = ";", spreadsheet: bool = False):
         self.delivery = delivery
         self.encoding = options.get("encoding", default_encoding)
         self.separator = options.get("separator", default_separator)
@@ -163,6 +174,9 @@ class RowReader:
         if delivery.file_name.lower().endswith(".json"):  # a JSON snapshot (HTTP json_pages): records as rows
             self.decimal, text = ".", "\n"
             self.lines = json_records(delivery)
+        elif spreadsheet and delivery.content().startswith(b"PK\x03\x04"):  # an xlsx workbook: sheet rows as lines
+            self.decimal, text = ".", "\n"
+            self.lines = sheet_lines(delivery, options.get("sheet"), required)
         else:
             data = delivery.content()
             check_line_length(data, int(options.get("max_line_bytes", MAX_LINE_BYTES)), delivery.source_id,

@@ -91,8 +91,9 @@ def test_targets_needing_unconfigured_sources_are_a_warning(tmp_path):
                  district={"targets": str(DEFAULT_CONFIG.parent / "kreis_soest" / "targets.yaml")})
     report = check_config(path)
     assert report.errors == []
-    assert ("warning: targets kreistag_2012/renewable_electricity_share: needs a renewable-generation source; none "
-            "is configured, so it will be not_assessable") in [str(w) for w in report.warnings]
+    assert ("warning: targets kreistag_2012/renewable_electricity_share: needs a renewable-generation, transport "
+            "(vehicle-km, train-km) source; none is configured, so it will be not_assessable") in [
+        str(w) for w in report.warnings]  # rail and battery-electric cars' electricity count in the denominator
 
 
 def test_every_problem_at_once_exit_2_without_a_traceback(tmp_path):

@@ -104,8 +104,8 @@ def test_summary_leaves_out_tables_whose_step_failed():
                   event_specific_data=NS(materialization=mat))
 
     failure = NS(event_type=DagsterEventType.STEP_FAILURE, step_key="raw_grid",
-                 event_specific_data=NS(error=NS(message="disk full", cause=None)))
-    result = NS(success=False, all_events=[materialized("population", "population", 5),
+                 event_specific_data=NS(error=NS(message="disk full", cls_name="OSError", cause=None)))
+    result = NS(success=False, job_def=None, all_events=[materialized("population", "population", 5),
                                            materialized("raw_grid", "raw_grid_sheet__energy", 7), failure])
     summary = RunSummary.from_result(result, 1.0)
     assert summary.tables == {"population": 5}

@@ -28,9 +28,10 @@ def test_deliveries_table(demo_run):
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 80  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
+    assert len(deliveries) == 83  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
     # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, train-km 1, solar thermal 1, renovations 1,
-    # stock 1, ETS 1, agriculture 1, vehicles 1, degree days 1, interval meters 2, plus nothing else
+    # stock 1, ETS 1, agriculture 1, vehicles 1, degree days 1, interval meters 2, lists of measures 2, eea
+    # assessment 1, plus nothing else
     assert list(deliveries.loc["Lastgang_KS-002-W_2024.csv.gz", "scope_years"]) == [2024]
 
 
@@ -44,7 +45,7 @@ def test_population_table(demo_run):
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 80
+    assert len(register) == 83
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()
@@ -209,7 +210,9 @@ def test_every_target_has_a_status_on_the_demo(demo_run):
     assert "kreistag_2012 (" in out and "15 Prozent weniger CO2-Emissionen bei kreiseigenen" in out
 
 
-def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
+def test_a_district_adds_a_target_by_editing_the_file(demo_run, tmp_path):
+    """A target added to targets.yaml is computed and published by the next run of the targets and what reads them
+    (`--select targets+` on a copy of the demo's data directory: the inputs are those of the demo run)."""
     import shutil
 
     import yaml
@@ -217,6 +220,7 @@ def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
 
     from pipelines.cli import main
     from assets.config import DEFAULT_CONFIG
+    from warehouse.release import latest_release
 
     shutil.copytree(DEFAULT_CONFIG.parent / "kreis_soest", tmp_path / "kreis_soest")
     # the copy's own folder instead of the bundled files (the deliveries stay the bundled ones, package:sources/...)
@@ -226,14 +230,16 @@ def test_a_district_adds_a_target_by_editing_the_file(tmp_path):
     targets["supporting"]["targets"].append({
         "indicator_id": "electric_cars_2030", "indicator": "battery_electric_share", "title_de": "E-Autos 2030",
         "title_en": "Electric cars 2030", "scope": "territorial_bisko", "unit": "%", "definition": "BEV share",
-        "base_year": 2020, "target_year": 2030, "comparator": ">=", "target_value": 30})
+        "definition_de": "Anteil batterieelektrischer Pkw", "base_year": 2020, "target_year": 2030, "comparator": ">=",
+        "target_value": 30})
     (tmp_path / "kreis_soest" / "targets.yaml").write_text(yaml.safe_dump(targets, allow_unicode=True))
+    data = tmp_path / "data"
+    shutil.copytree(demo_run["data"], data, symlinks=True)
     result = CliRunner().invoke(main, ["run", "--no-history", "--config", str(tmp_path / "district.yaml"),
-                                       "--data-dir", str(tmp_path / "data")])
+                                       "--data-dir", str(data), "--select", "targets+"])
     assert result.exit_code == 0, result.output
-    from warehouse.store import ParquetStore
-
-    rows = ParquetStore(tmp_path / "data" / "warehouse").read("indicators")
+    assert latest_release(data).name != demo_run["release_2"].name
+    rows = pd.read_parquet(latest_release(data) / "indicators.parquet")
     added = rows[(rows["indicator_id"] == "electric_cars_2030") & (rows["ags"] == "05974000")].set_index("year")
     assert added.loc[2024, "status"] in {"on_track", "off_track"} and added.loc[2024, "target_value"] == 30
 

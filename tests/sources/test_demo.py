@@ -117,9 +117,11 @@ def test_demo_is_labelled_synthetic():
 def test_every_demo_delivery_parses_without_findings():
     """Realistic fixtures for every configured format: each demo file is read cleanly by its source's parser."""
     from assets.config import load_config
+    from assets.raw import parser_options
     from sources.connectors import fetch_file_drop
 
     cfg = load_config()
+    region = cfg.region()  # with the municipalities' names (the list of measures names the places it involves)
     formats = set()
     for source in cfg.sources:
         if source.connector != "file_drop":
@@ -127,7 +129,7 @@ def test_every_demo_delivery_parses_without_findings():
         files = fetch_file_drop(source.id, str(cfg.resolve(source.location)), source.options.get("pattern", "*"))
         assert files, source.id
         for name, data in files:
-            _, result = read_delivery(source.format, source.options, source.mappings, REGION,
+            _, result = read_delivery(source.format, parser_options(cfg, source), source.mappings, region,
                                       Delivery(f"{source.id}:x", source.id, name, data))
             assert len(result.rows) > 0, (source.id, name)
             assert not [f for f in result.findings if f.kind == "rejected"], (source.id, name, result.findings[:2])

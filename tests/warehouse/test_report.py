@@ -1,0 +1,161 @@
+"""The report's pure parts: German numbers, round ticks, colours with enough contrast, and pages built from small
+tables stated here (a past target judged in its target year, the base year never a verdict, no empty notes line,
+one rounding in title and sentence, the 2045 path drawn to the target year, a CSV per chart)."""
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from warehouse.report import build_site, sentence
+from warehouse.report_charts import PALETTE, TARGET_COLOUR, TILE_FILLS, contrast, fmt, grid_positions, nice_ticks
+
+D, A, B = "05974000", "05974004", "05974008"
+
+
+def test_german_numbers():
+    assert fmt(1234.5) == "1.234,5" and fmt(-9.44) == "\u22129,4" and fmt(2.5, 1, sign=True) == "+2,5"
+    assert fmt(-0.04) == "0,0" and fmt(None) == "–" and fmt(float("nan")) == "–" and fmt(253185.9, 0) == "253.186"
+
+
+@pytest.mark.parametrize("low, high, ticks", [
+    (189889.4, 253185.9, [180000, 200000, 220000, 240000, 260000]), (0, 16.2, [0, 5, 10, 15, 20]),
+    (-12.3, 0, [-15, -10, -5, 0]), (0, 0.41, [0.0, 0.2, 0.4, 0.6]), (0, 8.1, [0, 2.5, 5, 7.5, 10]),
+])  # fmt: skip
+def test_ticks_are_round_numbers_covering_the_range(low, high, ticks):
+    assert nice_ticks(low, high) == ticks
+
+
+def test_chart_colours_reach_3_to_1_and_tile_text_4_5_to_1():
+    assert all(contrast(c) >= 3 for c in [*PALETTE, TARGET_COLOUR])
+    assert all(contrast(ink, fill) >= 4.5 for fill, ink in TILE_FILLS)
+    assert contrast("#E69F00") < 3  # Okabe–Ito orange would fail: it is not in the palette
+
+
+def test_grid_positions_without_configuration():
+    assert grid_positions(["a", "b", "c", "d", "e"]) == {"a": (0, 0), "b": (0, 1), "c": (0, 2), "d": (1, 0),
+                                                         "e": (1, 1)}
+
+
+def _target(**kw):
+    base = {"target_set": "kreistag_2012", "indicator_id": "co2_total_vs_2007", "indicator": "emissions_change_vs_base",
+            "title_de": "30 Prozent weniger CO2-Emissionen gegenüber 2007", "title_en": "x",
+            "scope": "territorial_bisko",
+            "base_year": 2007, "target_year": 2020, "comparator": "<=", "target_value": -30.0, "unit": "%",
+            "source": "s", "definition": "d", "notes": None, "processing": "p",
+            "target_set_title_de": "Ziele des Kreistags von 2012", "definition_de": "Veränderung der Emissionen.",
+            "notes_de": None, "interpretation_de": None, "source_de": "Beschluss vom 8. März 2012",
+            "processing_de": "Emissionen geteilt durch die des Basisjahres."}
+    return base | kw
+
+
+def _row(indicator_id, ags, year, value, status, target_set="kreistag_2012", **kw):
+    return {"target_set": target_set, "indicator_id": indicator_id, "ags": ags, "year": year, "value": value,
+            "unit": "%", "base_year": 2007, "base_value": 100.0, "target_year": 2020, "target_value": -30.0,
+            "gap": None if value is None else -30.0 - value, "path_value": None,
+            "projected_value_at_target_year": None, "projected_year_reached": None, "status": status,
+            "status_reason": "r", "data_quality": "B", "complete": True, "conformity": "conformant"} | kw
+
+
+def _site():
+    targets = pd.DataFrame([
+        _target(interpretation_de=float("nan")),  # a null of the Parquet column
+        _target(target_set="klimaschutzkonzept_2024", indicator_id="co2e_per_inhabitant_2045",
+                indicator="emissions_per_inhabitant_with_agriculture", base_year=2019, target_year=2045,
+                target_value=0.41, unit="t CO2e/person", scope="bisko_plus_agriculture",
+                title_de="Klimaneutral 2045 (0,41 t CO₂e je Einwohner)", target_set_title_de="Ziele 2024",
+                notes_de="Der Kreis nennt −94 %."),
+    ])
+    indicators = pd.DataFrame([
+        _row("co2_total_vs_2007", D, 2007, 0.0, "off_track", path_value=0.0),  # a base year marked off track
+        _row("co2_total_vs_2007", D, 2020, -9.44, "missed", path_value=-30.0),
+        _row("co2_total_vs_2007", D, 2024, -11.0, "missed", path_value=-30.0),
+        _row("co2_total_vs_2007", A, 2020, -5.0, "missed"), _row("co2_total_vs_2007", A, 2024, -50.0, "met"),
+        _row("co2_total_vs_2007", B, 2020, -35.0, "met"), _row("co2_total_vs_2007", B, 2024, -60.0, "met"),
+        *[_row("co2e_per_inhabitant_2045", D, y, v, s, "klimaschutzkonzept_2024", base_year=2019, target_year=2045,
+               target_value=0.41, unit="t CO2e/person", gap=0.41 - v, path_value=p,
+               projected_value_at_target_year=pj)
+          for y, v, s, p, pj in [(2019, 8.94, "not_assessable", 8.94, None), (2024, 8.0, "off_track", 7.2, 5.123)]],
+    ])  # fmt: skip
+    places = pd.DataFrame({"ags": [D, A, B], "name": ["Kreis", "Anröchte", "Bad Sassendorf"],
+                           "kind": ["district", "municipality", "municipality"], "area_ha": [3.0, 1.0, 2.0]})
+    summary = pd.DataFrame([{"ags": a, "year": y, "balance_scope": s, "final_energy_mwh": 10.0,
+                             "emissions_t_co2e": e, "population": 100.0, "t_co2e_per_inhabitant": e / 100,
+                             "mwh_per_inhabitant": 0.1, "data_quality_score": 0.5, "data_quality": "B",
+                             "complete": y != 2021, "per_inhabitant_complete": True, "bisko_conformant": True}
+                            for a in (D, A, B) for y in (2020, 2021) for s, e in
+                            (("households", 300.0), ("industry", 700.0), ("total", 1000.0))])
+    return build_site({"targets": targets, "indicators": indicators, "municipalities": places,
+                       "balance_summary": summary}, "Kreis Soest", D, True, None, dt.date(2026, 3, 1))
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<main>")[1]))
+
+
+def test_a_past_target_is_judged_in_its_target_year_with_the_sign_in_words():
+    files = _site()
+    page = files["ziel-kreistag_2012-co2_total_vs_2007.html"]
+    text = _text(page)
+    assert ("2020 lag der Wert bei \u22129,4 % (Ziel: \u221230,0 %), also 9,4 % weniger Emissionen als 2007. Das Ziel "
+            "(höchstens \u221230,0 % bis 2020) wurde verfehlt; es fehlten 20,6 Prozentpunkte.") in text
+    assert "Die Gemeinden 2020" in text  # the municipalities of the target year, not of 2024
+    ranked = page.split("Die Gemeinden 2020")[1]
+    assert "Bad Sassendorf" in ranked and "\u221235,0" in ranked and "\u221260,0" not in ranked
+    assert "Hinweise" not in text  # no notes configured: no line
+    assert not re.search(r"\b(nan|None)\b", text)
+
+
+def test_the_base_year_is_the_reference_never_a_verdict():
+    rows = re.findall(r"<tr><th scope='row'>2007</th>(.*?)</tr>", _site()["ziel-kreistag_2012-co2_total_vs_2007.html"])
+    assert rows and all("Basisjahr" in r and "nicht auf Kurs" not in r for r in rows)
+
+
+def test_the_2045_page_draws_path_and_projection_to_the_target_year_and_rounds_like_its_title():
+    page = _site()["ziel-klimaschutzkonzept_2024-co2e_per_inhabitant_2045.html"]
+    wide = page.split("class='chart chart-wide'")[1].split("</svg>")[0]
+    path = re.search(r"stroke-dasharray='7 5' points='([^']+)'", wide).group(1).split()
+    projection = re.search(r"stroke-dasharray='2 5' points='([^']+)'", wide).group(1).split()
+    target = re.search(r"<rect x='([\d.]+)' y='([\d.]+)' width='12'", wide)
+    end_x = float(target.group(1)) + 6
+    assert float(path[-1].split(",")[0]) == pytest.approx(end_x, abs=0.1)  # the path reaches the target year
+    assert float(projection[-1].split(",")[0]) == pytest.approx(end_x, abs=0.1)
+    assert ">Projektion</text>" in wide
+    text = _text(page)
+    assert "0,41 t CO₂e je Einwohner" in text and "0,4 t" not in text  # title and sentence round alike
+    assert "die Projektion des Trends ergibt 5,12 t CO₂e je Einwohner im Jahr 2045" in text
+    assert "Hinweise Der Kreis nennt −94 %." in text
+
+
+def test_every_chart_has_its_csv_and_the_pages_say_incomplete_years():
+    files = _site()
+    linked = {link for name, page in files.items() if name.endswith(".html")
+              for link in re.findall(r"href='(daten/[^']+\.csv)'", page)}
+    assert linked and linked == {n for n in files if n.startswith("daten/")}
+    assert files["daten/index-emissionen.csv"].splitlines()[:2] == [
+        "\ufeffJahr;Industrie (t CO₂e);Private Haushalte (t CO₂e);Summe (t CO₂e)", "2020;700,0;300,0;1000,0"]
+    assert "Mit * markiert: 2021, unvollständig" in _text(files["index.html"])
+    assert "Veröffentlicht am 1. März 2026." in _text(files["index.html"])
+
+
+def test_a_sentence_without_a_verdict_where_inputs_are_incomplete():
+    t = _target()
+    r = _row("co2_total_vs_2007", D, 2020, -9.44, "not_assessable", status_reason="incomplete inputs", complete=False)
+    assert sentence(r, t).endswith("Ein Urteil ist für 2020 nicht möglich: unvollständige Eingangsdaten: kein Urteil.")
+
+
+def test_a_release_with_empty_tables_still_gets_its_pages():
+    places = pd.DataFrame({"ags": [D, A], "name": ["Kreis", "Anröchte"], "kind": ["district", "municipality"],
+                           "area_ha": [2.0, 1.0]})
+    nan = float("nan")  # as read from Parquet
+    summary = pd.DataFrame([{"ags": a, "year": 2021, "balance_scope": s, "final_energy_mwh": nan,
+                             "emissions_t_co2e": nan, "population": nan, "t_co2e_per_inhabitant": nan,
+                             "mwh_per_inhabitant": nan, "data_quality_score": nan, "data_quality": None,
+                             "complete": False, "per_inhabitant_complete": False, "bisko_conformant": False}
+                            for a in (D, A) for s in ("households", "total")])  # every value confidential
+    files = build_site({"targets": pd.DataFrame(columns=list(_target())), "indicators": pd.DataFrame(
+        columns=list(_row("x", D, 2021, None, "no_target"))), "municipalities": places, "balance_summary": summary},
+        "Kreis Soest", D, False, None)
+    assert {"index.html", "gemeinden.html", f"gemeinde-{A}.html", "erneuerbare.html", "methodik.html"} <= set(files)
+    assert "–" in _text(files["index.html"]) and "synthetic_demo" not in files["index.html"]
