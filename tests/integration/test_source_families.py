@@ -38,12 +38,13 @@ FAMILY_SOURCES = {
     "vehicle_stock": ["kba_vehicle_stock"],
     "weather": ["dwd_degree_days"],
     "facilities": ["facility_db", "facility_interval"],
+    "work_programme": ["work_programme", "eea_assessment"],
 }
 WORDS = {"population": "population", "grid": "grid / final-energy", "factors": "emission-factor",
          "renewable_generation": "renewable-generation", "heat": "heating (chimney-sweep, solar-thermal)",
          "transport": "transport (vehicle-km, train-km)", "buildings": "renovation / building-stock",
          "ets": "EU ETS", "agriculture": "agriculture", "vehicle_stock": "vehicle-stock", "weather": "degree-day",
-         "facilities": "facility-database"}
+         "facilities": "facility-database", "work_programme": "work-programme (measures, eea assessment)"}
 PER_INHABITANT = {"emissions_per_inhabitant", "co2e_per_inhabitant_2045"}
 TOTAL = {"co2_total_vs_2007", *PER_INHABITANT}
 PRODUCTION = {"production_co2_annual_change", "production_co2_yoy_change"}
@@ -63,6 +64,7 @@ DEPENDENT = {
     "vehicle_stock": {"battery_electric_car_share"},
     "weather": set(),
     "facilities": OWN,
+    "work_programme": set(),  # no target of config/kreis_soest/targets.yaml rests on the measures
 }
 
 # The facility database also enters the territorial balance (the district's buildings move from commerce to the
