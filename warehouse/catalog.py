@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.schema import CatalogError, Field, Table  # noqa: F401 (CatalogError: raised to callers of the catalog)
 from warehouse.tables import TABLES
 
-CONTRACT_VERSION = "2.2.0"
+CONTRACT_VERSION = "2.3.0"
 CONTRACT_NOTES = (
     "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -48,10 +48,12 @@ CONTRACT_NOTES = (
     "`vehicle_stock.vehicle_fuel` may be `all` (KBA FZ 3 counts cars without a split by fuel). "
     "2.1.0: additive; `targets.target_set_title_de/definition_de/notes_de/interpretation_de/source_de/processing_de` "
     "(the German texts the report shows)."
-    "2.2.0: additive (the work programme); published tables `measures` (the list of measures with German names and "
+    " 2.2.0: additive (the work programme); published tables `measures` (the list of measures with German names and "
     "overdue flags), `measure_status_history` (status and budget per measure and delivery of the list), "
     "`eea_assessment` (points, share and award level per field of action and year) and `target_measures` (the gap "
     "per target beside the measures' estimated savings by status)."
+    " 2.3.0: additive; `municipalities.kind` may be `district_free_city`; reasons of not_assessable indicators name "
+    "the missing source family; `publishing.workbook: false` leaves exports/klimamonitor.xlsx out."
 )
 
 def get_table(name: str) -> Table:
