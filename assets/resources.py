@@ -67,7 +67,7 @@ def column_schema(table_name: str) -> TableSchema:
 class ParquetIOManager(ConfigurableIOManager):
     """Stores each asset's frame as DATA_DIR/warehouse/<asset name>.parquet with the catalog schema; a year-partitioned
     asset as one file per year it materialised (`<asset name>/year=<YYYY>.parquet`), leaving the other years as they
-        are. A partitioned downstream asset reads its own years, an unpartitioned one every year. Rows under the empty
+    are. A partitioned downstream asset reads its own years, an unpartitioned one every year. Rows under the empty
     key are not stored: a district-free city's totals, which are its one municipality's rows."""
 
     data_dir: str
