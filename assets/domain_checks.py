@@ -6,8 +6,10 @@ the frame the rule judges (from the store and the configuration) and which GX ex
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,7 +23,9 @@ from assets.compute.plausibility import (
 )
 from assets.config import DistrictConfig
 from warehouse.store import ParquetStore
-from warehouse.validation import ERROR, WARN, Check, Outcome, gx, run_check
+from warehouse.validation import ERROR, WARN, Check, Outcome, frame_fingerprint, gx, run_check, run_check_reusing
+
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,17 @@ class DomainCheck:
     sample_columns: tuple[str, ...] = ("ags", "year", "delivery_id", "source_row")
 
 
-def run_domain_check(check: DomainCheck, store: ParquetStore, cfg: DistrictConfig) -> Outcome:
+def run_domain_check(check: DomainCheck, store: ParquetStore, cfg: DistrictConfig, record: Path | None = None,
+                     run_id: str = "") -> Outcome:
+    """The check on the frame it judges. With a `record`, its verdict is reused (`run_check_reusing`) when that
+    frame and the configuration (which sets its bounds) are as when it last ran."""
     severity = cfg.validation.severity.get(check.name, check.severity)
-    gx_check = Check(check.name, check.description, lambda: check.expectations(cfg), severity, check.sample_columns)
-    return run_check(gx_check, check.frame(store, cfg))
+    gx_check = Check(check.name, check.description, lambda: check.expectations(cfg), severity, check.sample_columns,
+                     identity=f"{_CODE} {cfg.model_dump_json()}")
+    frame = check.frame(store, cfg)
+    if record is None:
+        return run_check(gx_check, frame)
+    return run_check_reusing(gx_check, lambda: frame, frame_fingerprint(frame), record, run_id)
 
 
 def _between(column: str, low: float, high: float) -> list:

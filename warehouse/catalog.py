@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.schema import CatalogError, Field, Table  # noqa: F401 (CatalogError: raised to callers of the catalog)
 from warehouse.tables import TABLES
 
-CONTRACT_VERSION = "2.3.0"
+CONTRACT_VERSION = "3.0.0"
 CONTRACT_NOTES = (
     "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -54,6 +54,9 @@ CONTRACT_NOTES = (
     "per target beside the measures' estimated savings by status)."
     " 2.3.0: additive; `municipalities.kind` may be `district_free_city`; reasons of not_assessable indicators name "
     "the missing source family; `publishing.workbook: false` leaves exports/klimamonitor.xlsx out."
+    " 3.0.0: breaking for readers of the workbook only; exports/klimamonitor.xlsx has no `lineage` sheet (its first "
+    "sheet says where lineage is: lineage.parquet, exports/lineage.csv, the DuckDB file, `klimamonitor trace`); "
+    "every table and every other file is unchanged."
 )
 
 def get_table(name: str) -> Table:

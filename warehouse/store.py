@@ -7,6 +7,7 @@ Output is deterministic: the same frame gives the same bytes (rows sorted by the
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,11 @@ class ParquetStore:
         if not path.exists():
             raise FileNotFoundError(f"table {table!r} has not been written yet (expected {path})")
         return read_parquet(path, columns)
+
+    def fingerprint(self, table: str) -> str:
+        """The sha256 of the table's files (names and bytes): equal fingerprints, equal content."""
+        files = self.partition_files(table) or [self.path(table)]
+        return hashlib.sha256("\n".join(f"{f.name} {sha256_file(f)}" for f in files).encode()).hexdigest()
 
     def exists(self, table: str) -> bool:
         return self.path(table).exists() or bool(self.partition_files(table))

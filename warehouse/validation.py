@@ -5,16 +5,22 @@ rules the catalog cannot express), with a severity: `error` blocks everything do
 the data. `run_check` returns an `Outcome` a person can act on: which expectation failed, on how many rows, and a
 sample of failing rows with their delivery id and source row.
 
-Great Expectations costs about 2 s to import, so it is imported on first use, with its progress bars off.
+Great Expectations costs about 2 s to import, so it is imported on first use, with its progress bars off. Its
+suites are built once per process and check (building one costs as much as validating a small table), and
+`run_check_reusing` does not validate again what was validated before: the same stored bytes under the same
+expectations (and the same code of this module) have the same verdict, which is taken from the record of the run
+that established it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -58,6 +64,9 @@ class Check:
     severity: str = ERROR
     sample_columns: Sequence[str] = ()
     empty_frame_columns: Sequence[str] | None = None  # an empty frame with exactly these columns passes
+    # text that determines the expectations (e.g. the catalog's definition of the table): lets `run_check_reusing`
+    # decide without building them (and without importing GX); by default their configuration is hashed
+    identity: str | None = None
 
 
 @dataclass
@@ -78,6 +87,7 @@ class Outcome:
     seconds: float
     failures: list[Failure] = field(default_factory=list)
     description: str = ""
+    reused_from: str | None = None  # the run whose validation of the same bytes this verdict is (run_check_reusing)
 
     def summary(self) -> str:
         if self.passed:
@@ -90,8 +100,13 @@ class Outcome:
         return {
             "check": self.check, "severity": self.severity, "passed": self.passed, "rows": self.rows,
             "seconds": round(self.seconds, 4), "description": self.description,
-            "failures": [f.__dict__ for f in self.failures],
+            "failures": [f.__dict__ for f in self.failures], "reused_from": self.reused_from,
         }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, record: dict) -> Outcome:
+        return cls(record["check"], record["severity"], record["passed"], record["rows"], record["seconds"],
+                   [Failure(**f) for f in record["failures"]], record["description"], record.get("reused_from"))
 
 
 def _json_safe(value: Any) -> Any:
@@ -150,6 +165,47 @@ def run_check(check: Check, frame: pd.DataFrame) -> Outcome:
                    failures, check.description)
 
 
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def run_check_reusing(check: Check, frame: Callable[[], pd.DataFrame], content_key: str, record: Path,
+                      run_id: str) -> Outcome:
+    """`run_check`, unless `record` (a JSON file) holds the outcome of this check on the same content.
+
+    `content_key` names the frame's content (for a stored table: the sha256 of its files); with the expectations'
+    fingerprint, the installed Great Expectations and this module's code it decides whether the recorded verdict
+    holds. The frame is only read when the check has to run; the record is then replaced (atomically)."""
+    from importlib.metadata import version
+
+    from warehouse.files import atomic_write_text
+
+    started = time.perf_counter()
+    identity = check.identity or expectations_fingerprint(check.expectations())
+    key = hashlib.sha256("\n".join([check.name, content_key, identity, check.severity,
+                                    ",".join(check.sample_columns), repr(check.empty_frame_columns),
+                                    version("great_expectations"), _CODE]).encode()).hexdigest()
+    if record.exists():
+        try:
+            stored = json.loads(record.read_text(encoding="utf-8"))
+            if stored.get("key") == key:
+                outcome = Outcome.from_dict(stored["outcome"])
+                outcome.reused_from, outcome.seconds = stored["run_id"], time.perf_counter() - started
+                return outcome
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # an unreadable record is not a verdict: validate again
+    outcome = run_check(check, frame())
+    atomic_write_text(record, json.dumps({"key": key, "run_id": run_id, "outcome": outcome.to_dict()},
+                                         ensure_ascii=False, default=str))
+    return outcome
+
+
+def frame_fingerprint(frame: pd.DataFrame) -> str:
+    """A hash of a frame's columns, types and values (row order included), for `run_check_reusing`."""
+    digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def _combined(failures: list[Failure], rows: int) -> list[Failure]:
     """Failures of the same expectation and column in several slices as one: counts added, the share taken over the
     whole frame, the first slice's examples and samples kept."""
@@ -170,11 +226,29 @@ def _combined(failures: list[Failure], rows: int) -> list[Failure]:
     return list(merged.values())
 
 
+def expectations_fingerprint(expectations: list) -> str:
+    """The expectations' configurations as canonical JSON, hashed: equal exactly when the suites are."""
+    text = json.dumps([e.configuration.to_json_dict() for e in expectations], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_SUITES: dict[tuple[str, str], Any] = {}
+
+
+def _suite(name: str, expectations: list):
+    """The GX suite of these expectations, built once per process (keyed by name and configuration)."""
+    key = (name, expectations_fingerprint(expectations))
+    if key not in _SUITES:
+        suite = gx().ExpectationSuite(name=name)
+        for expectation in expectations:
+            suite.add_expectation(expectation.copy() if hasattr(expectation, "copy") else expectation)
+        _SUITES[key] = suite
+    return _SUITES[key]
+
+
 def _validate(name: str, expectations: list, frame: pd.DataFrame, sample_columns: list[str]) -> list[Failure]:
     _, batch_definition = _batch_definition()
-    suite = gx().ExpectationSuite(name=name)
-    for expectation in expectations:
-        suite.add_expectation(expectation.copy() if hasattr(expectation, "copy") else expectation)
+    suite = _suite(name, expectations)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     # a quick pass that only says pass/fail (about a third faster); the failing rows are collected only on failure
     result = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
@@ -251,4 +325,6 @@ def catalog_check(table_name: str) -> Check:
         severity=ERROR,
         sample_columns=lineage or list(table.primary_key),
         empty_frame_columns=table.column_names,
+        identity=json.dumps(asdict(table), sort_keys=True,
+                            default=lambda v: sorted(v, key=str) if isinstance(v, set | frozenset) else str(v)),
     )

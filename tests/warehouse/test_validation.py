@@ -115,3 +115,41 @@ def test_a_large_frame_is_validated_in_slices_with_the_same_verdict(monkeypatch)
         ("expect_compound_columns_to_be_unique", "delivery_id, source_row, year", 2)]
     between = next(f for f in sliced.failures if f.column == "population")
     assert [s["source_row"] for s in between.sample] == [3, 10] and between.detail.startswith("2 row(s) unexpected (20.0 %)")
+
+
+def test_a_verdict_is_reused_only_for_the_same_content_and_the_same_expectations(tmp_path, monkeypatch):
+    import warehouse.validation as validation
+    from warehouse.validation import run_check_reusing
+
+    record = tmp_path / "check.json"
+    clean, bad = _raw_population(), _raw_population().assign(population=[10203.0, -1.0, 26246.0])
+    reads = []
+
+    def frame(f):
+        return lambda: reads.append(1) or f
+
+    check = catalog_check("raw_genesis_population__population")
+    first = run_check_reusing(check, frame(clean), "content-a", record, "run-1")
+    assert first.passed and first.reused_from is None and len(reads) == 1
+    again = run_check_reusing(check, frame(clean), "content-a", record, "run-2")
+    assert again.passed and again.reused_from == "run-1" and len(reads) == 1  # not read, not validated
+    # other content: validated again, and the failure is the one a fresh validation gives
+    failed = run_check_reusing(check, frame(bad), "content-b", record, "run-3")
+    assert not failed.passed and failed.reused_from is None and len(reads) == 2
+    reused_failure = run_check_reusing(check, frame(bad), "content-b", record, "run-4")
+    assert reused_failure.reused_from == "run-3" and not reused_failure.passed
+    assert [f.__dict__ for f in reused_failure.failures] == [f.__dict__ for f in failed.failures]
+    # other expectations (a stricter severity, another definition of the table): validated again
+    warn = Check(check.name, check.description, check.expectations, "warn", check.sample_columns,
+                 check.empty_frame_columns, identity=check.identity)
+    assert run_check_reusing(warn, frame(bad), "content-b", record, "run-5").reused_from is None
+    redefined = Check(check.name, check.description, check.expectations, "warn", check.sample_columns,
+                      check.empty_frame_columns, identity="another definition")
+    assert run_check_reusing(redefined, frame(bad), "content-b", record, "run-6").reused_from is None
+    # an unreadable record is no verdict
+    record.write_text("{not json", encoding="utf-8")
+    assert run_check_reusing(check, frame(clean), "content-a", record, "run-7").reused_from is None
+    # other code of the validation module: validated again
+    monkeypatch.setattr(validation, "_CODE", "changed")
+    assert run_check_reusing(check, frame(clean), "content-a", record, "run-8").reused_from is None
+    assert len(reads) == 6  # run-1, -3, -5, -6, -7, -8 read the table; the reused ones did not
