@@ -41,6 +41,10 @@ def failure_message(step: str, err, inputs: list[str] | None = None) -> str:
     message = error_message(err)
     while err is not None and getattr(err, "cause", None) is not None:
         err = err.cause
+    if getattr(err, "cls_name", None) == "DagsterAssetCheckFailedError":  # "N blocking asset checks failed …: a: x,y"
+        failed = [name for line in message.splitlines()[1:] for name in line.partition(": ")[2].split(",") if name]
+        return (f"blocking check {', '.join(failed) or '(unnamed)'} did not pass (see above): "
+                "what depends on it does not run")
     if err is None or getattr(err, "cls_name", None) not in UNEXPECTED:
         return message
     shown = ", ".join(inputs) if inputs else "(none)"

@@ -6,6 +6,7 @@ pipeline (a good baseline delivery is published first; then the bad delivery arr
 check with the message, `published/latest` and the landing zone stay byte-identical).
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -104,7 +105,11 @@ def _pipeline_rejects_and_keeps_what_was_there(name, tmp_path, tmp_path_factory,
     shutil.copy(path, folder / "drop")
     second = CliRunner().invoke(main, ["run", "--no-history", "--config", str(cfg), "--data-dir", str(data)])
     assert second.exit_code == 1, second.output
-    assert "corpus_src_deliveries_readable" in second.output
+    # the verdict of every check that ran: the source's readable check fails, every other one passes
+    assert re.findall(r"check (\S+) on \S+: (?:FAILED|warning)", second.output) == ["corpus_src_deliveries_readable"]
+    assert re.findall(r"\] (\S+) +FAILED", second.output) == ["deliveries"], second.output
+    assert "blocking check corpus_src_deliveries_readable did not pass" in second.output
+    assert "dagster._core" not in second.output and "Traceback" not in second.output
     for fragment in expected["message"]:
         assert fragment in second.output, f"{fragment!r} not in the run output"
     assert "published/latest is unchanged" in second.output

@@ -1,12 +1,17 @@
 """The main job end to end on the bundled demo: what a release holds after ingestion, and that a second run with
-the same deliveries changes nothing but the release id."""
+the same deliveries changes nothing but the release id, and that the release matches the recorded tables."""
 
 import json
+import os
+import shutil
 
 import pandas as pd
 import pytest
 
+from warehouse.diff import diff_releases
 from warehouse.release import verify_release
+
+from ..conftest import PROJECT_ROOT
 
 
 def test_release_holds_the_published_tables(demo_run):
@@ -303,3 +308,29 @@ def test_interval_data_feed_the_buildings_consumption(demo_run):
     assert set(earlier["consumption_method"]) == {"meter_readings"}
     months = pd.read_parquet(demo_run["data"] / "warehouse" / "core_facility__interval_months.parquet")
     assert len(months) == 24 and months["complete"].all() and (months["gap_quarter_hours"] == 0).all()
+
+
+RELEASE_SNAPSHOT = PROJECT_ROOT / "tests" / "snapshots" / "demo_release"
+
+
+def test_the_demo_release_matches_the_recorded_tables(demo_run):
+    """Every published table of the demo release against the tables recorded in tests/snapshots/demo_release/ (the
+    same rows by primary key, every value within 1e-9 relative; the arrival times of deliveries, also quoted in the
+    register's status reasons, differ by nature).
+    A change that is meant to move published numbers rewrites the record with
+    `KLIMAMONITOR_UPDATE_SNAPSHOT=1 pytest tests/integration/test_pipeline_demo.py -k recorded` and commits it with
+    the change, so that the diff of the record shows what moved; a speed-up must leave it untouched."""
+    release = demo_run["release_1"]
+    if os.environ.get("KLIMAMONITOR_UPDATE_SNAPSHOT") == "1":
+        shutil.rmtree(RELEASE_SNAPSHOT, ignore_errors=True)
+        RELEASE_SNAPSHOT.mkdir(parents=True)
+        for table in release.glob("*.parquet"):
+            shutil.copy(table, RELEASE_SNAPSHOT / table.name)
+    recorded = {p.name for p in RELEASE_SNAPSHOT.glob("*.parquet")}
+    assert recorded == {p.name for p in release.glob("*.parquet")}, "tables added to or removed from the release"
+    differences = diff_releases(RELEASE_SNAPSHOT, release, tolerance=1e-9)
+    arrival = r"received \d{4}-\d\d-\d\d [\d:.]+\+00:00"  # "replaced by X received <time>" in the register
+    same_but_the_time = differences["old"].astype(str).str.replace(arrival, "received …", regex=True) == \
+        differences["new"].astype(str).str.replace(arrival, "received …", regex=True)
+    differences = differences[~((differences["column"] == "status_reason") & same_but_the_time)]
+    assert differences.empty, "the demo release differs from the record:\n" + differences.head(20).to_string()

@@ -25,6 +25,14 @@ def test_a_message_of_klimamonitor_stays_as_it_is():
         "FactorError: factor set 'x' was not delivered"
 
 
+def test_a_failed_blocking_check_is_named_without_dagsters_error_class():
+    dagster_text = "dagster._core.errors.DagsterAssetCheckFailedError: 2 blocking asset checks failed with ERROR " \
+        "severity:\ndeliveries: grid_deliveries_readable,mastr_deliveries_readable"
+    err = SerializableErrorInfo(message=dagster_text, stack=[], cls_name="DagsterAssetCheckFailedError")
+    assert failure_message("deliveries", err) == ("blocking check grid_deliveries_readable, mastr_deliveries_readable "
+                                                  "did not pass (see above): what depends on it does not run")
+
+
 def test_the_inputs_of_a_step_come_from_the_job():
     @asset
     def upstream() -> int:
