@@ -17,8 +17,15 @@ written, rows per second; the run's peak RSS and the step it was reached in; val
 run as a share of the full one; and two pandas baselines in the same run — the grid sheets read and summed to final
 energy per municipality, year, sector and carrier (against the pipeline's raw + core + balance stages), and the
 unit export read and summed to capacity per municipality and carrier (against parsing and aggregating the units).
-Then the same as JSON on one line prefixed `JSON `. Free disk is checked first; the generated data are deleted
-afterwards unless `--keep` (the path is printed).
+Also measured in the same command, each in a fresh process: the import floor (`python -c "import dagster, pandas,
+great_expectations, duckdb, pyarrow, sqlalchemy"`, the best of three) against the bundled demo's main job on an empty
+data directory, and the 15-minute interval aggregation with its validation (`sources.interval.aggregate_days`) against
+pandas on the same generated readings (10 million from the size `soest` up). Each row of the performance table in
+benchmarks/README.md is then judged against its target (`targets` in the JSON: value, target, reached).
+
+The report is printed, then written as JSON with the machine to `benchmarks/results/scale_<size>.json` (`--out` to
+write it elsewhere) and printed on one line prefixed `JSON `. Free disk is checked first; the generated data are
+deleted afterwards unless `--keep` (the path is printed).
 """
 
 from __future__ import annotations
@@ -47,6 +54,8 @@ SIZES = {  # municipalities, first year, last year, Marktstammdatenregister unit
     "germany": (10_800, 2007, 2024, 463),  # Germany about 5 million
 }
 BUILDINGS = {"tiny": 2, "soest": 20, "nrw": 200, "germany": 200}  # public buildings with 15-minute load profiles
+INTERVAL_READINGS = {"tiny": 200_000, "soest": 10_000_000, "nrw": 10_000_000, "germany": 10_000_000}
+IMPORT_FLOOR = "import dagster, pandas, great_expectations, duckdb, pyarrow, sqlalchemy"
 TECHNOLOGY_MIX = [("Solare Strahlungsenergie", 0.90, 3, 30), ("Wind", 0.02, 1500, 5000), ("Biomasse", 0.03, 50, 800),
                   ("Wasser", 0.01, 10, 500), ("Speicher", 0.04, 5, 20)]  # carrier, share, kW from, kW to
 # customer group, sector, MWh per inhabitant, inhabitants per metering point
@@ -278,15 +287,87 @@ def run_baseline(grid: Path) -> dict:
     return {"seconds": round(time.perf_counter() - started, 2), "cells": int(result.stdout.split()[-1])}
 
 
+def _timed(*command: str, **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    result = subprocess.run(list(command), cwd=ROOT, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - started, result
+
+
+def run_demo_against_import_floor(folder: Path) -> dict:
+    """The bundled demo's main job (`klimamonitor run`, embedded default configuration) in a fresh process on an
+    empty data directory, against the import floor: the same interpreter importing the libraries (best of three)."""
+    floor = min(_timed(sys.executable, "-c", IMPORT_FLOOR, check=True)[0] for _ in range(3))
+    env = {**os.environ, "DAGSTER_HOME": str(folder / "demo_home")}
+    (folder / "demo_home").mkdir(parents=True, exist_ok=True)
+    seconds, result = _timed(sys.executable, "-m", "pipelines.cli", "run", "--no-history", "--data-dir",
+                             str(folder / "demo_data"), env=env)
+    return {"seconds": round(seconds, 2), "exit_code": result.returncode, "import_floor_seconds": round(floor, 2),
+            "ratio_to_import_floor": round(seconds / floor, 2),
+            "tail": (result.stdout[-1500:] + result.stderr[-1500:]) if result.returncode else ""}
+
+
+def run_interval_against_pandas(folder: Path, readings: int) -> dict:
+    """`sources.interval.aggregate_days` (validation, counters, duplicates, line numbers) against pandas reading and
+    summing the same readings per meter and day, each in a fresh process (benchmarks/interval_aggregation.py)."""
+    from interval_aggregation import generate as write_readings, measure
+
+    path = folder / "interval_readings.csv.gz"
+    write_readings(path, readings)
+    pipeline, pandas = measure("duckdb", path, readings), measure("pandas", path, readings)
+    path.unlink()
+    return {"readings": readings, "pipeline": pipeline, "pandas": pandas,
+            "speed_vs_pandas": round(pandas["seconds"] / pipeline["seconds"], 2),
+            "memory_vs_pandas": round(pipeline["peak_rss_mb"] / pandas["peak_rss_mb"], 2)}
+
+
+def judged(report: dict) -> list[dict]:
+    """Each row of the performance table (benchmarks/README.md) with its figure from this run and its target."""
+    def row(key: str, measure: str, value, target: str, reached) -> dict:
+        return {"key": key, "measure": measure, "value": value, "target": target,
+                "reached": None if value is None or reached is None else bool(reached)}
+
+    demo, interval = report.get("demo"), report.get("interval")
+    ratio = report["baseline"]["ratio_pipeline_raw_core_balance_to_pandas"]
+    mastr = report["mastr"]["ratio_pipeline_to_pandas"]
+    share = report["incremental"]["share_of_full_run"]
+    national = report["size"] == "germany"
+    return [
+        row("demo_to_import_floor", "demo main job, fresh process, empty data directory ÷ import floor",
+            demo and demo["ratio_to_import_floor"], "≤ 2×", demo and demo["ratio_to_import_floor"] <= 2),
+        row("raw_core_balance_to_pandas", "raw + core + balance ÷ check-free pandas baseline", ratio, "≤ 5×",
+            ratio is not None and ratio <= 5),
+        row("mastr_to_pandas", "Marktstammdatenregister parse, check, aggregate ÷ pandas read-and-sum", mastr,
+            "≤ 1.5×", mastr is not None and mastr <= 1.5),
+        row("interval_speed_vs_pandas", f"interval aggregation with validation vs pandas "
+            f"({interval['readings']:,} readings)" if interval else "interval aggregation with validation vs pandas",
+            interval and interval["speed_vs_pandas"], "≥ 2× as fast, memory flat",
+            interval and interval["speed_vs_pandas"] >= 2 and interval["memory_vs_pandas"] <= 1),
+        row("incremental_share", "incremental run (one corrected delivery-year) ÷ full run", share, "≤ 10 %",
+            share <= 0.10),
+        row("full_run", "full run: seconds and peak RSS (target for Germany)",
+            {"seconds": report["seconds"], "peak_rss_mb": report["peak_rss_mb"]}, "≤ 150 s, ≤ 3 GB peak (Germany)",
+            (report["seconds"] <= 150 and report["peak_rss_mb"] <= 3072) if national else None),
+        row("validation_share", "validation share of run time", report["validation_share"], "≤ 15 %",
+            report["validation_share"] is not None and report["validation_share"] <= 0.15),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
     parser.add_argument("--mastr-units", type=int, help="Marktstammdatenregister units per municipality (default: "
                         "the size's, about the real count: Germany 463 × 10,800 = 5 million)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data (the path is printed)")
+    parser.add_argument("--skip", default="", help="comma-separated rows not to measure: demo, interval (the CI smoke "
+                        "test skips the demo, which the suite runs anyway)")
+    parser.add_argument("--out", type=Path, help="where to write the JSON report (default: "
+                        "benchmarks/results/scale_<size>.json)")
     args = parser.parse_args()
     n, first, last, per_municipality = SIZES[args.size]
     args.mastr_units = per_municipality if args.mastr_units is None else args.mastr_units
+    skip = {name for name in args.skip.split(",") if name}
+    if skip - {"demo", "interval"}:
+        parser.error(f"--skip takes demo and interval, not {', '.join(sorted(skip - {'demo', 'interval'}))}")
     folder = Path(tempfile.mkdtemp(prefix=f"klimamonitor-scale-{args.size}-"))
     needed = n * (last - first + 1) * 8 * 120 * 20 + n * args.mastr_units * 200  # deliveries, warehouse, releases
     free = shutil.disk_usage(folder).free
@@ -301,6 +382,8 @@ def main() -> None:
         baseline = run_baseline(grid)  # before the incremental run adds a corrected sheet
         incremental = run_incremental(config, folder / "data", grid, last)
         mastr_baseline = run_mastr_baseline(folder / "deliveries" / "mastr" / "Stromerzeugungseinheiten.csv")
+        interval = None if "interval" in skip else run_interval_against_pandas(folder, INTERVAL_READINGS[args.size])
+        demo = None if "demo" in skip else run_demo_against_import_floor(folder)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -316,7 +399,10 @@ def main() -> None:
               "mastr": {"units": n * args.mastr_units, "pipeline_seconds": run["mastr_seconds"],
                         "baseline": mastr_baseline,
                         "ratio_pipeline_to_pandas": round(run["mastr_seconds"] / mastr_baseline["seconds"], 2)
-                        if mastr_baseline["seconds"] else None}}
+                        if mastr_baseline["seconds"] else None},
+              "interval": interval, "demo": demo and {k: v for k, v in demo.items() if k != "tail"},
+              "measured_on": time.strftime("%Y-%m-%d")}
+    report["targets"] = judged(report)
     print(f"size {args.size}: {n:,} municipalities × {last - first + 1} years, generated in {generated_s} s"
           + (f" (kept in {folder})" if args.keep else ""))
     print(f"{'stage':<12} {'seconds':>9} {'rows':>12} {'rows/s':>12}")
@@ -333,10 +419,33 @@ def main() -> None:
     m = report["mastr"]
     print(f"MaStR: {m['units']:,} units parsed, checked and aggregated in {m['pipeline_seconds']} s; pandas reading and "
           f"summing them (no checks): {m['baseline']['seconds']} s = {m['ratio_pipeline_to_pandas']}× the baseline")
+    if interval:
+        print(f"interval: {interval['readings']:,} readings aggregated with validation in "
+              f"{interval['pipeline']['seconds']} s ({interval['pipeline']['peak_rss_mb']:,.0f} MB); pandas without "
+              f"checks {interval['pandas']['seconds']} s ({interval['pandas']['peak_rss_mb']:,.0f} MB): "
+              f"{interval['speed_vs_pandas']}× as fast, memory {interval['memory_vs_pandas']}×")
+    if demo:
+        print(f"demo: main job in a fresh process on an empty data directory {demo['seconds']} s (exit "
+              f"{demo['exit_code']}); import floor {demo['import_floor_seconds']} s: {demo['ratio_to_import_floor']}×")
+    print(f"{'target':<28} {'value':>26}  {'target':<30} reached")
+    for t in report["targets"]:
+        value = t["value"] if not isinstance(t["value"], dict) else f"{t['value']['seconds']} s, " \
+            f"{t['value']['peak_rss_mb']:,.0f} MB"
+        print(f"{t['key']:<28} {str(value):>26}  {t['target']:<30} "
+              f"{'—' if t['reached'] is None else 'yes' if t['reached'] else 'no'}")
     if run["exit_code"]:
         print(run["tail"])
+    if demo and demo["exit_code"]:
+        print(demo["tail"])
+    out = args.out or ROOT / "benchmarks" / "results" / f"scale_{args.size}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(out)  # atomic: a reader never sees half a report
+    print(f"written: {out}")
     print("JSON " + json.dumps(report))
-    sys.exit(1 if run["exit_code"] or incremental["exit_code"] else 0)
+    failed = run["exit_code"] or incremental["exit_code"] or (demo and demo["exit_code"])
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

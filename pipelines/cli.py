@@ -301,15 +301,20 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
     attention = False
     click.echo(f"klimamonitor status: {cfg.district.name} ({cfg.district.ags}), data directory {data_path}")
     last_run = data_path / ".runs" / "last_run.json"
-    _close_interrupted(data_path)
-    if last_run.exists():
-        run_info = json.loads(last_run.read_text(encoding="utf-8"))
+    launched = _close_interrupted(data_path)
+    run_info = json.loads(last_run.read_text(encoding="utf-8")) if last_run.exists() else None
+    if launched and (run_info is None or launched["started_at"] >= run_info["started_at"]):
+        run_info = launched  # the daemon (a sensor, a schedule) or the UI ran after the last `klimamonitor run`
+    if run_info:
         outcome = "running now" if run_info.get("running") else "succeeded" if run_info["success"] else "FAILED"
+        origin = f", {run_info['origin']}" if run_info.get("origin") else ""
         if run_info.get("running"):
-            click.echo(f"  last run: started {run_info['started_at']}, running now (pid {run_info.get('pid')})")
+            who = f"pid {run_info['pid']}" if run_info.get("pid") else run_info["run_id"]
+            click.echo(f"  last run: started {run_info['started_at']}, {run_info.get('state', 'running now')} "
+                       f"({who}{origin})")
         else:
             click.echo(f"  last run: {run_info['run_id']} started {run_info['started_at']}, {outcome} in "
-                       f"{run_info['seconds']} s")
+                       f"{run_info['seconds']} s{origin}")
         for failure in run_info["failures"]:
             click.echo(f"    failed step: {failure}")
         for check in run_info["checks_failed"]:
@@ -347,22 +352,25 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
     click.echo("Nothing needs attention.")
 
 
-def _close_interrupted(data_path: Path) -> None:
-    """Runs a kill interrupted are closed as failed (pipelines/interrupted.py) before the status is read."""
+def _close_interrupted(data_path: Path) -> dict | None:
+    """Runs a kill interrupted are closed as failed (pipelines/interrupted.py) before the status is read; returns
+    the newest run of the history when `klimamonitor run` did not launch it (pipelines/run_report.py)."""
     from pipelines.interrupted import close_interrupted_runs
 
     home = data_path / ".dagster"
     if not (home / "dagster.yaml").exists():
         close_interrupted_runs(data_path)
-        return
+        return None
     _quiet_dagster()
     from dagster import DagsterInstance
 
     from pipelines.instance import ensure_dagster_home
+    from pipelines.run_report import newest_launched_run
 
     ensure_dagster_home(data_path)
     with DagsterInstance.get() as instance:
         close_interrupted_runs(data_path, instance)
+        return newest_launched_run(instance)
 
 
 def _step_count(defs, keys) -> int:

@@ -101,3 +101,38 @@ def headline_targets(cfg, data_path: Path, success: bool = True, last_good: Path
         lines.append(f"  {t.title_de[:58]:<58} {int(row['year'])}: {row['value']:+8.2f} {t.unit:<7} target "
                      f"{t.comparator} {t.target_value:+g}  {row['status']}{conformity}")
     return lines
+
+
+def newest_launched_run(instance) -> dict | None:
+    """The newest run of Dagster's history as a `.runs/last_run.json` record, when it is not one of `klimamonitor
+    run` (which writes its own, fuller record): a run the daemon launched for a sensor or schedule, or one launched
+    from the UI or with `dagster job launch`. None when there is none."""
+    import datetime as dt
+
+    from dagster import DagsterRunStatus
+    from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, NOT_FINISHED_STATUSES
+
+    from pipelines.interrupted import LAUNCHED_BY_TAG
+    from pipelines.progress import RunSummary
+
+    runs = instance.get_runs(limit=1)
+    if not runs or runs[0].tags.get(LAUNCHED_BY_TAG) == "cli":
+        return None
+    run = runs[0]
+    stats = instance.get_run_stats(run.run_id)
+    began = stats.launch_time or stats.start_time or stats.enqueued_time
+    started_at = dt.datetime.fromtimestamp(began, dt.UTC).isoformat(timespec="seconds") if began else "?"
+    by = run.tags.get("dagster/sensor_name") or run.tags.get("dagster/schedule_name")
+    origin = f"launched by the daemon for {by}" if by else "launched from the UI or `dagster job launch`"
+    if run.status in NOT_FINISHED_STATUSES:
+        state = "queued" if run.status not in IN_PROGRESS_RUN_STATUSES else "running now"
+        return {"run_id": run.run_id, "started_at": started_at, "running": True, "state": state, "origin": origin,
+                "success": False, "failures": [], "checks_failed": [], "checks_warned": []}
+
+    class _Result:  # what RunSummary.from_result reads of an executed run
+        success = run.status == DagsterRunStatus.SUCCESS
+        job_def = None
+        all_events = [r.dagster_event for r in instance.all_logs(run.run_id) if r.is_dagster_event]
+
+    seconds = (stats.end_time - stats.start_time) if stats.end_time and stats.start_time else 0.0
+    return {**RunSummary.from_result(_Result, seconds).record(run.run_id, started_at), "origin": origin}

@@ -149,3 +149,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.integration)
+
+
+def stop_process_group(proc, timeout_s: float = 20) -> None:
+    """Stop a process started with `start_new_session=True` and everything it started: SIGTERM to its group, then
+    SIGKILL if it has not ended within `timeout_s`."""
+    import signal
+    import subprocess
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from ..conftest import PROJECT_ROOT
+from ..conftest import PROJECT_ROOT, stop_process_group
 
 
 def _free_port() -> int:
@@ -49,12 +49,7 @@ def test_ui_serves_the_asset_graph_without_supersession_warnings(data_dir, tmp_p
         assert groups["municipalities"] == "core" and groups["release"] == "publish"
         assert data["shouldShowNux"] is False  # no community pop-up over the first view
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_process_group(proc)
     text = log.read_text()
     assert "SupersessionWarning" not in text and "superseded" not in text
     assert (data_dir / ".dagster" / "dagster.yaml").read_text().count("enabled: false") == 2  # telemetry, nux
