@@ -77,7 +77,8 @@ def _too_large(size: int, max_bytes: int) -> None:
 
 def _read_local(root: str, path: str, max_bytes: int) -> bytes | None:
     """The bytes of a regular file inside `root`, opened without following a link (O_NOFOLLOW, then checked on the
-    open descriptor, so a file swapped for a link in between is refused too); None for a directory."""
+    open descriptor, so a file swapped for a link in between is refused too) and with no other name (a hard link can
+    give a file outside the folder a name inside it); None for a directory."""
     import stat
 
     info = os.lstat(path)
@@ -96,6 +97,9 @@ def _read_local(root: str, path: str, max_bytes: int) -> bytes | None:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise _Refused("it is not a regular file (a device, pipe or socket)")
+        if info.st_nlink > 1:  # the same file under another name, maybe outside the drop folder
+            raise _Refused(f"it is a hard link ({info.st_nlink} names for one file, which may lie outside the drop "
+                           "folder); deliver a copy of the file")
         _too_large(info.st_size, max_bytes)
         return fh.read()
 

@@ -32,7 +32,8 @@ def _attack(record_property, tried: int, refused: int) -> None:
 
 def test_links_in_a_drop_folder_are_refused_not_landed(tmp_path, monkeypatch, record_property):
     """A link to a file outside the drop folder and one to /proc/self/environ (which holds every credential of the
-    process environment): neither is copied into the landing zone; the real sheet still lands and the run succeeds."""
+    process environment), and a hard link giving the outside file a name in the folder: none is copied into the
+    landing zone; the real sheet still lands and the run succeeds."""
     monkeypatch.setenv("KLIMAMONITOR_SMTP_PASSWORD", PLANTED)
     cfg = _district(tmp_path)
     drop = tmp_path / "drop"
@@ -40,6 +41,7 @@ def test_links_in_a_drop_folder_are_refused_not_landed(tmp_path, monkeypatch, re
     outside.write_text(f"root:x:0:0:{PLANTED}\n")
     (drop / "passwd.csv").symlink_to(outside)
     (drop / "environ.csv").symlink_to("/proc/self/environ")
+    os.link(outside, drop / "hardlink.csv")  # the same file under a second name, inside the drop folder
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "x.csv").write_text(PLANTED)
     data = tmp_path / "data"
@@ -47,10 +49,11 @@ def test_links_in_a_drop_folder_are_refused_not_landed(tmp_path, monkeypatch, re
     assert result.exit_code == 0, result.output
     for name in ("passwd.csv", "environ.csv"):
         assert f"file {name!r} was refused and not read: it is a symbolic link" in result.output
+    assert "file 'hardlink.csv' was refused and not read: it is a hard link (2 names for one file" in result.output
     landed = _landed_bytes(data)
     assert len(landed) == 3  # the two sheets and the emission factors
     assert not [b for b in landed if PLANTED.encode() in b]
-    _attack(record_property, 2, 2)
+    _attack(record_property, 3, 3)
 
 
 def test_a_bad_file_name_refuses_that_file_only(tmp_path, record_property):
