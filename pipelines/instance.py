@@ -42,17 +42,46 @@ run_monitoring:
 
 def ensure_dagster_home(data_dir: Path) -> Path:
     """Create DATA_DIR/.dagster with a dagster.yaml (telemetry and the community pop-up off) and point DAGSTER_HOME
-    at it; a dagster.yaml written before the pop-up setting existed gets it added."""
+    at it; a dagster.yaml that klimamonitor wrote before a setting existed gets it added."""
     home = Path(data_dir).resolve() / ".dagster"
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
     if not cfg.exists():
         cfg.write_text(DAGSTER_YAML)
-    elif "nux:" not in (text := cfg.read_text()):
-        cfg.write_text(text.rstrip("\n") + "\nnux:\n  enabled: false\n")
+    else:
+        _add_missing_blocks(cfg)
     os.environ["DAGSTER_HOME"] = str(home)
     _quick_history_under(home)
     return home
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """The top-level blocks of a dagster.yaml by key, each with the comment lines above it."""
+    current, blocks, pending = None, {}, []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#"):
+            pending.append(line)
+        elif line[:1].isalpha():
+            current = line.split(":")[0]
+            blocks[current] = "".join(pending) + line
+            pending = []
+        elif current:
+            blocks[current] += line
+    return blocks
+
+
+def _add_missing_blocks(cfg: Path) -> None:
+    """Settings klimamonitor writes (the community pop-up off, the run queue, run monitoring) added to a dagster.yaml
+    it wrote before they existed; a file written by someone else is left as it is."""
+    text = cfg.read_text()
+    if not text.startswith("# Written by klimamonitor"):
+        return
+    present = {line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()}
+    missing = [block for key, block in _blocks(DAGSTER_YAML).items() if key not in present]
+    if missing:
+        from warehouse.files import atomic_write_text
+
+        atomic_write_text(cfg, text.rstrip("\n") + "\n" + "".join(missing))
 
 
 _QUICK_HISTORY: set[str] = set()

@@ -23,6 +23,25 @@ def test_the_home_holds_a_dagster_yaml_without_telemetry_and_pop_up(tmp_path):
     assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 1
 
 
+def test_an_older_dagster_yaml_of_klimamonitor_gets_the_settings_it_lacks_and_a_foreign_one_is_kept(tmp_path):
+    older = tmp_path / "older" / ".dagster"
+    older.mkdir(parents=True)
+    (older / "dagster.yaml").write_text("# Written by klimamonitor. Local run and event storage (SQLite).\n"
+                                        "telemetry:\n  enabled: false\n")
+    ensure_dagster_home(tmp_path / "older")
+    config = yaml.safe_load((older / "dagster.yaml").read_text())
+    assert config["telemetry"] == {"enabled": False} and config["nux"] == {"enabled": False}
+    assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    assert config["run_monitoring"]["enabled"] is True
+    ensure_dagster_home(tmp_path / "older")  # nothing added twice
+    assert (older / "dagster.yaml").read_text().count("run_monitoring:") == 1
+    foreign = tmp_path / "foreign" / ".dagster"
+    foreign.mkdir(parents=True)
+    (foreign / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
+    ensure_dagster_home(tmp_path / "foreign")
+    assert (foreign / "dagster.yaml").read_text() == "telemetry:\n  enabled: true\n"
+
+
 def test_only_the_run_history_below_the_home_skips_waiting_for_the_disk(tmp_path):
     home = ensure_dagster_home(tmp_path / "data")
     (home / "history").mkdir(exist_ok=True)
