@@ -276,6 +276,10 @@ class PublishingSettings(_Strict):
     contributors: list[Contributor] = Field(default_factory=list)
     workbook: bool = Field(True, description="write the release's Excel workbook (exports/klimamonitor.xlsx); off: "
                            "a faster release, e.g. for a state, the country or a quick test")
+    workbook_max_rows: int = Field(100_000, ge=1, le=1_048_575, description="a table with more rows than this has no "
+                                   "sheet in the workbook (the first sheet names its CSV file instead): beyond about "
+                                   "a hundred thousand rows a sheet is slow to open and filter, and it is most of "
+                                   "the time to write the workbook of a state")
 
 
 class DistrictConfig(_Strict):

@@ -71,6 +71,7 @@ def build_release_asset(published_tables: Sequence[str]) -> AssetsDefinition:
             inputs=_inputs_for_manifest(settings),
             package=cfg.package_metadata(),
             workbook=cfg.publishing.workbook,
+            workbook_max_rows=cfg.publishing.workbook_max_rows,
         )
         context.log.info(f"published release {rel.release_id} at {rel.path}")
         pruned = prune_releases(settings.data_path, cfg.publishing.keep_releases)

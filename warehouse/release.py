@@ -120,13 +120,14 @@ def publish_release(
     now: dt.datetime | None = None,
     package: Mapping[str, list] | None = None,
     workbook: bool = True,
+    workbook_max_rows: int = 100_000,
 ) -> Release:
     """Assemble, verify and switch to a new release.
 
     `tables` maps a published table name to a pandas frame or a Parquet file of the store; each is conformed to its
     catalog schema. `inputs` (deliveries, factor set, ...) go into the manifest as they are; `package` holds the
     descriptor's licenses, sources and contributors (DistrictConfig.package_metadata); `workbook`: whether the Excel
-    workbook is written (most of a release's time).
+    workbook is written (most of a release's time), `workbook_max_rows`: the largest table it has a sheet for.
     """
     root = published_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -152,7 +153,7 @@ def publish_release(
         release_id = _release_id(now, {k: v["sha256"] for k, v in files.items()})
         write_exports(staging, sorted(files))
         if workbook:
-            write_workbook(staging, sorted(files), release_id)
+            write_workbook(staging, sorted(files), release_id, workbook_max_rows)
         write_indicators_latest(staging, release_id)
         exported = {name: {"path": f"exports/{name}.csv", "sha256": sha256_file(staging / "exports" / f"{name}.csv"),
                            "bytes": (staging / "exports" / f"{name}.csv").stat().st_size, "parquet": info}

@@ -61,6 +61,29 @@ class Context:
                    tables.get("electricity_generation"), tables.get("indicators"),
                    given if len(given) == len(names) else grid_positions(sorted(names)))
 
+    _by_place: dict[str, dict] = field(default_factory=dict, repr=False)  # computed once, for all places
+
+    def sectors_wide(self, ags: str) -> pd.DataFrame:
+        """A place's emissions by year (rows) and sector (columns), from one pivot of every place."""
+        if "sectors" not in self._by_place:
+            rows = pd.concat(self.summary.values()) if self.summary else pd.DataFrame(
+                columns=["ags", "year", "balance_scope", "emissions_t_co2e"])
+            rows = rows[rows["balance_scope"] != "total"]
+            wide = rows.pivot_table(index=["ags", "year"], columns="balance_scope", values="emissions_t_co2e",
+                                    aggfunc="sum", dropna=False)
+            self._by_place["sectors"] = {  # each place with its own years and sectors only
+                a: wide.loc[a].loc[sorted(part["year"].unique()), sorted(part["balance_scope"].unique())]
+                for a, part in rows.groupby("ags")}
+        return self._by_place["sectors"].get(ags, pd.DataFrame())
+
+    def latest_final(self, ags: str) -> tuple[int, pd.DataFrame]:
+        """The latest year of final energy, and a place's rows of that year (grouped once for every place)."""
+        if "final" not in self._by_place:
+            latest = int(self.final["year"].max())
+            rows = self.final[self.final["year"] == latest]
+            self._by_place["final"] = {"year": latest, **dict(tuple(rows.groupby("ags")))}
+        return self._by_place["final"]["year"], self._by_place["final"].get(ags, self.final.iloc[0:0])
+
     def latest_year(self) -> int | None:
         rows = self.summary.get(self.district_ags)
         return None if rows is None or rows.empty else int(rows["year"].max())
@@ -80,9 +103,7 @@ def emissions_chart(site: Site, chart_id: str, ctx: Context, ags: str, title: st
     rows = ctx.summary.get(ags)
     if rows is None or rows.empty:
         return ""
-    sectors = rows[rows["balance_scope"] != "total"]
-    wide = sectors.pivot_table(index="year", columns="balance_scope", values="emissions_t_co2e", aggfunc="sum",
-                               dropna=False)
+    wide = ctx.sectors_wide(ags)
     totals = rows[rows["balance_scope"] == "total"].set_index("year")
     years = [int(y) for y in wide.index]
     present = [s for s in SECTOR_ORDER if s in wide.columns]
@@ -225,8 +246,7 @@ def place_body(site: Site, ctx: Context, ags: str) -> str:
                      f"Kreis je Einwohner ({PER_PERSON})", "Datenqualität (A–D)", "vollständig"], table_rows, csv,
                     numeric=(1, 2, 3, 4)))
     if ctx.final is not None and not ctx.final.empty:
-        latest = int(ctx.final["year"].max())
-        part = ctx.final[(ctx.final["ags"] == ags) & (ctx.final["year"] == latest)]
+        latest, part = ctx.latest_final(ags)
         sums = part.groupby("carrier")["final_energy_mwh"].sum(min_count=1).sort_values(ascending=False)
         missing = part[~part["complete"].astype(bool)]["carrier"].unique()
         rows_ = [[label("carrier", c), fmt(v, 0) + (" (unvollständig)" if c in missing else "")]

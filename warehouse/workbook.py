@@ -9,8 +9,10 @@ columns JSON text. Text is always written as text, never as a formula.
 Written with XlsxWriter in constant-memory mode, row by row from Arrow batches (about 15,000 cells a second). The
 lineage table is not in the workbook (contract 3.0.0): it is the trace of every published cell, for programs rather
 than for reading in Excel (64,000 of the demo release's 87,000 rows, three quarters of the workbook's time); it is in
-`lineage.parquet`, `exports/lineage.csv`, the DuckDB file and `klimamonitor trace`. A table with more rows than a sheet
-holds (1,048,575) is left out too. The first sheet says where each left-out table is.
+`lineage.parquet`, `exports/lineage.csv`, the DuckDB file and `klimamonitor trace`. A table with more rows than
+`max_rows` (`publishing.workbook_max_rows`, 100,000 unless configured; at most the 1,048,575 a sheet holds) is left
+out too: such a sheet is slow to open and to filter, and writing it is most of the time of a state's workbook. The
+first sheet says where each left-out table is.
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ def _formats(book: xlsxwriter.Workbook, table) -> dict[str, object]:
     return formats
 
 
-def write_workbook(release_dir: Path, tables: list[str], release_id: str) -> Path:
-    """Write `exports/klimamonitor.xlsx` from the release's Parquet files; returns its path."""
+def write_workbook(release_dir: Path, tables: list[str], release_id: str, max_rows: int = 100_000) -> Path:
+    """Write `exports/klimamonitor.xlsx` from the release's Parquet files, a sheet per table of at most `max_rows`
+    rows; returns its path."""
+    max_rows = min(max_rows, MAX_ROWS)
     target = Path(release_dir) / "exports" / WORKBOOK
     target.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False,
@@ -74,15 +78,16 @@ def write_workbook(release_dir: Path, tables: list[str], release_id: str) -> Pat
         large = {}
         for name in tables:
             rows = pq.ParquetFile(Path(release_dir) / f"{name}.parquet").metadata.num_rows
-            if rows > MAX_ROWS and name not in LEFT_OUT:
+            if rows > max_rows and name not in LEFT_OUT:
                 large[name] = rows
             for col in get_table(name).columns:
                 info.write_row(row, 0, [name, col.name, col.description, col.unit or "", col.type,
                                         "" if col.decimals is None else col.decimals, release_id])
                 row += 1
         for name, rows in large.items():
-            info.write_row(row, 0, [name, "", f"not in this workbook: {rows:,} rows are more than a sheet holds; "
-                                    f"use exports/{name}.csv", "", "", "", release_id])
+            info.write_row(row, 0, [name, "", f"not in this workbook: {rows:,} rows, more than {max_rows:,} "
+                                    f"(publishing.workbook_max_rows); use exports/{name}.csv or {name}.parquet", "",
+                                    "", "", release_id])
             row += 1
         for name in tables:
             if name in LEFT_OUT:

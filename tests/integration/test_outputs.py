@@ -130,6 +130,27 @@ def test_xlsx_sheet_matches_the_parquet_table(release):
                 assert value == want[col.name], col.name
 
 
+def test_a_table_above_the_workbooks_row_cap_has_no_sheet_and_the_first_sheet_names_its_file(release, tmp_path):
+    import shutil
+
+    import openpyxl
+
+    from warehouse.workbook import write_workbook
+
+    copy = tmp_path / "release"
+    copy.mkdir()
+    tables = ["balance_summary", "municipalities"]  # 1,620 and 15 rows in the demo
+    for name in tables:
+        shutil.copy(release / f"{name}.parquet", copy / f"{name}.parquet")
+    book = openpyxl.load_workbook(write_workbook(copy, tables, "r1", max_rows=1_000), read_only=True)
+    assert book.sheetnames == [COLUMNS_SHEET, "municipalities"]
+    notes = {r[0]: r[2] for r in book[COLUMNS_SHEET].iter_rows(values_only=True) if r[1] is None}
+    book.close()
+    assert notes == {"balance_summary": "not in this workbook: 1,620 rows, more than 1,000 "
+                                        "(publishing.workbook_max_rows); use exports/balance_summary.csv or "
+                                        "balance_summary.parquet"}
+
+
 def test_csv_numbers_rounded_to_the_catalog_and_german_booleans_in_words(release):
     table = get_table("balance_summary")
     parquet = pq.read_table(release / "balance_summary.parquet").to_pylist()
