@@ -142,6 +142,9 @@ class Source(_Strict):
     description: str = ""
     license: License | None = None  # the licence the partner publishes the data under (datapackage.json)
     path: str | None = None  # where the partner publishes it (datapackage.json `sources`)
+    # where its data come from, when not the configuration's data_origin: real_public for a public body's file as
+    # published (deliveries.origin, the manifest, the report's banner)
+    origin: Literal["real_public", "synthetic_demo", "partner_deliveries"] | None = None
 
     @field_validator("url_default")
     @classmethod
@@ -376,6 +379,10 @@ class DistrictConfig(_Strict):
         if problems:
             raise ConfigError(f"{path}: " + "; ".join(problems))
         return frame[["ags", "name", "kind", "area_ha"]].reset_index(drop=True)
+
+    def delivery_origins(self) -> dict[str, str]:
+        """Where each source's data come from (deliveries.origin): its own `origin`, else the data_origin."""
+        return {s.id: s.origin or self.data_origin for s in self.sources}
 
     def tile_positions(self) -> dict[str, tuple[int, int]] | None:
         """The report's tile map: each municipality's (row, column) from the optional columns tile_row and tile_col

@@ -134,6 +134,7 @@ def build_deliveries_asset(cfg: DistrictConfig) -> AssetsDefinition:
             {t: store.read(t) for t in raw},
             {t: store.read(rejected_table_name(t)) for t in raw},
             {s.id: threshold_for(s.options) for s in settings.config().sources},
+            settings.config().delivery_origins(),
         )
         yield Output(frame, metadata={"by status": MetadataValue.json(frame["status"].value_counts().to_dict())})
         for source_id in source_ids:

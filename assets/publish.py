@@ -13,12 +13,12 @@ from warehouse.sql_publish import publish_to_sql
 
 
 def _inputs_for_manifest(settings: Settings) -> dict:
-    """Deliveries behind the release, for the manifest (file, sha256, status)."""
+    """Deliveries behind the release, for the manifest (file, sha256, status, origin)."""
     store = settings.store()
     inputs: dict = {}
     if not store.exists("deliveries"):
         return inputs
-    frame = store.read("deliveries", ["delivery_id", "source_id", "file_name", "sha256", "status"])
+    frame = store.read("deliveries", ["delivery_id", "source_id", "file_name", "sha256", "status", "origin"])
     inputs["deliveries"] = frame.to_dict("records")
     if store.exists("emission_factors"):
         factors = store.read("emission_factors", ["factor_set", "delivery_id"])

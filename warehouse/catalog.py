@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.schema import CatalogError, Field, Table  # noqa: F401 (CatalogError: raised to callers of the catalog)
 from warehouse.tables import TABLES
 
-CONTRACT_VERSION = "3.0.0"
+CONTRACT_VERSION = "3.1.0"
 CONTRACT_NOTES = (
     "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -55,8 +55,12 @@ CONTRACT_NOTES = (
     " 2.3.0: additive; `municipalities.kind` may be `district_free_city`; reasons of not_assessable indicators name "
     "the missing source family; `publishing.workbook: false` leaves exports/klimamonitor.xlsx out."
     " 3.0.0: breaking for readers of the workbook only; exports/klimamonitor.xlsx has no `lineage` sheet (its first "
-    "sheet says where lineage is: lineage.parquet, exports/lineage.csv, the DuckDB file, `klimamonitor trace`); "
-    "every table and every other file is unchanged."
+    "sheet says where lineage is: lineage.parquet, exports/lineage.csv, the DuckDB file, `klimamonitor trace`), nor "
+    "a sheet for a table above `publishing.workbook_max_rows` (100,000); every table and every other file is "
+    "unchanged."
+    " 3.1.0: additive; `deliveries.origin` (real_public, synthetic_demo or partner_deliveries: where each delivery's "
+    "data come from), also in the manifest's `inputs.deliveries`; the report's demo banner names the real files; the "
+    "Kreis Soest demo's 2024 population is IT.NRW's real table 12411-15i."
 )
 
 def get_table(name: str) -> Table:

@@ -13,7 +13,8 @@ from warehouse.store import read_parquet
 
 
 def diff_releases(a: Path, b: Path, tolerance: float = 1e-6) -> pd.DataFrame:
-    """Rows: table, key, column, old, new, change (added/removed/changed)."""
+    """Rows: table, key, column, old, new, change (added/removed/changed; "column added"/"column removed" between
+    releases of different contract versions)."""
     rows = []
     tables = sorted({p.stem for p in Path(a).glob("*.parquet")} | {p.stem for p in Path(b).glob("*.parquet")})
     for name in tables:
@@ -36,9 +37,13 @@ def diff_releases(a: Path, b: Path, tolerance: float = 1e-6) -> pd.DataFrame:
                 rows.append({"table": name, "key": k, "column": "", "old": None, "new": None, "change": kind})
         both = merged[merged["_merge"] == "both"]
         for col in [c.name for c in table.columns if c.name not in key]:
-            o, n = both[f"{col}_old"], both[f"{col}_new"]
-            if col in ("received_at",):
+            if (col in old) != (col in new):  # a release of another contract version: the column itself changed
+                rows.append({"table": name, "key": "", "column": col, "old": None, "new": None,
+                             "change": "column added" if col in new else "column removed"})
                 continue
+            if col not in old or col in ("received_at",):
+                continue
+            o, n = both[f"{col}_old"], both[f"{col}_new"]
             if pd.api.types.is_numeric_dtype(o) and pd.api.types.is_numeric_dtype(n):
                 changed = ~np.isclose(o.astype(float), n.astype(float), rtol=tolerance, atol=tolerance, equal_nan=True)
             else:

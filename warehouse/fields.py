@@ -12,6 +12,7 @@ from warehouse.vocabularies import (
     VALUE_STATUS,
     DATA_QUALITY,
     DELIVERY_STATUS,
+    DELIVERY_ORIGINS,
     AGS_PATTERN,
     DRIVES,
     RAIL_CATEGORIES,
@@ -84,6 +85,9 @@ _FIELD_LIST = [
           allowed=("rejected", "structural", "filtered")),
     Field("rows_affected", "integer", "How many delivered rows the finding stands for (1, or more for a summary "
           "such as units outside the region)", minimum=1),
+    Field("origin", "string", "Where a delivery's data come from: real_public (a public body's file as it was "
+          "published), synthetic_demo (generated demo data), partner_deliveries (a partner's own delivery); the "
+          "source's `origin`, else the configuration's data_origin", allowed=DELIVERY_ORIGINS),
     Field("data_origin", "string", "synthetic_demo for the bundled demo data, partner_deliveries otherwise",
           allowed=("synthetic_demo", "partner_deliveries")),
     # --- energy

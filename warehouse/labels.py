@@ -43,6 +43,8 @@ LABELS: dict[str, dict[str, str]] = {
     "finding_kind": {"rejected": "abgelehnt", "structural": "strukturell", "filtered": "ausgefiltert"},
     "data_origin": {"synthetic_demo": "synthetische Demonstrationsdaten",
                     "partner_deliveries": "Lieferungen der Partner"},
+    "origin": {"real_public": "amtliche Veröffentlichung (echte Daten)", "synthetic_demo": "synthetische Demodaten",
+               "partner_deliveries": "Lieferung des Partners"},
     "sector": SECTORS_DE,
     "carrier": CARRIERS_DE,
     "calorific_basis": {"Hs": "Brennwert (Hs)", "Hi": "Heizwert (Hi)"},

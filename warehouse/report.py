@@ -316,7 +316,14 @@ def _read(release: Path, table: str) -> pd.DataFrame | None:
 
 TABLES = ("targets", "indicators", "municipalities", "balance_summary", "final_energy", "electricity_generation",
           "emission_factors", "agriculture_emissions", "measures", "target_measures", "measure_status_history",
-          "eea_assessment")
+          "eea_assessment", "deliveries")
+
+
+def _years(years) -> str:
+    years = sorted(int(y) for y in (years if years is not None else []))
+    if not years:
+        return "ohne Jahresangabe"
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
 def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
@@ -326,8 +333,13 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
     ctx = Context.of(tables, district, district_ags, tiles)
     targets, indicators = tables.get("targets"), tables.get("indicators")
 
+    deliveries = tables.get("deliveries")
+    real = () if deliveries is None or "origin" not in deliveries else tuple(
+        f"{r.file_name} ({r.partner}, {_years(r.scope_years)})" for r in deliveries[
+            (deliveries["origin"] == "real_public") & (deliveries["status"] == "accepted")].itertuples())
+
     def write(name: str, title: str, body: str) -> None:
-        site.files[name] = page(title, body, synthetic, district, name)
+        site.files[name] = page(title, body, synthetic, district, name, real)
 
     overview = [f"<p class='lead'>Wo steht der {esc(district)} bei seinen Klimaschutzzielen? Jede Karte nennt den "
                 "Wert, das Ziel, den Abstand und den Stand und führt zu einer Seite mit Verlauf, Zielpfad und Trend. "

@@ -82,10 +82,13 @@ def link(page: str, text: str) -> str:
     return f"<a href='{esc(page)}'>{esc(text)}</a>"
 
 
-def page(title: str, body: str, synthetic: bool, district: str, current: str) -> str:
+def page(title: str, body: str, synthetic: bool, district: str, current: str, real: tuple[str, ...] = ()) -> str:
+    """A report page; `synthetic`: the demo banner, naming the `real` deliveries (real_public) among its inputs."""
+    really = (" Echt, aus amtlichen Veröffentlichungen, sind nur die Daten aus " + "; ".join(map(esc, real)) + "."
+              if real else "")
     banner = ("<p class='banner' role='note' data-origin='synthetic_demo'>Hinweis: Dieser Bericht beruht auf "
               "synthetischen Demonstrationsdaten, nicht auf Lieferungen der Partner. Die Zahlen sind nicht die des "
-              "Kreises.</p>"
+              f"Kreises.{really}</p>"
               if synthetic else "")
     current_mark = " aria-current='page'"
     nav = "".join(f"<li><a href='{p}'{current_mark if p == current else ''}>{esc(t)}</a></li>" for p, t in NAV)

@@ -120,7 +120,7 @@ def emissions_chart(site: Site, chart_id: str, ctx: Context, ags: str, title: st
     chart = site.chart(chart_id, f"{title} ({T})",
                        lambda size: stacked_columns(years, stacks, T, title, size, incomplete),
                        legend, headers, table_rows, csv, numeric=tuple(range(1, len(present) + 2)))
-    intro = (f"<p>Treibhausgasemissionen nach BISKO in Tonnen CO₂-Äquivalent je Jahr, nach Sektoren gestapelt. "
+    intro = ("<p>Treibhausgasemissionen nach BISKO in Tonnen CO₂-Äquivalent je Jahr, nach Sektoren gestapelt. "
              "Die Säulenhöhe ist die Summe aller Sektoren."
              + (f" Mit * markiert: {', '.join(map(str, incomplete))}, unvollständig (fehlende oder vertrauliche "
                 "Werte; die Säule zeigt nur die vorhandenen)." if incomplete else "") + "</p>")
@@ -331,9 +331,9 @@ def source_de(text) -> str:
     out = str(text)
     for en, de in _SOURCE_WORDS.items():
         out = out.replace(en, de)
-    for field in ("carrier", "sector"):
-        out = re.sub(r"(?<![\w-])(" + "|".join(LABELS[field]) + r")(?![\w-])", lambda m: label(field, m.group(1)),
-                     out)
+    for vocabulary in ("carrier", "sector"):
+        out = re.sub(r"(?<![\w-])(" + "|".join(LABELS[vocabulary]) + r")(?![\w-])",
+                     lambda m, v=vocabulary: label(v, m.group(1)), out)
     return out
 
 

@@ -11,6 +11,7 @@ TECHNOLOGIES = ("solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable
 VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "missing")
 DATA_QUALITY = ("A", "B", "C", "D")
 DELIVERY_STATUS = ("accepted", "superseded", "rejected")
+DELIVERY_ORIGINS = ("real_public", "synthetic_demo", "partner_deliveries")  # deliveries.origin
 AGS_PATTERN = r"^\d{8}$"
 DRIVES = ("combustion", "battery_electric")
 RAIL_CATEGORIES = ("local_passenger", "long_distance_passenger", "freight")

@@ -34,9 +34,11 @@ def _scope(rows: pd.DataFrame, detail: tuple[str, ...] = ()) -> set[tuple]:
 
 def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
                    rejected: Mapping[str, pd.DataFrame],
-                   thresholds: Mapping[str, Threshold] | None = None) -> pd.DataFrame:
+                   thresholds: Mapping[str, Threshold] | None = None,
+                   origins: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The `deliveries` table from the landing register, the raw tables and their quarantines; `thresholds`: the
-    quarantine threshold per source id (default: Threshold())."""
+    quarantine threshold per source id (default: Threshold()); `origins`: where each source's data come from
+    (default: partner_deliveries)."""
     info: dict[str, dict] = {d: {"table": None, "scope": set(), "rows": 0, "rejected": [], "filtered": 0,
                                  "structural": [], "provisional": False} for d in register["delivery_id"]}  # fmt: skip
     for table, frame in raw.items():
@@ -121,6 +123,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             "status_reason": reasons.get(row.delivery_id), "provisional": entry["provisional"],
             "rows_parsed": entry["rows"], "rows_rejected": len(entry["rejected"]),
             "rows_out_of_region": entry["filtered"],
+            "origin": (origins or {}).get(row.source_id, "partner_deliveries"),
         })  # fmt: skip
     return pd.DataFrame(records, columns=get_table("deliveries").column_names)
 

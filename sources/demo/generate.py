@@ -255,10 +255,9 @@ def write_population(demo: Demo, out: Path) -> None:
 
     folder = out / "statistik"
     folder.mkdir(parents=True, exist_ok=True)
+    # the last year comes from the real IT.NRW table (sources/demo/real/itnrw/12411-15i.csv), not from here
     (folder / "12411-01-01-5_2007-2023_flat.csv").write_bytes(
         _csv_text([header, *rows_for(demo.years[:-1])], "\n").encode("utf-8"))
-    (folder / "12411-01-01-5_2024_flat.csv").write_bytes(
-        _csv_text([header, *rows_for(demo.years[-1:])], "\n").encode("utf-8"))
 
 
 def write_electricity(demo: Demo, values: dict, out: Path) -> None:

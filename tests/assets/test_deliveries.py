@@ -46,6 +46,17 @@ def test_a_corrected_redelivery_supersedes_the_provisional_one():
     assert table.loc["s:c", "rows_out_of_region"] == 1 and table.loc["s:c", "rows_parsed"] == 1
 
 
+def test_each_delivery_states_the_origin_of_its_source():
+    register = _register(("real:a", "real", "12411-15i.csv"), ("demo:b", "demo", "flat.csv"),
+                         ("other:c", "other", "x.csv"))
+    raw = pd.concat([_rows("real:a", [("05974004", 2024)]), _rows("demo:b", [("05974004", 2023)]),
+                     _rows("other:c", [("05974004", 2022)])])
+    table = delivery_table(register, {RAW: raw}, {RAW: _rejected()},
+                           origins={"real": "real_public", "demo": "synthetic_demo"}).set_index("delivery_id")
+    assert table["origin"].to_dict() == {"real:a": "real_public", "demo:b": "synthetic_demo",
+                                         "other:c": "partner_deliveries"}  # a source not named: a partner's
+
+
 def test_partial_overlap_does_not_supersede():
     register = _register(("s:a", "s", "a.csv"), ("s:b", "s", "b.csv"))
     raw = pd.concat([_rows("s:a", [("05974004", 2023), ("05974008", 2023)]), _rows("s:b", [("05974004", 2023)])])

@@ -19,6 +19,8 @@ def test_release_holds_the_published_tables(demo_run):
     assert {"deliveries", "population", "municipalities"} <= set(manifest["tables"])
     assert manifest["data_origin"] == "synthetic_demo"
     used = {d["file_name"]: d["status"] for d in manifest["inputs"]["deliveries"]}
+    origins = {d["file_name"]: d["origin"] for d in manifest["inputs"]["deliveries"]}
+    assert origins["12411-15i.csv"] == "real_public" and origins["Netzabsatz_Strom_2023.csv"] == "synthetic_demo"
     assert used["Netzabsatz_Strom_2023.csv"] == "superseded"
     assert used["Netzabsatz_Strom_2023_korrigiert.csv"] == "accepted"
 
@@ -29,7 +31,10 @@ def test_deliveries_table(demo_run):
     provisional = deliveries.loc["Netzabsatz_Strom_2023.csv"]
     assert provisional["status"] == "superseded" and provisional["provisional"]
     assert provisional["superseded_by"] == deliveries.loc["Netzabsatz_Strom_2023_korrigiert.csv", "delivery_id"]
-    assert deliveries.loc["12411-01-01-5_2024_flat.csv", "provisional"]
+    real = deliveries.loc["12411-15i.csv"]  # IT.NRW's table as published (sources/demo/real/)
+    assert real["origin"] == "real_public" and real["source_id"] == "it_nrw_population_2024"
+    assert real["status"] == "accepted" and list(real["scope_years"]) == [2024]
+    assert (deliveries.drop(index="12411-15i.csv")["origin"] == "synthetic_demo").all()
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
     assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
@@ -45,6 +50,10 @@ def test_population_table(demo_run):
     assert len(population) == 15 * 18
     p2021 = population[population["year"] == 2021].set_index("ags")["population"]
     assert p2021["05974000"] == 302298 and p2021["05974028"] == 68007
+    # 2024: the real table 12411-15i, read by hand from the file: "31.12.2024;05974;    Soest, Kreis;300297;..." and
+    # "31.12.2024;05974028;      Lippstadt, Stadt;68739;..."
+    p2024 = population[population["year"] == 2024].set_index("ags")["population"]
+    assert p2024["05974000"] == 300297 and p2024["05974028"] == 68739
     assert population["complete"].all()
 
 

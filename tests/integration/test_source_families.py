@@ -26,7 +26,7 @@ from warehouse.release import latest_release
 
 # The demo's sources by family (read by hand from config/kreis_soest.yaml).
 FAMILY_SOURCES = {
-    "population": ["it_nrw_population"],
+    "population": ["it_nrw_population", "it_nrw_population_2024"],
     "grid": ["westnetz_electricity", "westnetz_gas", "stadtwerke_district_heat"],
     "factors": ["stadtwerke_heat_factors", "emission_factors"],
     "renewable_generation": ["mastr_units", "eeg_feed_in"],
@@ -159,7 +159,7 @@ def test_each_family_removed_in_turn(family, full, tmp_path):
 
 
 def test_only_population_and_electricity(full, tmp_path):
-    kept = {"it_nrw_population", "westnetz_electricity"}
+    kept = {"it_nrw_population", "it_nrw_population_2024", "westnetz_electricity"}
     removed = {s for ids in FAMILY_SOURCES.values() for s in ids} - kept
     tables = run(full["data"], demo_config(tmp_path, lambda s: s in kept), tmp_path / "data", removed)
     indicators = tables["indicators"]
