@@ -352,6 +352,27 @@ def judged(report: dict) -> list[dict]:
     ]
 
 
+def markdown_table(reports: list[dict]) -> str:
+    """The performance table of benchmarks/README.md from reports of several sizes (benchmarks/results/*.json): a
+    row per target, a column per size with its figure and whether it is reached."""
+    def cell(t: dict) -> str:
+        v = t["value"]
+        if v is None:
+            return "not measured"
+        text = f"{v['seconds']:,.0f} s, {v['peak_rss_mb']:,.0f} MB" if isinstance(v, dict) else (
+            f"{v:.0%}" if t["key"] in ("incremental_share", "validation_share") else f"{v:g}×")
+        return text + ("" if t["reached"] is None else " ✓" if t["reached"] else " ✗")
+
+    rows = {}
+    for report in reports:
+        for t in report["targets"]:
+            rows.setdefault(t["key"], {"measure": t["measure"], "target": t["target"]})[report["size"]] = cell(t)
+    sizes = [r["size"] for r in reports]
+    lines = [f"| measure | target | {' | '.join(sizes)} |", "|---|---|" + "---|" * len(sizes)]
+    lines += [f"| {r['measure']} | {r['target']} | {' | '.join(r.get(s, '') for s in sizes)} |" for r in rows.values()]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
@@ -360,9 +381,14 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated data (the path is printed)")
     parser.add_argument("--skip", default="", help="comma-separated rows not to measure: demo, interval (the CI smoke "
                         "test skips the demo, which the suite runs anyway)")
+    parser.add_argument("--table", nargs="+", type=Path, metavar="JSON",
+                        help="print the README's performance table from these result files and stop")
     parser.add_argument("--out", type=Path, help="where to write the JSON report (default: "
                         "benchmarks/results/scale_<size>.json)")
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table([json.loads(p.read_text(encoding="utf-8")) for p in args.table]))
+        return
     n, first, last, per_municipality = SIZES[args.size]
     args.mastr_units = per_municipality if args.mastr_units is None else args.mastr_units
     skip = {name for name in args.skip.split(",") if name}
