@@ -319,11 +319,11 @@ def test_interval_data_feed_the_buildings_consumption(demo_run):
     assert len(months) == 24 and months["complete"].all() and (months["gap_quarter_hours"] == 0).all()
 
 
-RELEASE_SNAPSHOT = PROJECT_ROOT / "tests" / "snapshots" / "demo_release"
+RELEASE_SNAPSHOT = PROJECT_ROOT / "tests" / "fixtures" / "demo_release"
 
 
 def test_the_demo_release_matches_the_recorded_tables(demo_run):
-    """Every published table of the demo release against the tables recorded in tests/snapshots/demo_release/ (the
+    """Every published table of the demo release against the tables recorded in tests/fixtures/demo_release/ (the
     same rows by primary key, every value within 1e-9 relative; the arrival times of deliveries, also quoted in the
     register's status reasons, differ by nature).
     A change that is meant to move published numbers rewrites the record with
