@@ -121,7 +121,7 @@ def newest_launched_run(instance) -> dict | None:
     run = runs[0]
     stats = instance.get_run_stats(run.run_id)
     began = stats.launch_time or stats.start_time or stats.enqueued_time
-    started_at = dt.datetime.fromtimestamp(began, dt.UTC).isoformat(timespec="seconds") if began else "?"
+    started_at = dt.datetime.fromtimestamp(began, dt.UTC).isoformat(timespec="seconds") if began else ""
     by = run.tags.get("dagster/sensor_name") or run.tags.get("dagster/schedule_name")
     origin = f"launched by the daemon for {by}" if by else "launched from the UI or `dagster job launch`"
     if run.status in NOT_FINISHED_STATUSES:
