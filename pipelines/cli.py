@@ -182,7 +182,13 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     from pipelines.automation import year_range_tags
     from pipelines.interrupted import LAUNCHED_BY_TAG, PID_TAG, close_interrupted_runs
     from pipelines.progress import RunSummary
-    from pipelines.run_report import headline_targets, machine_failure, published_comparison, record_run
+    from pipelines.run_report import (
+        headline_targets,
+        machine_failure,
+        marked_cells_per_file,
+        published_comparison,
+        record_run,
+    )
 
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -212,6 +218,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     summary.last_good_release = last_good.name if last_good else None
     summary.figures = published_comparison(cfg, data_path) + headline_targets(cfg, data_path, summary.success,
                                                                                 last_good)
+    summary.marked_cells = marked_cells_per_file(data_path)
     run_dir = data_path / "validation" / run_id
     if run_dir.is_dir() or summary.failures:  # a failed step is reported even when no check ran
         from warehouse.validation_report import delivery_files, render
@@ -503,8 +510,12 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
         sys.exit(EXIT_FAILED)
     rejected = [f for f in result.findings if f.kind == "rejected"]
     filtered = [f for f in result.findings if f.kind == "filtered"]
+    from assets.compute.deliveries import marked_cells
+
+    confidential, no_value = marked_cells(result.rows)
     click.echo(f"  rows read: {len(result.rows)}; rows rejected: {len(rejected)}; rows outside the region: "
-               f"{len(filtered)}")
+               f"{len(filtered)}; cells marked confidential: {confidential}; cells marked as having no value: "
+               f"{no_value}")
     for finding in rejected:
         click.echo(f"  rejected: {finding.reason}")
     for finding in filtered[:5]:

@@ -150,6 +150,7 @@ class RunSummary:
     validation_seconds: float = 0.0
     report: str | None = None
     figures: list[str] = field(default_factory=list)
+    marked_cells: list[str] = field(default_factory=list)  # per file: cells the partner marked confidential / empty
     quarantine: dict[str, tuple[int, int]] = field(default_factory=dict)  # *_rejected table: (rejected, filtered)
     last_good_release: str | None = None  # a failed run: the release published/latest still points to
 
@@ -238,6 +239,9 @@ class RunSummary:
                 first, *rest = failure.splitlines()
                 lines.append(f"    {first}")
                 lines += [f"      {r}" for r in rest[:8]]
+        if self.marked_cells:
+            lines.append("  cells the partners marked, taken in without a value (deliveries in use, per file):")
+            lines += [f"    {m}" for m in self.marked_cells]
         if self.figures:
             lines.append("  compared with published figures" + ("" if self.success else
                          " (the warehouse as this failed run left it; targets from the last good release)") + ":")

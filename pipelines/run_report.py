@@ -38,6 +38,23 @@ def machine_failure(exc: Exception, data_path: Path) -> str:
     return redact(text)
 
 
+def marked_cells_per_file(data_path: Path) -> list[str]:
+    """A line per delivery in use with cells its partner marked confidential or as having no value (deliveries
+    table), for the run summary."""
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    if not store.exists("deliveries"):
+        return []
+    deliveries = store.read("deliveries")
+    if "cells_confidential" not in deliveries:
+        return []  # a warehouse written before the counts existed
+    marked = deliveries[(deliveries["status"] == "accepted") &
+                        ((deliveries["cells_confidential"] > 0) | (deliveries["cells_without_value"] > 0))]
+    return [f"{r.source_id}: {r.file_name}: {r.cells_confidential:,} confidential, {r.cells_without_value:,} without "
+            "a value" for r in marked.sort_values(["source_id", "file_name"]).itertuples()]
+
+
 def published_comparison(cfg, data_path: Path) -> list[str]:
     """Lines comparing the balance with the district's published figures (when both exist)."""
     if not cfg.district.published_figures:

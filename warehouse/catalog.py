@@ -59,7 +59,8 @@ CONTRACT_NOTES = (
     "a sheet for a table above `publishing.workbook_max_rows` (100,000); every table and every other file is "
     "unchanged."
     " 3.1.0: additive; `deliveries.origin` (real_public, synthetic_demo or partner_deliveries: where each delivery's "
-    "data come from), also in the manifest's `inputs.deliveries`; the report's demo banner names the real files; the "
+    "data come from), also in the manifest's `inputs.deliveries`; `deliveries.cells_confidential` and "
+    "`cells_without_value` (the cells the partner marked, per file); the report's demo banner names the real files; the "
     "Kreis Soest demo's 2024 population is IT.NRW's real table 12411-15i."
 )
 

@@ -85,6 +85,10 @@ _FIELD_LIST = [
           allowed=("rejected", "structural", "filtered")),
     Field("rows_affected", "integer", "How many delivered rows the finding stands for (1, or more for a summary "
           "such as units outside the region)", minimum=1),
+    Field("cells_confidential", "integer", "Cells of the delivery the partner marked as confidential (•, x, "
+          "vertraulich, ...): taken in without a value, value_status confidential", minimum=0),
+    Field("cells_without_value", "integer", "Cells of the delivery the partner marked as having no value (-, k. A., "
+          "...): taken in without a value, value_status missing", minimum=0),
     Field("origin", "string", "Where a delivery's data come from: real_public (a public body's file as it was "
           "published), synthetic_demo (generated demo data), partner_deliveries (a partner's own delivery); the "
           "source's `origin`, else the configuration's data_origin", allowed=DELIVERY_ORIGINS),

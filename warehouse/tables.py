@@ -23,7 +23,7 @@ _TABLE_LIST: list[Table] = [
        "whether it is in use",
        ["delivery_id", "source_id", "partner", "file_name", "landed_path", "sha256", "size_bytes", "received_at",
         "scope_years", "scope_ags", ("status", "delivery_status"), "superseded_by", "status_reason", "provisional", "rows_parsed",
-        "rows_rejected", "rows_out_of_region", "origin"],
+        "rows_rejected", "rows_out_of_region", "cells_confidential", "cells_without_value", "origin"],
        ["delivery_id"], published=True),
     _t("population", "core", "Inhabitants per municipality and year (31 December); district rows are the sum of "
        "the municipalities", ["ags", "year", "population", "value_status", "complete", "delivery_id"],

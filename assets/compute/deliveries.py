@@ -32,6 +32,15 @@ def _scope(rows: pd.DataFrame, detail: tuple[str, ...] = ()) -> set[tuple]:
     return set(zip(column("ags"), years, details, strict=True))
 
 
+def marked_cells(rows: pd.DataFrame) -> tuple[int, int]:
+    """(confidential, without a value) cells among a delivery's raw rows: the partner's marks for a value kept
+    secret (•, x, vertraulich, ...) and for no value (-, k.A., ...), from the rows' `value_status`."""
+    if "value_status" not in rows:
+        return 0, 0
+    status = rows["value_status"]
+    return int((status == "confidential").sum()), int((status == "missing").sum())
+
+
 def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
                    rejected: Mapping[str, pd.DataFrame],
                    thresholds: Mapping[str, Threshold] | None = None,
@@ -40,7 +49,8 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
     quarantine threshold per source id (default: Threshold()); `origins`: where each source's data come from
     (default: partner_deliveries)."""
     info: dict[str, dict] = {d: {"table": None, "scope": set(), "rows": 0, "rejected": [], "filtered": 0,
-                                 "structural": [], "provisional": False} for d in register["delivery_id"]}  # fmt: skip
+                                 "structural": [], "provisional": False, "confidential": 0, "no_value": 0}
+            for d in register["delivery_id"]}  # fmt: skip
     for table, frame in raw.items():
         for delivery_id, rows in frame.groupby("delivery_id", sort=False):
             if delivery_id not in info:
@@ -51,6 +61,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             entry["rows"] = len(rows)
             if "provisional" in rows:
                 entry["provisional"] = bool(rows["provisional"].fillna(False).any())
+            entry["confidential"], entry["no_value"] = marked_cells(rows)
     for table, frame in rejected.items():
         for delivery_id, rows in frame.groupby("delivery_id", sort=False):
             if delivery_id not in info:
@@ -124,6 +135,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             "rows_parsed": entry["rows"], "rows_rejected": len(entry["rejected"]),
             "rows_out_of_region": entry["filtered"],
             "origin": (origins or {}).get(row.source_id, "partner_deliveries"),
+            "cells_confidential": entry["confidential"], "cells_without_value": entry["no_value"],
         })  # fmt: skip
     return pd.DataFrame(records, columns=get_table("deliveries").column_names)
 

@@ -57,6 +57,16 @@ def test_each_delivery_states_the_origin_of_its_source():
                                          "other:c": "partner_deliveries"}  # a source not named: a partner's
 
 
+def test_cells_marked_confidential_or_without_value_are_counted_per_delivery():
+    register = _register(("s:a", "s", "a.csv"), ("s:b", "s", "b.csv"))
+    raw = pd.concat([_rows("s:a", [("05974004", 2021), ("05974008", 2021), ("05974012", 2021)]),
+                     _rows("s:b", [("05974004", 2022)])])
+    raw["value_status"] = ["confidential", "missing", "reported", "reported"]
+    table = delivery_table(register, {RAW: raw}, {RAW: _rejected()}).set_index("delivery_id")
+    assert table.loc["s:a", ["cells_confidential", "cells_without_value"]].tolist() == [1, 1]
+    assert table.loc["s:b", ["cells_confidential", "cells_without_value"]].tolist() == [0, 0]
+
+
 def test_partial_overlap_does_not_supersede():
     register = _register(("s:a", "s", "a.csv"), ("s:b", "s", "b.csv"))
     raw = pd.concat([_rows("s:a", [("05974004", 2023), ("05974008", 2023)]), _rows("s:b", [("05974004", 2023)])])

@@ -39,6 +39,8 @@ def test_run_on_demo_publishes_a_release_and_summarises(demo_run):
     assert re.search(r"\[ *1/\d+\] \S+ +ok ", out)  # progress per asset
     assert "tables written:" in out and "municipalities" in out
     assert "checks:" in out
+    # the marked cells per file in use: the Welver industry line of the 2015 sheet (line 78: "...;2;•")
+    assert "westnetz_electricity: Netzabsatz_Strom_2015.csv: 1 confidential, 0 without a value" in out
     assert "release: " in out and "published/latest now points to it" in out
     rel = demo_run["release_1"]
     manifest = verify_release(rel)
@@ -233,6 +235,8 @@ def test_validate_one_delivery(runner, demo_config):
                               str(DEFAULT_OUT / "strom" / "Netzabsatz_Strom_2015.csv")])
     assert ok.exit_code == 0, ok.output
     assert "OK: the file would be accepted" in ok.output and "rows outside the region: 1" in ok.output
+    # line 78 of the file: "05974048;Welver;RLM Industrie;2;•" (the other • is the footnote explaining it)
+    assert "cells marked confidential: 1; cells marked as having no value: 0" in ok.output
     bad = runner.invoke(main, ["validate", "--source", "westnetz_electricity",
                                str(PROJECT_ROOT / "tests" / "corpus" / "non_numeric" / "Netzabsatz_Strom_2021.csv")])
     assert bad.exit_code == 1

@@ -31,6 +31,8 @@ def test_deliveries_table(demo_run):
     provisional = deliveries.loc["Netzabsatz_Strom_2023.csv"]
     assert provisional["status"] == "superseded" and provisional["provisional"]
     assert provisional["superseded_by"] == deliveries.loc["Netzabsatz_Strom_2023_korrigiert.csv", "delivery_id"]
+    # line 78 of the sheet: "05974048;Welver;RLM Industrie;2;•"; no cell of it is marked as having no value
+    assert deliveries.loc["Netzabsatz_Strom_2015.csv", ["cells_confidential", "cells_without_value"]].tolist() == [1, 0]
     real = deliveries.loc["12411-15i.csv"]  # IT.NRW's table as published (sources/demo/real/)
     assert real["origin"] == "real_public" and real["source_id"] == "it_nrw_population_2024"
     assert real["status"] == "accepted" and list(real["scope_years"]) == [2024]

@@ -105,7 +105,7 @@ def test_datetime_and_list_columns_round_trip(tmp_path):
             "received_at": [dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)], "scope_years": [[2020, 2021]],
             "scope_ags": [["05974004"]], "status": ["accepted"], "superseded_by": [None], "status_reason": [None],
             "provisional": [False], "rows_parsed": [3], "rows_rejected": [0], "rows_out_of_region": [1],
-            "origin": ["partner_deliveries"],
+            "cells_confidential": [0], "cells_without_value": [0], "origin": ["partner_deliveries"],
         }
     )  # fmt: skip
     store = ParquetStore(tmp_path)
