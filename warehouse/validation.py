@@ -202,7 +202,11 @@ def run_check_reusing(check: Check, frame: Callable[[], pd.DataFrame], content_k
 def frame_fingerprint(frame: pd.DataFrame) -> str:
     """A hash of a frame's columns, types and values (row order included), for `run_check_reusing`."""
     digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    try:
+        hashed = pd.util.hash_pandas_object(frame, index=False)
+    except TypeError:  # cells pandas cannot hash (lists, dicts): by their text
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+    digest.update(hashed.to_numpy().tobytes())
     return digest.hexdigest()
 
 

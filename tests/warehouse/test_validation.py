@@ -153,3 +153,12 @@ def test_a_verdict_is_reused_only_for_the_same_content_and_the_same_expectations
     monkeypatch.setattr(validation, "_CODE", "changed")
     assert run_check_reusing(check, frame(clean), "content-a", record, "run-8").reused_from is None
     assert len(reads) == 6  # run-1, -3, -5, -6, -7, -8 read the table; the reused ones did not
+
+
+def test_a_frame_with_list_cells_has_a_fingerprint_that_follows_its_values():
+    from warehouse.validation import frame_fingerprint
+
+    one = pd.DataFrame({"ags": ["05974004"], "scope_years": [[2020, 2021]]})
+    same = pd.DataFrame({"ags": ["05974004"], "scope_years": [[2020, 2021]]})
+    other = pd.DataFrame({"ags": ["05974004"], "scope_years": [[2020, 2022]]})
+    assert frame_fingerprint(one) == frame_fingerprint(same) != frame_fingerprint(other)
