@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from assets.compute.families import FAMILY, configured_families, unconfigured_for
 from assets.config import ConfigError, DistrictConfig, load_config, resolve_path, resolve_sqlite
 from sources.formats import FORMATS, known_options
+from sources.parsers.tidy import TIDY_SPECS, layout_problems
 
 ERROR = "error"
 WARNING = "warning"
@@ -90,6 +91,9 @@ def _check_sources(report: CheckReport, raw_sources: list, base: Path) -> None:
                 if option not in allowed:
                     report.add(ERROR, f"{where}.options.{option}", f"format {fmt!r} has no option {option!r}; "
                                f"{_closest(option, sorted(allowed))}")
+            if fmt in TIDY_SPECS and isinstance(raw.get("options") or {}, dict):
+                for problem in layout_problems(TIDY_SPECS[fmt], raw.get("options") or {}, raw.get("mappings") or {}):
+                    report.add(ERROR, f"{where}.{problem.split()[0].split('.')[0]}", problem)
         location = raw.get("location")
         if connector == "file_drop" and isinstance(location, str) and "://" not in location:
             _check_path(report, base, f"{where}.location", location, folder=True)

@@ -37,6 +37,8 @@ from sources.parsers.tidy import (
     parse_vehicle_km,
     parse_rail_train_km,
     parse_solar_thermal,
+    TIDY_OPTIONS,
+    TIDY_SPECS,
 )
 from sources.region import Region
 from warehouse.tables import raw_table_name
@@ -125,6 +127,7 @@ FORMAT_OPTIONS: dict[str, frozenset[str]] = {
     "measures": frozenset({"columns", "max_update_age_days"}),
     "eea_assessment": frozenset({"columns"}),
 }
+FORMAT_OPTIONS |= {fmt: TIDY_OPTIONS for fmt in TIDY_SPECS}  # sources/parsers/tidy.py: headers, words, defaults
 
 
 def known_options(fmt: str, connector: str) -> frozenset[str]:

@@ -3,20 +3,29 @@ emission factor sets, plant district-heat factors, EEG feed-in, chimney-sweep he
 solar-thermal collector areas, renovations, building stock, EU ETS emissions, agriculture, passenger-car stock,
 degree days, municipality key changes, and the facility database's snapshots (buildings, meter readings).
 
+These layouts are this project's own: no public body publishes these data in a layout of its own (where one does,
+sources/parsers/public.py and genesis_table.py read the publication itself). A partner's file need not match them to
+the letter: a source maps its own headers (`options.columns: {column: header}`), its own words for the coded columns
+(`mappings.<vocabulary>: {word: code}`, e.g. `mappings.carriers: {Strom: electricity}`), and gives a value for a
+column its files lack (`options.defaults: {column: value}`); a file without a year column takes the year from
+`options.defaults.year` or from the one year in its file name (`Solarthermie_2021.csv`).
+
 Each format is a list of column specs; one reader checks every cell against its spec and keeps the line number.
-Numbers use the decimal mark configured for the source (`.` by default for these machine-written files).
+Numbers use the decimal mark configured for the source (`.` by default for these machine-written files). A file
+may also be an xlsx workbook (the first sheet, or `options.sheet`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
-from sources.errors import Finding
+from sources.errors import Finding, LayoutError
 from sources.parsers.common import (Delivery, ParseResult, RowReader, classify_key, finding_for, parse_year,
                                    reject_duplicates)
 from sources.region import INVALID, Region
@@ -139,21 +148,88 @@ KEY_CHANGES = TidyFormat(
     key=("former_ags", "ags", "effective_date"),
 )  # fmt: skip
 
+# The mapping (`mappings.<name>`) that holds a partner's own words for each coded column.
+VOCABULARY_OF = {"carrier": "carriers", "sector": "sectors", "sector_scope": "sectors", "road_type": "road_types",
+                 "vehicle_class": "vehicle_classes", "drive": "drives", "rail_category": "rail_categories",
+                 "traction": "tractions", "technology": "technologies", "vehicle_fuel": "vehicle_fuels",
+                 "data_quality": "data_qualities", "reading_unit": "reading_units", "reading_kind": "reading_kinds"}
+TIDY_OPTIONS = frozenset({"columns", "defaults", "sheet"})
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A tidy format as one source's files have it: headers, words per coded column, defaults for absent columns."""
+
+    columns: tuple[Column, ...]
+    words: Mapping[str, Mapping[str, str]]  # column → {partner's word (casefolded) or code: code}
+    defaults: Mapping[str, str]  # column → the text taken for every row when the file lacks the column
+    key: tuple[str, ...]
+    value_column: str | None
+
+
+def year_in_file_name(file_name: str) -> str | None:
+    """The one year a file's name states (`Netzabsatz_Strom_2015.csv` → 2015); None for none or several."""
+    years = set(_YEAR_IN_NAME.findall(file_name))
+    return years.pop() if len(years) == 1 else None
+
+
+def layout_problems(fmt: TidyFormat, options: Mapping[str, Any], mappings: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a source's headers, defaults and vocabulary maps for this format (the configuration
+    check reports these before any file is read): an option naming no column, a mapping for no coded column, a
+    word mapped to no allowed code."""
+    names = [c.name for c in fmt.columns]
+    problems = []
+    for option in ("columns", "defaults"):
+        if unknown := sorted(set(options.get(option) or {}) - set(names)):
+            problems.append(f"options.{option} names {unknown}, which the format does not have (columns: {names})")
+    coded = {VOCABULARY_OF[c.name]: c for c in fmt.columns if c.kind == "choice"}
+    if unknown := sorted(set(mappings or {}) - set(coded)):
+        problems.append(f"mappings {unknown} belong to no coded column of this format (mappings: {sorted(coded)})")
+    for name, column in coded.items():
+        wrong = {str(k).strip().casefold(): v for k, v in ((mappings or {}).get(name) or {}).items()
+                 if v not in column.allowed}
+        if wrong:
+            problems.append(f"mappings.{name} maps {wrong} to no allowed code (codes: {list(column.allowed)})")
+    return problems
+
+
+def layout_for(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any],
+               mappings: Mapping[str, Any]) -> Layout:
+    """The format with the source's headers, vocabulary maps and defaults; a problem of `layout_problems` refuses
+    the delivery."""
+    if problems := layout_problems(fmt, options, mappings):
+        raise LayoutError(delivery.source_id, delivery.file_name, "; ".join(problems),
+                          expected="options and mappings that fit the format (docs/configuration.md, tidy layouts)")
+    headers = dict(options.get("columns") or {})
+    defaults = {k: str(v) for k, v in (options.get("defaults") or {}).items()}
+    columns = tuple(replace(c, header=str(headers[c.name])) if c.name in headers else c for c in fmt.columns)
+    words = {c.name: {code: code for code in c.allowed} |
+             {str(k).strip().casefold(): str(v) for k, v in (mappings.get(VOCABULARY_OF[c.name]) or {}).items()}
+             for c in columns if c.kind == "choice"}
+    if any(c.name == "year" for c in columns) and "year" not in defaults and \
+            (year := year_in_file_name(delivery.file_name)):
+        defaults["year"] = year  # used only when the file has no year column
+    return Layout(columns, words, defaults, fmt.key, fmt.value_column)
+
+
 _TRUE = {"true", "1", "yes", "ja", "wahr"}
 _FALSE = {"false", "0", "no", "nein", "falsch", ""}
 
 
 def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col: Column,
-          fmt: TidyFormat) -> tuple[Any, Finding | None, str | None]:
-    """(value, finding, status) of one cell."""
+          layout: Layout, default: str | None) -> tuple[Any, Finding | None, str | None]:
+    """(value, finding, status) of one cell; `default`: the configured text for a column the file lacks."""
     label = col.label
-    raw = cells.get(label.casefold(), "")
+    raw = cells.get(label.casefold(), "") if default is None else default
     text = raw.strip()
     if col.kind == "number":
+        if default is not None:  # configured in YAML: a plain number whatever the file's decimal mark
+            return float(default) * col.scale, None, None
         value = reader.value(line, cells, label, minimum=col.minimum)
         if value.finding:
             return None, value.finding, None
-        if value.value is None and col.required and col.name != fmt.value_column:
+        if value.value is None and col.required and col.name != layout.value_column:
             return None, reader.finding(line.number, label, raw, "the value is missing", "a number"), None
         return (None if value.value is None else value.value * col.scale), None, value.status
     if not text:
@@ -173,10 +249,13 @@ def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col
         year, finding = parse_year(reader, line, label, text)
         return year, finding, None
     if col.kind == "choice":
-        if text not in col.allowed:
+        words = layout.words[col.name]
+        code = words.get(text) or words.get(text.casefold())
+        if code is None:
             return None, reader.finding(line.number, label, raw, f"{text!r} is not an allowed value",
-                                        f"one of {list(col.allowed)}"), None
-        return text, None, None
+                                        f"one of {list(col.allowed)} (or the partner's word in "
+                                        f"mappings.{VOCABULARY_OF[col.name]} of the source)"), None
+        return code, None, None
     if col.kind == "bool":
         if text.casefold() in _TRUE:
             return True, None, None
@@ -195,70 +274,85 @@ def _cell(reader: RowReader, region: Region, line, cells: Mapping[str, str], col
     return text, None, None
 
 
-def parse_tidy(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any], region: Region) -> ParseResult:
+def parse_tidy(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any], region: Region,
+               mappings: Mapping[str, Any] | None = None) -> ParseResult:
     opts = {"decimal": ".", "separator": ",", **options}
-    reader = RowReader(delivery, opts, [c.label for c in fmt.columns if c.required], default_separator=opts["separator"])
+    layout = layout_for(fmt, delivery, opts, mappings or {})
+    required = [c.label for c in layout.columns if c.required and c.name not in layout.defaults]
+    reader = RowReader(delivery, opts, required, default_separator=opts["separator"], spreadsheet=True)
+    defaults = {c.name: layout.defaults[c.name] for c in layout.columns
+                if c.name in layout.defaults and not reader.has(c.label)}
     records, findings = [], []
     for line, cells in reader.rows(findings):
         record: dict[str, Any] = {"delivery_id": delivery.delivery_id, "source_row": line.number}
         status = "reported"
         problem = None
-        for col in fmt.columns:
-            value, problem, cell_status = _cell(reader, region, line, cells, col, fmt)
+        for col in layout.columns:
+            value, problem, cell_status = _cell(reader, region, line, cells, col, layout, defaults.get(col.name))
             if problem:
                 break
             record[col.name] = value
-            if col.name == fmt.value_column and cell_status:
+            if col.name == layout.value_column and cell_status:
                 status = cell_status
         if problem:
             findings.append(problem)
             continue
-        if fmt.value_column:
+        if layout.value_column:
             record["value_status"] = status
         records.append(record)
-    columns = ["delivery_id", "source_row", *[c.name for c in fmt.columns]]
-    if fmt.value_column:
+    columns = ["delivery_id", "source_row", *[c.name for c in layout.columns]]
+    if layout.value_column:
         columns.append("value_status")
     frame = pd.DataFrame(records, columns=columns)
-    frame, dupes = reject_duplicates(reader, frame, list(fmt.key))
+    frame, dupes = reject_duplicates(reader, frame, list(layout.key))
     return ParseResult(frame, findings + dupes)
 
 
+# format key (sources/formats.py) → its layout
+TIDY_SPECS: dict[str, TidyFormat] = {
+    "final_energy": FINAL_ENERGY, "emission_factors": EMISSION_FACTORS, "district_heat_factors": DISTRICT_HEAT_FACTORS,
+    "eeg_feed_in": EEG_FEED_IN, "chimney_sweep": HEATING_SYSTEMS, "vehicle_km": VEHICLE_KM,
+    "rail_train_km": RAIL_TRAIN_KM, "solar_thermal": SOLAR_THERMAL, "renovations": RENOVATIONS,
+    "building_stock": BUILDING_STOCK, "ets": ETS, "agriculture": AGRICULTURE, "vehicle_stock": VEHICLE_STOCK,
+    "degree_days": DEGREE_DAYS, "key_changes": KEY_CHANGES,
+}
+
+
 def parse_final_energy(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(FINAL_ENERGY, delivery, options, region)
+    return parse_tidy(FINAL_ENERGY, delivery, options, region, mappings)
 
 
 def parse_emission_factors(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(EMISSION_FACTORS, delivery, options, region)
+    return parse_tidy(EMISSION_FACTORS, delivery, options, region, mappings)
 
 
 def parse_district_heat_factors(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(DISTRICT_HEAT_FACTORS, delivery, options, region)
+    return parse_tidy(DISTRICT_HEAT_FACTORS, delivery, options, region, mappings)
 
 
 def parse_buildings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(BUILDINGS, delivery, options, region)
+    return parse_tidy(BUILDINGS, delivery, options, region, mappings)
 
 
 def parse_meter_readings(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(METER_READINGS, delivery, options, region)
+    return parse_tidy(METER_READINGS, delivery, options, region, mappings)
 
 
 def parse_eeg_feed_in(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(EEG_FEED_IN, delivery, {"separator": ";", "decimal": ",", **options}, region)
+    return parse_tidy(EEG_FEED_IN, delivery, {"separator": ";", "decimal": ",", **options}, region, mappings)
 
 
 def parse_heating_systems(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(HEATING_SYSTEMS, delivery, {"separator": ";", "decimal": ",", **options}, region)
+    return parse_tidy(HEATING_SYSTEMS, delivery, {"separator": ";", "decimal": ",", **options}, region, mappings)
 
 
 def parse_vehicle_km(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-    return parse_tidy(VEHICLE_KM, delivery, options, region)
+    return parse_tidy(VEHICLE_KM, delivery, options, region, mappings)
 
 
 def _tidy_parser(fmt: TidyFormat, defaults: dict | None = None):
     def parse(delivery: Delivery, options, mappings, region: Region) -> ParseResult:
-        return parse_tidy(fmt, delivery, {**(defaults or {}), **options}, region)
+        return parse_tidy(fmt, delivery, {**(defaults or {}), **options}, region, mappings)
 
     return parse
 
@@ -281,7 +375,7 @@ def parse_key_changes(delivery: Delivery, options, mappings, region: Region) -> 
     all parts of such a split, also those leaving the region); the others are filtered and counted. Rejected: shares
     of one former key that do not add up to 1, and a successor in the region's key range that is neither one of its
     municipalities nor changed further (municipalities.csv older than the change table)."""
-    result = parse_tidy(KEY_CHANGES, delivery, {"separator": ";", "decimal": ",", **options}, region)
+    result = parse_tidy(KEY_CHANGES, delivery, {"separator": ";", "decimal": ",", **options}, region, mappings)
     if result.rows.empty:
         return result
     return changes_into_region(delivery, result.rows, list(result.findings), region)

@@ -60,6 +60,18 @@ def test_an_unknown_option_of_a_format(tmp_path):
             "'carrier'?" in messages(path))
 
 
+def test_a_tidy_layout_mapping_to_no_code_is_an_error_before_any_file_is_read(tmp_path):
+    (tmp_path / "waerme").mkdir()
+    source = {"id": "waerme", "partner": "Stadtwerke", "connector": "file_drop", "location": "waerme",
+              "format": "final_energy", "options": {"columns": {"carrier": "Energieträger", "energy": "MWh"}},
+              "mappings": {"carriers": {"Fernwärme": "fernwaerme"}}}
+    found = messages(write(tmp_path, [source, factors_source()]))
+    assert any(m.startswith("error: sources[0] (waerme).options: options.columns names ['energy'], which the format "
+                            "does not have") for m in found), found
+    assert any(m.startswith("error: sources[0] (waerme).mappings: mappings.carriers maps {'fernwärme': 'fernwaerme'} "
+                            "to no allowed code") for m in found), found
+
+
 def test_a_folder_that_does_not_exist_is_named_resolved_against_the_file(tmp_path):
     path = write(tmp_path, [grid("lieferungen/strom"), factors_source()])
     expected = f"error: sources[0] (strom).location: folder does not exist: {tmp_path / 'lieferungen' / 'strom'}"

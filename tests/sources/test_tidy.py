@@ -5,6 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from sources.errors import LayoutError
+
 from sources.parsers.tidy import parse_buildings, parse_emission_factors, parse_final_energy, parse_meter_readings
 
 from .helpers import REGION, delivery
@@ -60,3 +62,78 @@ def test_bad_dates(cell, fragment):
                 f"M1,KS-001,electricity,{cell},1,kWh,counter,0\n")
     (finding,) = parse_meter_readings(delivery(readings, "meter_readings.csv"), {}, {}, REGION).findings
     assert "column 'reading_date'" in finding.reason and fragment in finding.reason
+
+
+# --- a partner's own layout: headers, words, defaults, the year from the file name, xlsx
+
+PARTNER_SHEET = ("Gemeindeschlüssel;Bilanzjahr;Sektor;Energieträger;Endenergie in MWh\n"
+                 "05974004;2021;Private Haushalte;heat_pump_ambient_heat;1234,5\n"
+                 "05974016;2021;Industrie;Strom;99\n")
+PARTNER_OPTIONS = {"separator": ";", "decimal": ",", "defaults": {"data_quality": "B"},
+                   "columns": {"ags": "Gemeindeschlüssel", "year": "Bilanzjahr", "sector": "Sektor",
+                               "carrier": "Energieträger", "final_energy_mwh": "Endenergie in MWh"}}
+PARTNER_WORDS = {"carriers": {"heat_pump_ambient_heat": "ambient_heat", "Strom": "electricity"},
+                 "sectors": {"private haushalte": "households", "Industrie": "industry"}}
+
+
+def test_a_partner_layout_is_read_through_its_headers_words_and_defaults():
+    result = parse_final_energy(delivery(PARTNER_SHEET), PARTNER_OPTIONS, PARTNER_WORDS, REGION)
+    assert not result.findings
+    rows = result.rows.set_index("source_row")
+    # line 2: 05974004;2021;Private Haushalte;heat_pump_ambient_heat;1234,5 (the word's case does not matter)
+    assert tuple(rows.loc[2, ["ags", "year", "sector", "carrier", "final_energy_mwh", "data_quality"]]) == (
+        "05974004", 2021, "households", "ambient_heat", 1234.5, "B")
+    assert tuple(rows.loc[3, ["sector", "carrier"]]) == ("industry", "electricity")
+
+
+def test_a_word_no_mapping_knows_is_quarantined_naming_the_mapping():
+    text = PARTNER_SHEET + "05974048;2021;Gewerbe;Strom;5\n"
+    result = parse_final_energy(delivery(text), PARTNER_OPTIONS, PARTNER_WORDS, REGION)
+    (finding,) = result.findings
+    assert finding.source_row == 4 and finding.column == "Sektor"
+    assert "'Gewerbe' is not an allowed value" in finding.reason and "mappings.sectors" in finding.reason
+    assert len(result.rows) == 2  # the other rows are taken
+
+
+def test_a_mapping_to_no_code_or_an_option_for_no_column_refuses_the_delivery():
+    with pytest.raises(LayoutError, match=r"mappings.carriers maps \{'strom': 'power'\} to no allowed code"):
+        parse_final_energy(delivery(PARTNER_SHEET), PARTNER_OPTIONS, {"carriers": {"Strom": "power"}}, REGION)
+    with pytest.raises(LayoutError, match=r"options.columns names \['energy'\], which the format does not have"):
+        parse_final_energy(delivery(PARTNER_SHEET), {**PARTNER_OPTIONS, "columns": {"energy": "x"}}, {}, REGION)
+    with pytest.raises(LayoutError, match=r"mappings \['customer_groups'\] belong to no coded column"):
+        parse_final_energy(delivery(PARTNER_SHEET), PARTNER_OPTIONS, {"customer_groups": {}}, REGION)
+
+
+def test_the_year_comes_from_the_option_or_the_file_name_when_the_file_has_no_year_column():
+    from sources.parsers.tidy import parse_solar_thermal
+
+    text = "ags,collector_area_m2\n05974004,120.5\n"
+    by_name = parse_solar_thermal(delivery(text, name="Solarthermie_2021.csv"), {}, {}, REGION).rows
+    assert tuple(by_name.loc[0, ["ags", "year", "collector_area_m2"]]) == ("05974004", 2021, 120.5)
+    by_option = parse_solar_thermal(delivery(text, name="Solarthermie_2021.csv"), {"defaults": {"year": 2019}}, {},
+                                    REGION).rows
+    assert by_option.loc[0, "year"] == 2019  # the option wins over the file name
+    with_column = parse_solar_thermal(delivery("ags,year,collector_area_m2\n05974004,2018,1\n",
+                                               name="Solarthermie_2021.csv"), {}, {}, REGION).rows
+    assert with_column.loc[0, "year"] == 2018  # the file's own column wins over both
+    with pytest.raises(LayoutError, match=r"header row lacks column\(s\) \['year'\]"):
+        parse_solar_thermal(delivery(text, name="Solarthermie_2020_2021.csv"), {}, {}, REGION)  # two years: none
+
+
+def test_a_tidy_delivery_may_be_an_xlsx_workbook(tmp_path):
+    from openpyxl import Workbook
+
+    from sources.parsers.common import Delivery
+    from sources.parsers.tidy import parse_renovations
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sanierungen"
+    sheet.append(["Förderprogramm Altbau, Stand 31.03.2022"])  # a title row above the header
+    sheet.append(["ags", "year", "energy_renovations"])
+    sheet.append(["05974004", 2021, 17])
+    sheet.append(["05974016", 2021, 4])
+    book.save(tmp_path / "renovations.xlsx")
+    path = tmp_path / "renovations.xlsx"
+    rows = parse_renovations(Delivery("src:1", "src", path.name, path=path), {}, {}, REGION).rows
+    assert list(rows["energy_renovations"]) == [17, 4] and list(rows["source_row"]) == [3, 4]
