@@ -186,6 +186,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
         headline_targets,
         machine_failure,
         marked_cells_per_file,
+        quarantined_per_file,
         published_comparison,
         record_run,
     )
@@ -219,6 +220,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
     summary.figures = published_comparison(cfg, data_path) + headline_targets(cfg, data_path, summary.success,
                                                                                 last_good)
     summary.marked_cells = marked_cells_per_file(data_path)
+    summary.quarantined = quarantined_per_file(data_path)
     run_dir = data_path / "validation" / run_id
     if run_dir.is_dir() or summary.failures:  # a failed step is reported even when no check ran
         from warehouse.validation_report import delivery_files, render

@@ -151,6 +151,7 @@ class RunSummary:
     report: str | None = None
     figures: list[str] = field(default_factory=list)
     marked_cells: list[str] = field(default_factory=list)  # per file: cells the partner marked confidential / empty
+    quarantined: list[str] = field(default_factory=list)  # per file in use: quarantined/filtered rows by class
     quarantine: dict[str, tuple[int, int]] = field(default_factory=dict)  # *_rejected table: (rejected, filtered)
     last_good_release: str | None = None  # a failed run: the release published/latest still points to
 
@@ -239,6 +240,10 @@ class RunSummary:
                 first, *rest = failure.splitlines()
                 lines.append(f"    {first}")
                 lines += [f"      {r}" for r in rest[:8]]
+        if self.quarantined:
+            lines.append("  rows quarantined or filtered in deliveries in use (per file, every class of finding with "
+                         "its count; the rows are in the *_rejected tables):")
+            lines += [f"    {q}" for q in self.quarantined]
         if self.marked_cells:
             lines.append("  cells the partners marked, taken in without a value (deliveries in use, per file):")
             lines += [f"    {m}" for m in self.marked_cells]

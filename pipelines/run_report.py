@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import click
+import pandas as pd
 
 
 def record_run(data_path: Path, record: dict) -> None:
@@ -53,6 +54,43 @@ def marked_cells_per_file(data_path: Path) -> list[str]:
                         ((deliveries["cells_confidential"] > 0) | (deliveries["cells_without_value"] > 0))]
     return [f"{r.source_id}: {r.file_name}: {r.cells_confidential:,} confidential, {r.cells_without_value:,} without "
             "a value" for r in marked.sort_values(["source_id", "file_name"]).itertuples()]
+
+
+def quarantined_per_file(data_path: Path) -> list[str]:
+    """For the run summary, of the deliveries in use: a line per file with quarantined rows and a line per source
+    with rows filtered out (outside the region or left out by design), each with every class of finding and its
+    count of rows (sources/quarantine.py finding_classes)."""
+    from sources.quarantine import finding_classes
+    from warehouse.catalog import all_tables
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    if not store.exists("deliveries"):
+        return []
+    deliveries = store.read("deliveries", columns=["delivery_id", "source_id", "file_name", "status", "rows_rejected",
+                                                   "rows_out_of_region"])
+    in_use = deliveries[(deliveries["status"] == "accepted") &
+                        ((deliveries["rows_rejected"] > 0) | (deliveries["rows_out_of_region"] > 0))]
+    if in_use.empty:
+        return []
+    present = [store.read(t, columns=["delivery_id", "reason", "finding_kind", "rows_affected"])
+               for t in sorted(all_tables()) if t.endswith("_rejected") and store.exists(t)]
+    findings = pd.concat(present, ignore_index=True).merge(in_use[["delivery_id", "source_id", "file_name"]])
+    findings["rows_affected"] = findings["rows_affected"].fillna(1).astype(int)
+
+    def classes(rows: pd.DataFrame) -> str:
+        return finding_classes(list(rows["reason"]), list(rows["rows_affected"]))
+
+    lines = []
+    quarantined = findings[findings["finding_kind"] == "rejected"]
+    for (source, file_name), rows in quarantined.groupby(["source_id", "file_name"]):
+        lines.append(f"{source}: {file_name}: {int(rows['rows_affected'].sum()):,} row(s) quarantined — {classes(rows)}")
+    filtered = findings[findings["finding_kind"] == "filtered"]
+    for source, rows in filtered.groupby("source_id"):
+        files = rows["file_name"].nunique()
+        where = rows["file_name"].iloc[0] if files == 1 else f"{files} files"
+        lines.append(f"{source}: {where}: {int(rows['rows_affected'].sum()):,} row(s) filtered — {classes(rows)}")
+    return lines
 
 
 def published_comparison(cfg, data_path: Path) -> list[str]:

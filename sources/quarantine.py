@@ -59,16 +59,17 @@ _WHERE = re.compile(r"^source '[^']*', file '[^']*'(, row \d+)?")
 _VALUES = re.compile(r"\d[\d.,/]*|'[^']*'")
 
 
-def finding_classes(reasons: list[str]) -> str:
+def finding_classes(reasons: list[str], rows: list[int] | None = None) -> str:
     """Every class of finding with its count ('2× column 'X': … is not a number; 1× ...'), most frequent first:
-    the reasons with their row, numbers and quoted values blanked; never 'and N more'."""
+    the reasons with their row, numbers and quoted values blanked; never 'and N more'. `rows`: the rows each
+    finding stands for (a filter finding may stand for many), else one each."""
     counts: dict[str, int] = {}
-    for reason in reasons:
-        text = _WHERE.sub("", reason).lstrip(", ").split("; expected")[0]
+    for reason, weight in zip(reasons, rows or [1] * len(reasons), strict=True):
+        text = _WHERE.sub("", reason).lstrip(",: ").split("; expected")[0]
         column, _, problem = text.partition(": ") if text.startswith("column ") else ("", "", text)
         key = (column + ": " if column else "") + _VALUES.sub("…", problem)
-        counts[key] = counts.get(key, 0) + 1
-    return "; ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda item: -item[1]))
+        counts[key] = counts.get(key, 0) + int(weight)
+    return "; ".join(f"{n:,}× {k}" for k, n in sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def result_verdict(rows_taken: int, findings: list[Finding], threshold: Threshold) -> str | None:

@@ -41,6 +41,9 @@ def test_run_on_demo_publishes_a_release_and_summarises(demo_run):
     assert "checks:" in out
     # the marked cells per file in use: the Welver industry line of the 2015 sheet (line 78: "...;2;•")
     assert "westnetz_electricity: Netzabsatz_Strom_2015.csv: 1 confidential, 0 without a value" in out
+    # rows filtered, every class with its count: line 641 of the MaStR export, a wind park in Arnsberg (05958004)
+    assert ("mastr_units: Stromerzeugungseinheiten_Kreis_Soest.csv: 1 row(s) filtered — 1× column "
+            "'Gemeindeschlüssel': … unit(s) outside the configured region were filtered out") in out
     assert "release: " in out and "published/latest now points to it" in out
     rel = demo_run["release_1"]
     manifest = verify_release(rel)
