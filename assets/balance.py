@@ -19,7 +19,7 @@ from assets.compute.balance import (
     INPUT_COLUMNS,
 )
 from assets.compute.conformity import conformity_table
-from assets.compute.context import ets_table, renovation_table, with_district
+from assets.compute.context import ets_table, renovation_table, vehicle_stock_table, with_district
 from assets.compute.factors import FactorError, compile_factor_set
 from assets.compute.views import ets_view, local_mix_view, weather_corrected_view
 from assets.compute.generation import feed_in_without_unit, generation_table
@@ -230,13 +230,11 @@ def renovations(settings: Settings, core_buildings__renovations: pd.DataFrame,
 
 
 @asset(group_name=group_of("vehicle_stock"), description="Registered passenger cars on 1 January by fuel (KBA) per "
-       "municipality.")
+       "municipality, with the total of all fuels as fuel `all` (delivered, else the sum of the fuels).")
 def vehicle_stock(settings: Settings, core_transport__vehicle_stock: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
-    rows = core_transport__vehicle_stock
-    fuels = sorted(rows["vehicle_fuel"].dropna().unique())
-    return with_district(rows, ["ags", "year", "vehicle_fuel"], "vehicles", cfg.municipality_keys(),
-                         cfg.district.years.range, cfg.totals_ags, {"vehicle_fuel": fuels})
+    return vehicle_stock_table(core_transport__vehicle_stock, cfg.municipality_keys(), cfg.district.years.range,
+                               cfg.totals_ags)
 
 
 @asset(group_name=group_of("lineage"), description="For every final_energy and emissions cell, the delivered rows and the "

@@ -175,6 +175,8 @@ class ValidationSettings(_Strict):
     yoy_max_factor: float = Field(1.5, gt=1, description="a value more than this factor above or below the previous "
                                   "year's is flagged")
     district_sum_tolerance_pct: float = Field(0.1, ge=0)
+    directory_area_tolerance_pct: float = Field(1.0, ge=0, description="a configured area differing more from the "
+                                                "municipality directory's is flagged")
     electricity_kwh_per_inhabitant: Bounds = Bounds(min=300, max=100_000)
     severity: dict[str, Literal["warn", "error"]] = Field(default_factory=dict)
 

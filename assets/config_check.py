@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from assets.compute.families import FAMILY, configured_families, unconfigured_for
+from assets.compute.statistics import source_rules
 from assets.config import ConfigError, DistrictConfig, load_config, resolve_path, resolve_sqlite
 from sources.formats import FORMATS, known_options
 from sources.parsers.tidy import TIDY_SPECS, layout_problems
@@ -91,6 +92,11 @@ def _check_sources(report: CheckReport, raw_sources: list, base: Path) -> None:
                 if option not in allowed:
                     report.add(ERROR, f"{where}.options.{option}", f"format {fmt!r} has no option {option!r}; "
                                f"{_closest(option, sorted(allowed))}")
+            if fmt == "genesis_table" and isinstance(raw.get("mappings") or {}, dict):
+                try:
+                    source_rules(raw.get("mappings") or {}, where)
+                except ValueError as exc:
+                    report.add(ERROR, f"{where}.mappings.statistics", str(exc).split(": ", 1)[-1])
             if fmt in TIDY_SPECS and isinstance(raw.get("options") or {}, dict):
                 for problem in layout_problems(TIDY_SPECS[fmt], raw.get("options") or {}, raw.get("mappings") or {}):
                     report.add(ERROR, f"{where}.{problem.split()[0].split('.')[0]}", problem)

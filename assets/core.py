@@ -18,6 +18,7 @@ from assets.compute.crosswalk import core_rows
 from assets.compute.deliveries import delivery_table
 from assets.compute.freshness import freshness, today
 from assets.compute.population import population_table
+from assets.compute.statistics import source_rules, statistics_table
 from assets.config import DistrictConfig
 from assets.raw import KEY_CHANGES_TABLE, LANDING_TABLE, configured_formats, key_changes_of
 from assets.resources import Settings, group_of
@@ -174,13 +175,35 @@ def build_deliveries_asset(cfg: DistrictConfig) -> AssetsDefinition:
     return deliveries
 
 
-@asset(group_name=group_of("population"), description="Inhabitants per municipality and year (31 December); "
-       "district rows are the min-count sum of the municipalities, flagged incomplete where a municipality is missing.")
+@asset(group_name=group_of("population"), description="Inhabitants per municipality and year (31 December), with "
+       "the census basis the office's table states and the first year of a new basis flagged; district rows are the "
+       "min-count sum of the municipalities, flagged incomplete where a municipality is missing.")
 def population(settings: Settings, core_statistics__population: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     return population_table(core_statistics__population, cfg.municipality_keys(), cfg.totals_ags,
                             cfg.district.years.range)
 
 
+@asset(group_name=group_of("statistics"), description="Values of the statistical offices' tables for the region "
+       "(area, buildings and flats, passenger cars, the industry's energy use incl. non-energy use), picked by the "
+       "rules of config/genesis_statistics.yaml or a source's mappings.statistics, in the statistic's unit.")
+def statistics(context: AssetExecutionContext, settings: Settings, core_statistics__table_values: pd.DataFrame,
+               deliveries: pd.DataFrame) -> Output[pd.DataFrame]:
+    cfg = settings.config()
+    rules = {s.id: source_rules(s.mappings, f"sources {s.id}") for s in cfg.sources if s.format == "genesis_table"}
+    places = set(cfg.municipality_keys()) | ({cfg.totals_ags} - {""})
+    table, unconverted = statistics_table(
+        core_statistics__table_values, dict(zip(deliveries["delivery_id"], deliveries["source_id"], strict=True)),
+        dict(zip(deliveries["delivery_id"], deliveries["received_at"].astype(str), strict=True)), rules, places)
+    if len(unconverted):
+        units = sorted(unconverted["unit"].fillna("(none)").astype(str).unique())
+        context.log.warning(f"{len(unconverted)} value(s) of mapped columns are published in a unit the statistic "
+                            f"cannot take ({units}) and were left out: check the rule's variable "
+                            f"(first: {unconverted.iloc[0]['variable']!r} of table {unconverted.iloc[0]['table_code']})")
+    return Output(table, metadata={"statistics": MetadataValue.json(sorted(table["statistic"].unique())),
+                                   "values left out (unit)": len(unconverted)})
+
+
 def build_core_assets(cfg: DistrictConfig) -> list[AssetsDefinition]:
-    return [build_key_changes_asset(cfg), build_deliveries_asset(cfg), *build_family_assets(cfg), population]
+    return [build_key_changes_asset(cfg), build_deliveries_asset(cfg), *build_family_assets(cfg), population,
+            statistics]

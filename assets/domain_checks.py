@@ -16,6 +16,7 @@ import pandas as pd
 from assets.compute.families import DELIVERED, family_states
 from assets.compute.plausibility import (
     absent_required_cells,
+    directory_differences,
     district_sum_difference,
     per_inhabitant,
     ratio_bounds,
@@ -108,6 +109,17 @@ DOMAIN_CHECKS: list[DomainCheck] = [
         lambda cfg: _between("difference_pct", -cfg.validation.district_sum_tolerance_pct,
                              cfg.validation.district_sum_tolerance_pct),
         ("year", "delivered_district", "sum_of_municipalities"),
+    ),
+    DomainCheck(
+        "core_region__directory", "municipalities_match_the_directory", WARN,
+        "Every configured municipality is in the municipality directory delivered, under the same name and with an "
+        "area within validation.directory_area_tolerance_pct of the directory's (municipalities.csv older or newer "
+        "than the directory, or a key typed wrong)",
+        lambda store, cfg: directory_differences(cfg.municipalities(), store.read("core_region__directory")),
+        lambda cfg: [*_in_set("in_directory", [True]), *_in_set("same_name", [True]),
+                     *_between("area_difference_pct", -cfg.validation.directory_area_tolerance_pct,
+                               cfg.validation.directory_area_tolerance_pct)],
+        ("ags", "name", "directory_name", "area_ha", "directory_area_ha", "delivery_id", "source_row"),
     ),
     DomainCheck(
         "core_energy__inputs", "inputs_complete", WARN,

@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.schema import CatalogError, Field, Table  # noqa: F401 (CatalogError: raised to callers of the catalog)
 from warehouse.tables import TABLES
 
-CONTRACT_VERSION = "3.1.0"
+CONTRACT_VERSION = "3.2.0"
 CONTRACT_NOTES = (
     "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -62,6 +62,11 @@ CONTRACT_NOTES = (
     "data come from), also in the manifest's `inputs.deliveries`; `deliveries.cells_confidential` and "
     "`cells_without_value` (the cells the partner marked, per file); the report's demo banner names the real files; the "
     "Kreis Soest demo's 2024 population is IT.NRW's real table 12411-15i."
+    " 3.2.0: additive; published table `statistics` (values of the offices' GENESIS tables by rule: area, buildings, "
+    "flats, living area, passenger cars, the industry's energy use incl. non-energy use; never a balance input); "
+    "`population.census_basis` and `basis_break`; `vehicle_stock` has a fuel `all` row per place and year (delivered "
+    "or summed). The demo takes its 2008-2015 population, the municipality directory, the area and the 2021 car stock "
+    "from real files."
 )
 
 def get_table(name: str) -> Table:

@@ -22,6 +22,7 @@ from warehouse.vocabularies import (
     MEASURE_STATUSES,
     EEA_AWARD_DE,
     GAP_STATUS,
+    STATISTICS,
 )
 
 _FIELD_LIST = [
@@ -284,6 +285,13 @@ _FIELD_LIST = [
           allowed=("zensus_2022", "zensus_2011", "vz_1987_register_1990")),
     Field("basis_break", "boolean", "True on the first delivered year of a new census basis in a key's series: the "
           "step from the previous year is partly the new count"),
+    Field("statistic", "string", "Which statistic of the offices' tables the value is (config/genesis_statistics.yaml)",
+          allowed=STATISTICS),
+    Field("statistic_detail", "string", "Which part of the statistic (an energy carrier of the industry's energy "
+          "use, ...); all for the whole"),
+    Field("statistic_value", "number", "The value in the statistic's unit (converted from the published unit)",
+          decimals=6),
+    Field("statistic_unit", "string", "Unit of statistic_value: ha, m², MWh or count"),
     Field("table_code", "string", "Code of the statistical table (e.g. 12411-01-01-4, 12411-15i)"),
     Field("region_key", "string", "Region key as the statistical office wrote it (DG, 05, 059, 05974, 05974004)"),
     Field("region_name", "string", "Region name as published"),

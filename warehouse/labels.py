@@ -72,6 +72,12 @@ LABELS: dict[str, dict[str, str]] = {
                      "bisko_plus_agriculture": "BISKO-Bilanz plus Landwirtschaft",
                      "organisational": "Kreisverwaltung (kreiseigene Liegenschaften)"},
     "comparator": {">=": "mindestens", "<=": "höchstens"},
+    "statistic": {"area": "Bodenfläche", "residential_buildings": "Wohngebäude",
+                  "buildings_with_dwellings": "Gebäude mit Wohnraum", "flats": "Wohnungen",
+                  "living_area": "Wohnfläche in Wohngebäuden", "passenger_cars": "Pkw-Bestand",
+                  "motor_vehicles": "Kraftfahrzeugbestand",
+                  "industry_energy_use_incl_non_energy": "Energieverwendung des Verarbeitenden Gewerbes "
+                                                         "(einschl. nichtenergetischer Verwendung)"},
     "indicator_status": STATUS_DE,
     "reading_kind": {"counter": "Zählerstand", "consumption": "Verbrauch"},
     "consumption_method": {"interval_meter": "Lastgang (15-Minuten-Werte)", "meter_readings": "Zählerablesungen"},

@@ -25,9 +25,17 @@ _TABLE_LIST: list[Table] = [
         "scope_years", "scope_ags", ("status", "delivery_status"), "superseded_by", "status_reason", "provisional", "rows_parsed",
         "rows_rejected", "rows_out_of_region", "cells_confidential", "cells_without_value", "origin"],
        ["delivery_id"], published=True),
-    _t("population", "core", "Inhabitants per municipality and year (31 December); district rows are the sum of "
-       "the municipalities", ["ags", "year", "population", "value_status", "complete", "delivery_id"],
+    _t("population", "core", "Inhabitants per municipality and year (31 December), with the census the figure "
+       "rests on and the first year of a new basis flagged; district rows are the sum of the municipalities",
+       ["ags", "year", "population", "value_status", "complete", "delivery_id", "census_basis", "basis_break"],
        ["ags", "year"], published=True),
+    _t("statistics", "core", "Values of the statistical offices' tables for the region (area, residential buildings "
+       "and flats, passenger cars, the industry's energy use including non-energy use, ...), in the statistic's "
+       "unit, each with its table, column and delivered row; beside the balance, never an input of it",
+       ["ags", "year", "statistic", ("detail", "statistic_detail"), ("value", "statistic_value"),
+        ("unit", "statistic_unit"), "value_status", "quality_mark", "table_code", ("variable", "table_variable"),
+        ("time", "reference_time"), "delivery_id", "source_row"],
+       ["ags", "year", "statistic", "detail", "table_code"], published=True),
     _t("emission_factors", "balance", "The emission factor set of the balance: one factor per carrier, sector scope "
        "and year, each citing its source and stating how it was derived",
        ["factor_set", "carrier", "sector_scope", "region_scope", "year", "g_co2e_per_kwh", "source", "derivation",
@@ -150,7 +158,7 @@ RAW_SHAPES: dict[str, RawShape] = {
         "above it, one row per cell, as published", ("genesis_table",),
         [*LINEAGE, "table_code", "region_key", "region_name", ("time", "reference_time"), "year",
          ("variable", "table_variable"), ("unit", "table_unit"), ("value", "table_value"), "value_status",
-         "quality_mark"], [*LINEAGE, "variable", "time"], []),
+         "quality_mark"], [*LINEAGE, "variable", "time"], ["table_code", "region_key", "variable"]),
     "municipalities": (
         "Municipalities of the Destatis directory in the region: key, name, area, population and the directory's "
         "date", ("gv100ad", "auszug_gv"),

@@ -46,3 +46,12 @@ SAVINGS_GROUP = {"completed": "completed", "in_progress": "in_progress", "delaye
 EEA_AWARD_DE = {"none": "keine Auszeichnung", "eea": "European Energy Award", "eea_gold": "European Energy Award Gold"}
 EEA_AWARD_THRESHOLDS = (("eea_gold", 75.0), ("eea", 50.0))
 GAP_STATUS = ("closed_by_measures", "not_closed", "target_reached", "not_assessable", "no_emissions_gap")
+
+# The statistics of the offices' tables the `statistics` table holds (config/genesis_statistics.yaml), with the unit
+# every value is converted to.
+STATISTIC_UNITS = {
+    "area": "ha", "residential_buildings": "count", "buildings_with_dwellings": "count", "flats": "count",
+    "living_area": "m²", "passenger_cars": "count", "motor_vehicles": "count",
+    "industry_energy_use_incl_non_energy": "MWh",
+}  # fmt: skip
+STATISTICS = tuple(STATISTIC_UNITS)

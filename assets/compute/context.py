@@ -31,6 +31,23 @@ def with_district(frame: pd.DataFrame, keys: Sequence[str], value: str, municipa
     return pd.concat([grid, district], ignore_index=True)[[*grid_keys, value, "value_status", "complete"]]
 
 
+def vehicle_stock_table(rows: pd.DataFrame, municipality_keys: Sequence[str], years: Sequence[int],
+                        district_ags: str) -> pd.DataFrame:
+    """Passenger cars per place, year and fuel on the full grid, with a row of fuel `all` for every place and year:
+    the total as delivered (KBA FZ 3 states no split by fuel), else the sum of the delivered fuels — so a year's
+    cars are its `all` row, never the sum of every row. A split missing in a year stays missing, never 0."""
+    fuels = sorted(set(rows["vehicle_fuel"].dropna()) - {"all"})
+    split = rows[rows["vehicle_fuel"] != "all"]
+    summed = split.groupby(["ags", "year"], as_index=False).agg(vehicles=("vehicles", lambda v: v.sum(min_count=1)))
+    stated = rows[rows["vehicle_fuel"] == "all"][["ags", "year", "vehicles", "value_status"]]
+    summed = summed.merge(stated[["ags", "year"]], how="left", indicator=True)
+    summed = summed[summed.pop("_merge") == "left_only"]
+    summed = summed.assign(value_status=summed["vehicles"].notna().map({True: "reported", False: "missing"}))
+    totals_rows = pd.concat([stated, summed], ignore_index=True).assign(vehicle_fuel="all")
+    return with_district(pd.concat([split, totals_rows], ignore_index=True), ["ags", "year", "vehicle_fuel"],
+                         "vehicles", municipality_keys, years, district_ags, {"vehicle_fuel": [*fuels, "all"]})
+
+
 def building_stock_by_year(stock: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """Old-building stock for every year from census years: interpolated between, carried before and after."""
     rows = []

@@ -226,9 +226,13 @@ def per_inhabitant_with_agriculture(t: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def battery_electric_share(t: Mapping[str, Any]) -> pd.DataFrame:
+    """Battery-electric cars ÷ all cars × 100; all cars: the delivered total of all fuels (KBA FZ 3, fuel `all`)
+    where there is one, else the sum of the fuels (never both: that would count the cars twice)."""
     v = t["vehicle_stock"]
     grouped = v.groupby(["ags", "year"])
-    total = grouped["vehicles"].sum(min_count=1)
+    by_fuel = v[v["vehicle_fuel"] != "all"].groupby(["ags", "year"])["vehicles"].sum(min_count=1)
+    stated = v[v["vehicle_fuel"] == "all"].set_index(["ags", "year"])["vehicles"]
+    total = stated.combine_first(by_fuel).reindex(grouped.size().index)
     bev = v[v["vehicle_fuel"] == "battery_electric"].set_index(["ags", "year"])["vehicles"]
     frame = pd.DataFrame({"value": bev / total * 100, "complete": grouped["complete"].all()}).reset_index()
     return _series(frame.assign(data_quality="A"))

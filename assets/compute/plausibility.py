@@ -34,6 +34,24 @@ def district_sum_difference(rows: pd.DataFrame, municipality_keys: Sequence[str]
     return out.reset_index().rename(columns={"index": "year"})
 
 
+def directory_differences(configured: pd.DataFrame, directory: pd.DataFrame) -> pd.DataFrame:
+    """Each configured municipality (municipalities.csv) against the municipality directory in use: whether the
+    directory lists its key, under the same name, and how far the configured area is from the directory's (%).
+    Empty without a directory delivery."""
+    columns = ["ags", "name", "directory_name", "in_directory", "same_name", "area_ha", "directory_area_ha",
+               "area_difference_pct", "directory_date", "delivery_id", "source_row"]
+    places = configured[configured["kind"] != "district"]
+    if directory.empty:
+        return pd.DataFrame(columns=columns)
+    listed = directory[["ags", "name", "area_ha", "directory_date", "delivery_id", "source_row"]].rename(
+        columns={"name": "directory_name", "area_ha": "directory_area_ha"})
+    out = places[["ags", "name", "area_ha"]].merge(listed, on="ags", how="left")
+    out["in_directory"] = out["directory_name"].notna()
+    out["same_name"] = ~out["in_directory"] | (out["name"].str.strip() == out["directory_name"].fillna("").str.strip())
+    out["area_difference_pct"] = (out["area_ha"] - out["directory_area_ha"]) / out["directory_area_ha"] * 100
+    return out[columns].reset_index(drop=True)
+
+
 def ratio_bounds(factor: float) -> tuple[float, float]:
     """Allowed range of a year-on-year ratio for a maximum factor (1.5: from 0.667 to 1.5)."""
     return float(np.round(1 / factor, 6)), float(factor)

@@ -4,8 +4,8 @@
 
 writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the demo configuration reads):
 
-- statistik/  GENESIS flat-file CSV of population per municipality and the district, 2007–2024 (2024 provisional,
-  and rows of a neighbouring municipality that the pipeline filters out);
+- statistik/  GENESIS flat-file CSV of population per municipality and the district for the years no real table in
+  sources/demo/real/ covers (2007, 2016–2023), with rows of a neighbouring municipality the pipeline filters out;
 - strom/, gas/, fernwaerme/  grid operators' yearly sheets (Windows-1252, `;`, German numbers, header block,
   footnotes, a confidential mark, a dash for a missing value, a provisional 2023 sheet superseded by a corrected
   one);
@@ -19,7 +19,8 @@ writes (default: sources/demo/fixtures/kreis_soest, the committed copy that the 
 - schornsteinfeger/, verkehr/, solarthermie/  chimney-sweep surveys every three years, vehicle-kilometres by drive
   (combustion, battery-electric), train-kilometres by rail category and traction, solar-thermal collector areas;
 - gebaeude/, ets/, landwirtschaft/, kba/, dwd/  renovations and the old-building stock (census 2011, 2022), EU ETS
-  verified emissions of cement and lime works, agriculture, passenger cars by fuel, monthly degree days;
+  verified emissions of cement and lime works, agriculture, passenger cars by fuel (scaled to the real KBA totals
+  of 2021; that year itself comes from the real FZ 3 file), monthly degree days;
 - massnahmen/, eea/  the work programme's list of 40 measures delivered in March 2024 and March 2025, and the eea
   assessments of 2021 and 2024 (sources/demo/measures.py).
 
@@ -255,9 +256,11 @@ def write_population(demo: Demo, out: Path) -> None:
 
     folder = out / "statistik"
     folder.mkdir(parents=True, exist_ok=True)
-    # the last year comes from the real IT.NRW table (sources/demo/real/itnrw/12411-15i.csv), not from here
-    (folder / "12411-01-01-5_2007-2023_flat.csv").write_bytes(
-        _csv_text([header, *rows_for(demo.years[:-1])], "\n").encode("utf-8"))
+    # the other years come from the real tables (sources/demo/real/), not from here
+    real = set(demo.calibration["real_population_years"])
+    years = [y for y in demo.years if y not in real]
+    (folder / "12411-01-01-5_2007_2016-2023_flat.csv").write_bytes(
+        _csv_text([header, *rows_for(years)], "\n").encode("utf-8"))
 
 
 def write_electricity(demo: Demo, values: dict, out: Path) -> None:
@@ -576,17 +579,20 @@ def write_context(demo: Demo, rng: random.Random, out: Path) -> None:
     _write_csv(out / "landwirtschaft" / "THG_Landwirtschaft_2007-2024.csv", rows)
 
     rows = [["ags", "year", "vehicle_fuel", "vehicles"]]
+    real_2021 = demo.calibration["passenger_cars_2021"]
     for k in demo.keys:
-        for y in [y for y in demo.years if y >= 2008]:
-            cars = demo.population[(k, y - 1)] * (0.56 + 0.004 * (y - 2008))
+        scale = real_2021[k] / (demo.population[(k, 2020)] * (0.56 + 0.004 * (2021 - 2008)))
+        for y in [y for y in demo.years if y >= 2008 and y != 2021]:  # 2021: the real KBA FZ 3 (all fuels)
+            cars = round(demo.population[(k, y - 1)] * (0.56 + 0.004 * (y - 2008)) * scale)
             bev = 0.0005 if y < 2015 else min(0.045, 0.0005 * 1.75 ** (y - 2014))
             phev = 0.0 if y < 2015 else min(0.03, 0.0004 * 1.7 ** (y - 2014))
             diesel = 0.32 - 0.004 * max(0, y - 2016)
             shares = {"battery_electric": bev, "plug_in_hybrid": phev, "diesel": diesel,
                       "hybrid": min(0.06, 0.002 * 1.35 ** (y - 2008)), "gas": 0.01}
-            shares["petrol"] = 1 - sum(shares.values())
-            rows += [[k, str(y), fuel, str(round(cars * share))] for fuel, share in shares.items()]
-    _write_csv(out / "kba" / "Pkw_Bestand_nach_Kraftstoff_2008-2024.csv", rows)
+            counts = {fuel: round(cars * share) for fuel, share in shares.items()}
+            counts["petrol"] = cars - sum(counts.values())  # the fuels add up to the total exactly
+            rows += [[k, str(y), fuel, str(n)] for fuel, n in counts.items()]
+    _write_csv(out / "kba" / "Pkw_Bestand_nach_Kraftstoff_2008-2024_ohne_2021.csv", rows)
 
     normal = [520, 450, 400, 260, 120, 30, 10, 15, 90, 240, 390, 490]  # Kd per month, a normal year
     rows = [["Stationsnummer", "Jahr", "Monat", "Gradtagzahl"]]

@@ -67,3 +67,25 @@ def test_ets_view_sums_installations():
     view = ets_view(installations, [M1, M2], D).set_index("ags")
     assert view.loc[M1, "emissions_t_co2e"] == 150.0 and view.loc[D, "emissions_t_co2e"] == 175.0
     assert (view["view"] == "ets_production").all() and not view["bisko_conformant"].any()
+
+
+def test_vehicle_stock_has_one_total_per_place_and_year_stated_or_summed():
+    from assets.compute.context import vehicle_stock_table
+
+    a, b, district = "05974004", "05974008", "05974000"
+    rows = pd.DataFrame([  # 2020: a split by fuel; 2021: KBA FZ 3 totals only (no split)
+        {"ags": a, "year": 2020, "vehicle_fuel": "petrol", "vehicles": 90.0, "value_status": "reported"},
+        {"ags": a, "year": 2020, "vehicle_fuel": "battery_electric", "vehicles": 10.0, "value_status": "reported"},
+        {"ags": b, "year": 2020, "vehicle_fuel": "petrol", "vehicles": 45.0, "value_status": "reported"},
+        {"ags": b, "year": 2020, "vehicle_fuel": "battery_electric", "vehicles": 5.0, "value_status": "reported"},
+        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 103.0, "value_status": "reported"},
+        {"ags": b, "year": 2021, "vehicle_fuel": "all", "vehicles": 52.0, "value_status": "reported"},
+    ])
+    table = vehicle_stock_table(rows, [a, b], [2020, 2021], district).set_index(["ags", "year", "vehicle_fuel"])
+    assert table.loc[(a, 2020, "all"), "vehicles"] == 100.0  # summed: 90 + 10
+    assert table.loc[(district, 2020, "all"), "vehicles"] == 150.0
+    assert table.loc[(district, 2021, "all"), "vehicles"] == 155.0  # stated: 103 + 52
+    # the 2021 split was never delivered: missing, not 0, and the cells say so
+    petrol_2021 = table.loc[(a, 2021, "petrol")]
+    assert pd.isna(petrol_2021["vehicles"]) and petrol_2021["value_status"] == "missing" and not petrol_2021["complete"]
+    assert len(table) == 3 * 2 * 3  # (2 municipalities + district) × 2 years × (2 fuels + all)

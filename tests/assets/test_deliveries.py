@@ -122,3 +122,22 @@ def test_a_structural_finding_rejects_the_delivery():
 def test_a_file_no_parser_takes_is_rejected():
     table = delivery_table(_register(("s:a", "s", "notes.txt")), {RAW: _rows("x", [])}, {RAW: _rejected()})
     assert table.loc[0, "status"] == "rejected" and "no parser took this file" in table.loc[0, "status_reason"]
+
+
+def test_genesis_tables_of_the_same_years_do_not_replace_one_another():
+    """Two tables of one source (31231 and 43531) covering the same years are both in use; only a re-delivery of
+    the same table, regions and columns replaces the older one."""
+    raw_name = "raw_genesis_table__table_values"
+
+    def values(delivery_id, code, variable):
+        return pd.DataFrame([{"delivery_id": delivery_id, "source_row": 9, "table_code": code, "region_key": "05974",
+                              "year": 2010, "variable": variable, "value": 1.0}])
+
+    register = _register(("g:a", "g", "31231-01-02-5_00.csv"), ("g:b", "g", "43531-01-02-4_00.csv"),
+                         ("g:c", "g", "43531-01-02-4_01.csv"))
+    raw = pd.concat([values("g:a", "31231-01-02-5", "Wohnfläche in Wohngebäuden"),
+                     values("g:b", "43531-01-02-4", "Energieverbrauch / insgesamt"),
+                     values("g:c", "43531-01-02-4", "Energieverbrauch / insgesamt")])
+    table = delivery_table(register, {raw_name: raw}, {}).set_index("delivery_id")
+    assert table.loc["g:a", "status"] == "accepted" and table.loc["g:c", "status"] == "accepted"
+    assert table.loc["g:b", "status"] == "superseded" and table.loc["g:b", "superseded_by"] == "g:c"

@@ -153,3 +153,17 @@ def test_series_of_the_other_indicators():
     assert share[share["ags"] == M1].iloc[0]["value"] == pytest.approx(300 / 1200 * 100)
     assert per_inhabitant_with_agriculture(tables).iloc[0]["value"] == pytest.approx(10.0)
     assert battery_electric_share(tables).iloc[0]["value"] == pytest.approx(5.0)
+
+
+def test_battery_electric_share_takes_the_stated_total_of_all_fuels_not_the_sum_twice():
+    from assets.compute.indicators import battery_electric_share
+
+    # 2021: a KBA FZ 3 total (fuel `all`, 200 cars) beside a split by fuel (6 + 194): the total is 200, not 400;
+    # 2022: only the split (8 + 192 = 200); 2023: only the total, no battery-electric count: no value, not 0
+    rows = [(2021, "all", 200.0), (2021, "battery_electric", 6.0), (2021, "petrol", 194.0),
+            (2022, "battery_electric", 8.0), (2022, "petrol", 192.0), (2023, "all", 210.0)]
+    stock = pd.DataFrame([{"ags": M1, "year": y, "vehicle_fuel": f, "vehicles": n, "complete": True}
+                          for y, f, n in rows])
+    share = battery_electric_share({"vehicle_stock": stock}).set_index("year")["value"]
+    assert share[2021] == pytest.approx(3.0) and share[2022] == pytest.approx(4.0)
+    assert 2023 not in share.index or pd.isna(share[2023])

@@ -46,3 +46,16 @@ def test_population_district_is_the_sum_and_flags_a_missing_municipality():
     assert math.isnan(table.loc[("05974008", 2021), "population"])
     assert table.loc[("05974000", 2021), "population"] == 101 and not table.loc[("05974000", 2021), "complete"]
     assert table.loc[("05974004", 2021), "delivery_id"] == "d2"
+
+
+def test_a_break_of_census_basis_is_flagged_across_deliveries():
+    # 2010 from one delivery on the old basis, 2011 and 2012 from another on the Zensus 2011 basis
+    rows = pd.DataFrame({
+        "ags": ["05974004"] * 3, "year": [2010, 2011, 2012], "population": [100.0, 97.0, 97.5],
+        "value_status": ["reported"] * 3, "delivery_id": ["old", "new", "new"],
+        "census_basis": ["vz_1987_register_1990", "zensus_2011", "zensus_2011"],
+    })  # fmt: skip
+    table = population_table(rows, ["05974004"], "05974000", [2010, 2011, 2012]).set_index(["ags", "year"])
+    assert list(table.loc["05974004", "basis_break"]) == [False, True, False]
+    assert list(table.loc["05974000", "census_basis"]) == ["vz_1987_register_1990", "zensus_2011", "zensus_2011"]
+    assert list(table.loc["05974000", "basis_break"]) == [False, True, False]  # the district's series too

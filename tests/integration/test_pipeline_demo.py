@@ -33,17 +33,25 @@ def test_deliveries_table(demo_run):
     assert provisional["superseded_by"] == deliveries.loc["Netzabsatz_Strom_2023_korrigiert.csv", "delivery_id"]
     # line 78 of the sheet: "05974048;Welver;RLM Industrie;2;•"; no cell of it is marked as having no value
     assert deliveries.loc["Netzabsatz_Strom_2015.csv", ["cells_confidential", "cells_without_value"]].tolist() == [1, 0]
-    real = deliveries.loc["12411-15i.csv"]  # IT.NRW's table as published (sources/demo/real/)
-    assert real["origin"] == "real_public" and real["source_id"] == "it_nrw_population_2024"
-    assert real["status"] == "accepted" and list(real["scope_years"]) == [2024]
-    assert (deliveries.drop(index="12411-15i.csv")["origin"] == "synthetic_demo").all()
+    # the real files as published (sources/demo/real/): IT.NRW's 12411-15i is read by two sources (population, area)
+    real_files = {"12411-15i.csv", "12411-01-01-5_00.csv", "31231-01-02-5_00.csv", "31211-01-01-4.xlsx",
+                  "46251-01-02-4_00.csv", "43531-01-02-4_00.csv", "31122023_Auszug_GV.xlsx", "fz3_2021.xlsx"}
+    real = deliveries[deliveries.index.isin(real_files)]
+    assert set(real.index) == real_files and (real["origin"] == "real_public").all()
+    assert (real["status"] == "accepted").all()  # tables of the same years do not replace one another
+    assert sorted(real.loc["12411-15i.csv", "source_id"]) == ["it_nrw_area", "it_nrw_population_2024"]
+    assert list(real.loc["12411-01-01-5_00.csv", "scope_years"]) == list(range(2008, 2016))
+    assert list(real.loc["fz3_2021.xlsx", "scope_years"]) == [2021]
+    assert (deliveries.drop(index=list(real_files))["origin"] == "synthetic_demo").all()
     assert deliveries.loc["Netzabsatz_Strom_2007.csv", "rows_out_of_region"] == 1
-    assert list(deliveries.loc["12411-01-01-5_2007-2023_flat.csv", "scope_years"]) == list(range(2007, 2024))
+    synthetic_years = list(deliveries.loc["12411-01-01-5_2007_2016-2023_flat.csv", "scope_years"])
+    assert synthetic_years == [2007, *range(2016, 2024)]
     assert deliveries.loc["meter_readings.csv", "source_id"] == "facility_db"
-    assert len(deliveries) == 83  # population 2, electricity 19, gas 18, heat 18, heat factors 1, factor set 1,
-    # facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1, train-km 1, solar thermal 1, renovations 1,
-    # stock 1, ETS 1, agriculture 1, vehicles 1, degree days 1, interval meters 2, lists of measures 2, eea
-    # assessment 1, plus nothing else
+    assert len(deliveries) == 91  # population 3 (synthetic, 12411-01-01-5, 12411-15i), electricity 19, gas 18,
+    # heat 18, heat factors 1, factor set 1, facility 2, MaStR 1, EEG 1, chimney-sweep surveys 6, vehicle-km 1,
+    # train-km 1, solar thermal 1, renovations 1, stock 1, ETS 1, agriculture 1, vehicles 2 (synthetic, FZ 3),
+    # degree days 1, interval meters 2, lists of measures 2, eea assessment 1, statistics tables 5 (four of the
+    # Regionaldatenbank, 12411-15i for the area), the municipality directory 1, plus nothing else
     assert list(deliveries.loc["Lastgang_KS-002-W_2024.csv.gz", "scope_years"]) == [2024]
 
 
@@ -56,12 +64,41 @@ def test_population_table(demo_run):
     # "31.12.2024;05974028;      Lippstadt, Stadt;68739;..."
     p2024 = population[population["year"] == 2024].set_index("ags")["population"]
     assert p2024["05974000"] == 300297 and p2024["05974028"] == 68739
+    # 2008-2015: the Regionaldatenbank's real table 12411-01-01-5, line 2977: "05974;      Soest, Kreis;302995;..."
+    # (31.12.2015 first), the 13th value 296540 (31.12.2011, the first year on the Zensus 2011 basis)
+    district = population[population["ags"] == "05974000"].set_index("year")
+    assert district.loc[2015, "population"] == 302995 and district.loc[2011, "population"] == 296540
+    assert district.loc[2011, "census_basis"] == "zensus_2011" and district.loc[2010, "census_basis"] == \
+        "vz_1987_register_1990"
+    assert sorted(district.index[district["basis_break"]]) == [2011, 2022]  # the breaks flagged, never hidden
     assert population["complete"].all()
+
+
+def test_statistics_table(demo_run):
+    statistics = pd.read_parquet(demo_run["release_2"] / "statistics.parquet")
+    district = statistics[statistics["ags"] == "05974000"]
+    # 46251-01-02-4_00.csv line 141: "01.01.2017;05974;      Soest, Kreis;215870;181148;..." (passenger cars)
+    cars = district[(district["statistic"] == "passenger_cars") & (district["year"] == 2017)]
+    assert cars["value"].tolist() == [181148]
+    # 12411-15i.csv line 424: "...;05974;    Soest, Kreis;300297;1328,64;..." (qkm) → 132,864 ha
+    area = district[district["statistic"] == "area"]
+    assert area["value"].tolist() == [pytest.approx(132_864)] and area["unit"].tolist() == ["ha"]
+    assert {"residential_buildings", "flats", "living_area", "industry_energy_use_incl_non_energy",
+            "buildings_with_dwellings", "motor_vehicles"} <= set(statistics["statistic"])
+
+
+def test_vehicle_stock_2021_is_the_real_kba_count(demo_run):
+    stock = pd.read_parquet(demo_run["release_2"] / "vehicle_stock.parquet")
+    total = stock[(stock["vehicle_fuel"] == "all") & (stock["year"] == 2021)].set_index("ags")["vehicles"]
+    # fz3_2021.xlsx, sheet FZ 3.1: "SOEST (05974) ... ZUSAMMEN | 16898 | 192866" and "59494  SOEST,ST. | 2160 | 29253"
+    assert total["05974000"] == 192866 and total["05974040"] == 29253
+    split = stock[(stock["year"] == 2021) & (stock["vehicle_fuel"] != "all")]
+    assert split["vehicles"].isna().all() and (split["value_status"] == "missing").all()  # FZ 3 has no split
 
 
 def test_second_run_lands_nothing_new_and_publishes_identical_tables(demo_run):
     register = json.loads((demo_run["data"] / "landing" / "register.json").read_text())
-    assert len(register) == 83
+    assert len(register) == 91
     one, two = demo_run["release_1"], demo_run["release_2"]
     for table in ("deliveries", "population", "municipalities"):
         assert (one / f"{table}.parquet").read_bytes() == (two / f"{table}.parquet").read_bytes()

@@ -26,7 +26,7 @@ from warehouse.release import latest_release
 
 # The demo's sources by family (read by hand from config/kreis_soest.yaml).
 FAMILY_SOURCES = {
-    "population": ["it_nrw_population", "it_nrw_population_2024"],
+    "population": ["it_nrw_population", "it_nrw_population_2024", "regionalstatistik_population"],
     "grid": ["westnetz_electricity", "westnetz_gas", "stadtwerke_district_heat"],
     "factors": ["stadtwerke_heat_factors", "emission_factors"],
     "renewable_generation": ["mastr_units", "eeg_feed_in"],
@@ -35,7 +35,9 @@ FAMILY_SOURCES = {
     "buildings": ["renovations", "building_stock"],
     "ets": ["eu_ets"],
     "agriculture": ["agriculture"],
-    "vehicle_stock": ["kba_vehicle_stock"],
+    "vehicle_stock": ["kba_vehicle_stock", "kba_fz3"],
+    "directory": ["destatis_directory"],
+    "statistics_tables": ["regionalstatistik_tables", "it_nrw_area"],
     "weather": ["dwd_degree_days"],
     "facilities": ["facility_db", "facility_interval"],
     "work_programme": ["work_programme", "eea_assessment"],
@@ -44,7 +46,8 @@ WORDS = {"population": "population", "grid": "grid / final-energy", "factors": "
          "renewable_generation": "renewable-generation", "heat": "heating (chimney-sweep, solar-thermal)",
          "transport": "transport (vehicle-km, train-km)", "buildings": "renovation / building-stock",
          "ets": "EU ETS", "agriculture": "agriculture", "vehicle_stock": "vehicle-stock", "weather": "degree-day",
-         "facilities": "facility-database", "work_programme": "work-programme (measures, eea assessment)"}
+         "facilities": "facility-database", "work_programme": "work-programme (measures, eea assessment)",
+         "directory": "municipality-directory", "statistics_tables": "statistics-table"}
 PER_INHABITANT = {"emissions_per_inhabitant", "co2e_per_inhabitant_2045"}
 TOTAL = {"co2_total_vs_2007", *PER_INHABITANT}
 PRODUCTION = {"production_co2_annual_change", "production_co2_yoy_change"}
@@ -65,6 +68,8 @@ DEPENDENT = {
     "weather": set(),
     "facilities": OWN,
     "work_programme": set(),  # no target of config/kreis_soest/targets.yaml rests on the measures
+    "directory": set(),  # the directory checks the region's keys, names and areas; no indicator rests on it
+    "statistics_tables": set(),  # the statistics stand beside the balance, never in it
 }
 
 # The facility database also enters the territorial balance (the district's buildings move from commerce to the
@@ -159,7 +164,7 @@ def test_each_family_removed_in_turn(family, full, tmp_path):
 
 
 def test_only_population_and_electricity(full, tmp_path):
-    kept = {"it_nrw_population", "it_nrw_population_2024", "westnetz_electricity"}
+    kept = {"it_nrw_population", "it_nrw_population_2024", "regionalstatistik_population", "westnetz_electricity"}
     removed = {s for ids in FAMILY_SOURCES.values() for s in ids} - kept
     tables = run(full["data"], demo_config(tmp_path, lambda s: s in kept), tmp_path / "data", removed)
     indicators = tables["indicators"]
