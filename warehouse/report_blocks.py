@@ -84,7 +84,7 @@ def link(page: str, text: str) -> str:
 
 def page(title: str, body: str, synthetic: bool, district: str, current: str, real: tuple[str, ...] = ()) -> str:
     """A report page; `synthetic`: the demo banner, naming the `real` deliveries (real_public) among its inputs."""
-    really = (" Echt, aus amtlichen Veröffentlichungen, sind nur die Daten aus " + "; ".join(map(esc, real)) + "."
+    really = (" Echt, aus amtlichen Veröffentlichungen, sind nur die Daten aus " + "; ".join(map(esc, dict.fromkeys(real))) + "."
               if real else "")
     banner = ("<p class='banner' role='note' data-origin='synthetic_demo'>Hinweis: Dieser Bericht beruht auf "
               "synthetischen Demonstrationsdaten, nicht auf Lieferungen der Partner. Die Zahlen sind nicht die des "

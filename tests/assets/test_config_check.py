@@ -128,6 +128,6 @@ def test_a_copied_demo_configuration_finds_the_bundled_deliveries(tmp_path):
     shutil.copyfile(DEFAULT_CONFIG, copy)
     result = CliRunner().invoke(main, ["check-config", "--config", str(copy)])
     assert result.exit_code == 0, result.output
-    assert f"sources[2] (westnetz_electricity).location: {PROJECT_ROOT / 'sources/demo/fixtures/kreis_soest/strom'}" \
+    assert f"sources[6] (westnetz_electricity).location: {PROJECT_ROOT / 'sources/demo/fixtures/kreis_soest/strom'}" \
         in result.output
     assert "configuration OK (0 warning(s))" in result.output

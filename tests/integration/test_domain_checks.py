@@ -54,7 +54,14 @@ def _plant_kwh_as_mwh(store):
     store.write("final_energy", fe)
 
 
+def _plant_directory_mismatch(store):
+    directory = store.read("core_region__directory")
+    directory.loc[directory["ags"] == "05974036", "area_ha"] *= 1.05  # Rüthen 5 % larger in the directory
+    store.write("core_region__directory", directory)
+
+
 PLANTS = {
+    "municipalities_match_the_directory": _plant_directory_mismatch,
     "population_complete": _plant_population_gap,
     "population_year_on_year": _plant_population_jump,
     "population_district_sum": _plant_district_mismatch,

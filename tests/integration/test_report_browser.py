@@ -78,8 +78,10 @@ def test_every_page_loads_offline_with_the_banner(checked):
         assert not m["events"], (where, m["events"])  # console errors, failed or external requests
         assert "synthetischen Demonstrationsdaten" in m["text"], where
         # the banner names the one real file of the demo (deliveries.origin = real_public)
-        assert "Echt, aus amtlichen Veröffentlichungen, sind nur die Daten aus 12411-15i.csv (IT.NRW " \
-               "(Landesdatenbank NRW), 2024)" in m["text"], where
+        # the banner names the real files of the demo (deliveries.origin = real_public)
+        assert "Echt, aus amtlichen Veröffentlichungen, sind nur die Daten aus " in m["text"], where
+        assert "12411-15i.csv (IT.NRW (Landesdatenbank NRW), 2024)" in m["text"], where
+        assert "fz3_2021.xlsx (Kraftfahrt-Bundesamt" in m["text"], where
     for page in report.glob("*.html"):
         dom = page.read_text(encoding="utf-8")
         assert "data-origin='synthetic_demo'" in dom, page.name
