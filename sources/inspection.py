@@ -9,11 +9,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from sources.errors import DeliveryError
 from sources.formats import read_delivery
 from sources.parsers.common import Delivery
+from sources.parsers.tidy import TIDY_SPECS
 from sources.recognise import recognise
 from sources.region import Region
+from sources.tidy_match import Match, closest_layouts, source_options, table_head, word_codes
 
 _NUMBERS = re.compile(r"\d[\d.,]*|'[^']*'")
 
@@ -54,16 +58,23 @@ def inspect_file(path: Path, region: Region) -> Inspection:
     delivery = Delivery(f"inspect:{hashlib.sha256(data).hexdigest()[:16]}", "inspect", path.name, data)
     found = recognise(delivery)
     lines = [f"{path}", f"  is: {found.what}"]
-    if found.format is None:
-        lines.append("  format: none of klimamonitor's formats fits; a partner's own table goes through a tidy "
-                     "format with column aliases (docs/ingestion.md)")
-        return Inspection(path, None, False, lines)
+    if found.format is None or found.format in TIDY_SPECS:
+        return _partner_table(path, delivery, region, lines)
     lines.append(f"  format: {found.format}")
+    inspection = _read(path, delivery, region, lines, found.format, {}, {})
+    inspection.lines += _snippet(found.format, {}, {})
+    return inspection
+
+
+def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt: str, options: dict,
+          mappings: dict) -> Inspection:
+    """The file read with a format, options and mappings: table, rows, region level, years, findings."""
     try:
-        target, result = read_delivery(found.format, {}, {}, region, delivery)
+        target, result = read_delivery(fmt, options, mappings, region, delivery)
     except DeliveryError as exc:
-        lines.append(f"  NOT READABLE with the defaults of {found.format}: {exc}")
-        return Inspection(path, found.format, False, lines)
+        lines.append(f"  NOT READABLE with {'the configuration below' if options else 'the defaults of ' + fmt}: "
+                     f"{exc}")
+        return Inspection(path, fmt, False, lines)
     rows = result.rows
     years = sorted({int(y) for y in rows["year"].dropna()}) if "year" in rows else []
     codes = sorted(set(rows["table_code"].dropna())) if "table_code" in rows else []
@@ -74,7 +85,47 @@ def inspect_file(path: Path, region: Region) -> Inspection:
     classes = finding_classes(result.findings)
     lines.append(f"  findings: {'none' if not classes else ''}")
     lines += [f"    {kind}: {n} row(s): {problem}" for kind, problem, n in classes]
-    lines += ["  configuration for a source delivering this file:",
-              "    sources:", "      - id: <source_id>", "        partner: <who sends it>",
-              "        connector: file_drop", "        location: <folder>", f"        format: {found.format}"]
-    return Inspection(path, found.format, True, lines)
+    return Inspection(path, fmt, True, lines)
+
+
+def _snippet(fmt: str, options: dict, mappings: dict) -> list[str]:
+    """The configuration a source delivering the file needs, as YAML for config/<region>.yaml."""
+    source = {"id": "<source_id>", "partner": "<who sends it>", "connector": "file_drop", "location": "<folder>",
+              "format": fmt}
+    source |= {"options": options} if options else {}
+    source |= {"mappings": mappings} if mappings else {}
+    text = yaml.safe_dump({"sources": [source]}, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                          width=10**6)
+    return ["  configuration for a source delivering this file:", *("    " + line for line in text.splitlines())]
+
+
+def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[str]) -> Inspection:
+    """A table of no publication layout: the tidy layout it comes closest to, read with the headers and words
+    matched (sources/tidy_match.py), or the candidates and what each lacks."""
+    head = table_head(delivery)
+    matches = closest_layouts(head, delivery.file_name) if head is not None else []
+    if not matches or not matches[0].complete:
+        lines.append("  format: none of klimamonitor's formats fits; a partner's own table is read by a tidy layout "
+                     "with its headers in options.columns (docs/configuration.md, tidy layouts)")
+        if matches:
+            lines.append("  closest tidy layouts (columns found in the file / columns it lacks):")
+            lines += [f"    {m.format}: {', '.join(f'{c} = {h!r}' for c, h in m.headers.items())} / lacks "
+                      f"{', '.join(m.missing)}" for m in matches[:3]]
+        if head is not None:
+            lines.append(f"  the file's headers: {', '.join(repr(h) for h in head.headers if h)}")
+        return Inspection(path, None, False, lines)
+    best: Match = matches[0]
+    options, mappings = source_options(best, head), word_codes(best, head)
+    own = " with the file's own headers and words as configured below" if "columns" in options or mappings else ""
+    lines.append(f"  format: {best.format} (a tidy layout of klimamonitor: no public one exists){own}")
+    if best.year_from_file_name:
+        lines.append(f"  year: {best.year_from_file_name}, from the file name (the file has no year column)")
+    lines += [f"  note: {note}" for note in best.notes]
+    if any(code.startswith("<") for words in mappings.values() for code in words.values()):
+        lines.append("  words with <one of ...> need their code from the partner: the configuration check refuses "
+                     "the placeholder")
+    sure = {vocabulary: {w: c for w, c in words.items() if not c.startswith("<")} for vocabulary, words in
+            mappings.items()}
+    inspection = _read(path, delivery, region, lines, best.format, options, sure)
+    inspection.lines += _snippet(best.format, options, mappings)
+    return inspection

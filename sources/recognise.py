@@ -13,6 +13,7 @@ from sources.parsers.common import Delivery
 from sources.parsers.genesis_table import TABLE_CODE, first_data_row, is_flat
 from sources.parsers.public import is_ags_history, is_dwd_degree_days, is_gv100ad
 from sources.parsers.sheets import cell_text, is_xlsx, read_sheets
+from sources.tidy_match import recognised_layout, table_head
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,14 @@ def _sheets(delivery: Delivery) -> Recognised:
             population = any("Bevölkerung" in cell_text(c) for row in grid[:10] for c in row)
             return Recognised("genesis_population" if population else "genesis_table",
                               f"GENESIS table, xlsx download (sheet {name!r})")
-    return Recognised(None, f"a workbook with the sheets {list(sheets)}, of no known layout")
+    return _tidy(delivery) or Recognised(None, f"a workbook with the sheets {list(sheets)}, of no known layout")
+
+
+def _tidy(delivery: Delivery) -> Recognised | None:
+    """A table with the own headers of one of klimamonitor's tidy layouts (sources/parsers/tidy.py)."""
+    head = table_head(delivery)
+    fmt = recognised_layout(head, delivery.file_name) if head is not None else None
+    return Recognised(fmt, f"a table in klimamonitor's tidy layout {fmt}") if fmt else None
 
 
 def recognise(delivery: Delivery) -> Recognised:
@@ -111,4 +119,5 @@ def recognise(delivery: Delivery) -> Recognised:
     classic = _classic(cells, text)
     if classic is not None:
         return classic
-    return Recognised(None, "no known publication layout (a partner's own sheet: see docs/ingestion.md)")
+    return _tidy(delivery) or Recognised(None, "no known publication layout (a partner's own table: see "
+                                               "docs/configuration.md, tidy layouts)")

@@ -104,9 +104,10 @@ def _texts(row: list[Any]) -> list[str]:
 
 
 def _key_at(cells: list[str]) -> int | None:
-    """Position of the region key in a data row: column 0 (wide layout) or 1 (long layout, time first)."""
+    """Position of the region key in a data row: column 0 (wide layout) or 1 (long layout, time first); the region's
+    name follows it (a word, never a number: a partner's 'key; year; value' row is no GENESIS row)."""
     for i in (0, 1):
-        if len(cells) > i + 2 and KEY.match(cells[i]) and cells[i + 1] and not KEY.match(cells[i + 1]) \
+        if len(cells) > i + 2 and KEY.match(cells[i]) and re.search(r"[^\W\d_]", cells[i + 1]) \
                 and (i == 0 or DATE.match(cells[0])):
             return i
     return None

@@ -2,10 +2,16 @@
 
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from pipelines.cli import main
+from sources.formats import read_delivery
+from sources.parsers.common import Delivery
+from sources.parsers.tidy import TIDY_SPECS, layout_problems
+from sources.region import Region
 
+SOEST = Region("05974000", frozenset(f"05974{n:03d}" for n in range(4, 57, 4)))  # the default config's region
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
 FORMATS = {
     "itnrw/12411-15i.csv": "genesis_population",
@@ -46,3 +52,99 @@ def test_an_unknown_file_is_not_readable(tmp_path):
     odd.write_text("a;b\n1;2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["inspect", str(odd)])
     assert result.exit_code == 1 and "none of klimamonitor's formats fits" in result.output
+
+
+def _inspect(path: Path):
+    return CliRunner().invoke(main, ["inspect", str(path)])
+
+
+def _snippet_source(output: str) -> dict:
+    """The source of the configuration snippet inspect printed, as YAML."""
+    text = output.split("configuration for a source delivering this file:\n", 1)[1]
+    return yaml.safe_load("\n".join(line[4:] for line in text.splitlines()))["sources"][0]
+
+
+PARTNER_FINAL_ENERGY = ("Gemeindeschlüssel;Bilanzjahr;Verbrauchssektor;Energieträger;Endenergie [MWh];Datengüte\n"
+                        "05974028;2021;Private Haushalte;Strom;12345,5;A\n"
+                        "05974028;2021;GHD;Erdgas;500;B\n"
+                        "05974040;2021;Industrie;Erdgas;5,25;C\n")
+
+
+def test_a_partner_table_gets_the_tidy_layout_its_headers_and_words(tmp_path):
+    path = tmp_path / "Endenergie_Soest.csv"
+    path.write_text(PARTNER_FINAL_ENERGY, encoding="utf-8")
+    result = _inspect(path)
+    assert result.exit_code == 0, result.output
+    assert "  format: final_energy (a tidy layout of klimamonitor" in result.output
+    source = _snippet_source(result.output)
+    assert source["format"] == "final_energy"
+    assert source["options"] == {
+        "separator": ";", "decimal": ",",
+        "columns": {"ags": "Gemeindeschlüssel", "year": "Bilanzjahr", "sector": "Verbrauchssektor",
+                    "carrier": "Energieträger", "final_energy_mwh": "Endenergie [MWh]", "data_quality": "Datengüte"}}
+    # the report's German labels give sure codes; a word without one gets a placeholder the config check refuses
+    assert source["mappings"]["carriers"] == {"Erdgas": "natural_gas", "Strom": "electricity"}
+    assert source["mappings"]["sectors"]["Private Haushalte"] == "households"
+    assert source["mappings"]["sectors"]["Industrie"] == "industry"
+    assert source["mappings"]["sectors"]["GHD"].startswith("<one of households, commerce")
+    assert "rows read in the region (05974000): 2" in result.output  # GHD waits for its code
+    assert "rejected: 1 row(s)" in result.output
+    assert layout_problems(TIDY_SPECS["final_energy"], source["options"], source["mappings"])  # the placeholder
+
+    # with the partner's code for its word, the snippet reads every row as the file states it
+    source["mappings"]["sectors"]["GHD"] = "commerce"
+    delivery = Delivery("d1", "partner", path.name, path.read_bytes())
+    _, read = read_delivery("final_energy", source["options"], source["mappings"], SOEST, delivery)
+    assert not read.findings
+    assert read.rows[["ags", "sector", "carrier", "final_energy_mwh"]].values.tolist() == [
+        ["05974028", "households", "electricity", 12345.5], ["05974028", "commerce", "natural_gas", 500.0],
+        ["05974040", "industry", "natural_gas", 5.25]]
+
+
+def test_a_table_in_a_tidy_layout_is_recognised_and_takes_the_year_from_its_name(tmp_path):
+    own = tmp_path / "fe.csv"
+    own.write_text("ags,year,sector,carrier,final_energy_mwh,data_quality\n05974028,2021,households,electricity,"
+                   "12.5,A\n", encoding="utf-8")
+    result = _inspect(own)
+    assert result.exit_code == 0, result.output
+    assert "is: a table in klimamonitor's tidy layout final_energy" in result.output
+    assert "columns" not in _snippet_source(result.output)["options"]
+
+    named = tmp_path / "Solarthermie_2021.csv"
+    named.write_text("AGS;Kollektorfläche (m²)\n05974028;1234,5\n05974040;99\n", encoding="cp1252")
+    result = _inspect(named)
+    assert result.exit_code == 0, result.output
+    assert "year: 2021, from the file name" in result.output and "years: 2021" in result.output
+    assert _snippet_source(result.output)["options"] == {"encoding": "cp1252", "separator": ";", "decimal": ",",
+                                                         "columns": {"collector_area_m2": "Kollektorfläche (m²)"}}
+
+
+def test_a_header_in_another_unit_is_named_and_a_table_lacking_columns_gets_candidates(tmp_path):
+    kwh = tmp_path / "verbrauch.csv"
+    kwh.write_text(PARTNER_FINAL_ENERGY.replace("Endenergie [MWh]", "Verbrauch in kWh"), encoding="utf-8")
+    result = _inspect(kwh)
+    assert "note: 'Verbrauch in kWh' is in kwh, column final_energy_mwh takes mwh" in result.output
+
+    short = tmp_path / "anzahl.csv"
+    short.write_text("Gemeinde;Anzahl\nSoest;3\n", encoding="utf-8")
+    result = _inspect(short)
+    assert result.exit_code == 1
+    assert "vehicle_stock: vehicles = 'Anzahl' / lacks ags, year, vehicle_fuel" in result.output
+    assert "the file's headers: 'Gemeinde', 'Anzahl'" in result.output
+
+
+def test_a_partner_workbook_gets_its_headers_under_a_title_row(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Förderprogramm Altbau, Stand 31.03.2022"])
+    book.active.append(["Gemeindeschlüssel", "Jahr", "Sanierungen"])
+    book.active.append(["05974004", 2021, 17])
+    book.active.append(["05974016", 2021, 4])
+    path = tmp_path / "Foerderung.xlsx"
+    book.save(path)
+    result = _inspect(path)
+    assert result.exit_code == 0, result.output
+    assert _snippet_source(result.output)["options"] == {
+        "columns": {"ags": "Gemeindeschlüssel", "year": "Jahr", "energy_renovations": "Sanierungen"}}
+    assert "rows read in the region (05974000): 2" in result.output
