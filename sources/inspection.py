@@ -17,7 +17,8 @@ from sources.parsers.common import Delivery
 from sources.parsers.tidy import TIDY_SPECS
 from sources.recognise import recognise
 from sources.region import Region
-from sources.tidy_match import Match, closest_layouts, source_options, table_head, word_codes
+from sources.tidy_match import (Match, better_incomplete, closest_layouts, read_header, source_options, table_head,
+                                word_codes)
 
 _NUMBERS = re.compile(r"\d[\d.,]*|'[^']*'")
 
@@ -31,11 +32,16 @@ class Inspection:
 
 
 def finding_classes(findings) -> list[tuple[str, str, int]]:
-    """(kind, problem with its numbers and quoted values blanked, rows) per class of finding, most rows first."""
+    """(kind, the column and the problem with its numbers and quoted values blanked and a first value, rows) per
+    class of finding, most rows first."""
     counts: Counter = Counter()
+    examples: dict[tuple[str, str], str] = {}
     for f in findings:
-        counts[(f.kind, _NUMBERS.sub("…", f.problem))] += f.rows_affected
-    return [(kind, problem, n) for (kind, problem), n in counts.most_common()]
+        key = (f.kind, (f"column {f.column!r}: " if f.column else "") + _NUMBERS.sub("…", f.problem))
+        counts[key] += f.rows_affected
+        if f.raw_value and key not in examples:
+            examples[key] = f" (first: {f.raw_value[:40]!r})"
+    return [(kind, problem + examples.get((kind, problem), ""), n) for (kind, problem), n in counts.most_common()]
 
 
 def _levels(rows) -> str:
@@ -85,6 +91,9 @@ def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt:
     classes = finding_classes(result.findings)
     lines.append(f"  findings: {'none' if not classes else ''}")
     lines += [f"    {kind}: {n} row(s): {problem}" for kind, problem, n in classes]
+    if rows.empty and any(f.kind == "rejected" for f in result.findings):
+        lines.append("  NOT READABLE as it stands: every row was rejected (see the findings)")
+        return Inspection(path, fmt, False, lines)
     return Inspection(path, fmt, True, lines)
 
 
@@ -104,15 +113,27 @@ def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[s
     matched (sources/tidy_match.py), or the candidates and what each lacks."""
     head = table_head(delivery)
     matches = closest_layouts(head, delivery.file_name) if head is not None else []
-    if not matches or not matches[0].complete:
+    rival = better_incomplete(matches)
+    if not matches or not matches[0].complete or rival:
         lines.append("  format: none of klimamonitor's formats fits; a partner's own table is read by a tidy layout "
                      "with its headers in options.columns (docs/configuration.md, tidy layouts)")
+        if rival:
+            lines.append(f"  {matches[0].format} has every column it needs, but {rival.format} fits more of the "
+                         f"file's columns and lacks {', '.join(rival.missing)}: which one the file is, only its "
+                         "partner can say")
         if matches:
             lines.append("  closest tidy layouts (columns found in the file / columns it lacks):")
             lines += [f"    {m.format}: {', '.join(f'{c} = {h!r}' for c, h in m.headers.items())} / lacks "
-                      f"{', '.join(m.missing)}" for m in matches[:3]]
+                      f"{', '.join([*m.missing, *m.needs_default]) or 'nothing'}" for m in matches[:3]]
         if head is not None:
             lines.append(f"  the file's headers: {', '.join(repr(h) for h in head.headers if h)}")
+            if not any("ags" in m.headers for m in matches) and any(
+                    read_header(h).name in ("gemeinde", "gemeindename", "name", "kommune", "stadt gemeinde")
+                    for h in head.headers):
+                lines.append("  the file names its municipalities instead of giving their keys: the tidy layouts need "
+                             "the 8-digit key (Amtlicher Gemeindeschlüssel) in a column")
+        elif not delivery.content().strip():
+            lines.append("  the file is empty")
         return Inspection(path, None, False, lines)
     best: Match = matches[0]
     options, mappings = source_options(best, head), word_codes(best, head)
@@ -120,12 +141,23 @@ def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[s
     lines.append(f"  format: {best.format} (a tidy layout of klimamonitor: no public one exists){own}")
     if best.year_from_file_name:
         lines.append(f"  year: {best.year_from_file_name}, from the file name (the file has no year column)")
+    if head.decimal_guessed:
+        lines.append(f"  decimal mark: {head.decimal!r} guessed (the numbers look like 1.234): check it with the "
+                     "partner")
     lines += [f"  note: {note}" for note in best.notes]
+    lines += [f"  UNIT: {problem}; the partner should deliver the column in its unit" for problem in best.unit_problems]
     if any(code.startswith("<") for words in mappings.values() for code in words.values()):
         lines.append("  words with <one of ...> need their code from the partner: the configuration check refuses "
                      "the placeholder")
+    stand_ins = {column: placeholder[len("<one of "):].split(",")[0].strip(">")
+                 for column, placeholder in best.needs_default.items()}
+    if stand_ins:
+        lines.append(f"  the file has no column {', '.join(stand_ins)}: options.defaults needs its value for the "
+                     f"file (read here with the stand-in {', '.join(f'{k}={v}' for k, v in stand_ins.items())})")
     sure = {vocabulary: {w: c for w, c in words.items() if not c.startswith("<")} for vocabulary, words in
             mappings.items()}
-    inspection = _read(path, delivery, region, lines, best.format, options, sure)
+    read_with = {**options, "defaults": stand_ins} if stand_ins else options
+    inspection = _read(path, delivery, region, lines, best.format, read_with, sure)
     inspection.lines += _snippet(best.format, options, mappings)
+    inspection.readable &= not best.unit_problems
     return inspection

@@ -94,6 +94,8 @@ def recognise(delivery: Delivery) -> Recognised:
         return Recognised(None, f"a zip archive of {len(names)} files, of no known layout")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") and b"<\x00E\x00i\x00n\x00h\x00e\x00i\x00t" in data[:400]:
         return Recognised("mastr_xml", "Marktstammdatenregister bulk export, one unit file")
+    if not data.strip():
+        return Recognised(None, "an empty file")
     text = _text_head(data)
     stripped = text.lstrip()
     if stripped.startswith("{"):

@@ -191,6 +191,11 @@ def layout_problems(fmt: TidyFormat, options: Mapping[str, Any], mappings: Mappi
                  if v not in column.allowed}
         if wrong:
             problems.append(f"mappings.{name} maps {wrong} to no allowed code (codes: {list(column.allowed)})")
+        default = (options.get("defaults") or {}).get(column.name)
+        words = {str(k).strip().casefold() for k in ((mappings or {}).get(name) or {})}
+        if default is not None and str(default).casefold() not in {c.casefold() for c in column.allowed} | words:
+            problems.append(f"options.defaults.{column.name} is {default!r}, no allowed code (codes: "
+                            f"{list(column.allowed)})")
     return problems
 
 
@@ -204,7 +209,7 @@ def layout_for(fmt: TidyFormat, delivery: Delivery, options: Mapping[str, Any],
     headers = dict(options.get("columns") or {})
     defaults = {k: str(v) for k, v in (options.get("defaults") or {}).items()}
     columns = tuple(replace(c, header=str(headers[c.name])) if c.name in headers else c for c in fmt.columns)
-    words = {c.name: {code: code for code in c.allowed} |
+    words = {c.name: {code: code for code in c.allowed} | {code.casefold(): code for code in c.allowed} |
              {str(k).strip().casefold(): str(v) for k, v in (mappings.get(VOCABULARY_OF[c.name]) or {}).items()}
              for c in columns if c.kind == "choice"}
     if any(c.name == "year" for c in columns) and "year" not in defaults and \

@@ -123,7 +123,8 @@ def test_a_header_in_another_unit_is_named_and_a_table_lacking_columns_gets_cand
     kwh = tmp_path / "verbrauch.csv"
     kwh.write_text(PARTNER_FINAL_ENERGY.replace("Endenergie [MWh]", "Verbrauch in kWh"), encoding="utf-8")
     result = _inspect(kwh)
-    assert "note: 'Verbrauch in kWh' is in kwh, column final_energy_mwh takes mwh" in result.output
+    assert "UNIT: 'Verbrauch in kWh' is in kwh, column final_energy_mwh takes mwh" in result.output
+    assert result.exit_code == 1  # pasted as is, the snippet would read a thousand times the energy
 
     short = tmp_path / "anzahl.csv"
     short.write_text("Gemeinde;Anzahl\nSoest;3\n", encoding="utf-8")
@@ -148,3 +149,88 @@ def test_a_partner_workbook_gets_its_headers_under_a_title_row(tmp_path):
     assert _snippet_source(result.output)["options"] == {
         "columns": {"ags": "Gemeindeschlüssel", "year": "Jahr", "energy_renovations": "Sanierungen"}}
     assert "rows read in the region (05974000): 2" in result.output
+
+
+def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_a_stated_unit_picks_the_header_and_a_wrong_one_is_not_readable(tmp_path):
+    both = _write(tmp_path, "Endenergie.csv", "Gemeindeschlüssel;Jahr;Sektor;Energieträger;Verbrauch [kWh];"
+                  "Verbrauch [MWh];Datenqualität\n05974004;2021;households;electricity;1.234.000;1.234;A\n")
+    result = _inspect(both)
+    assert result.exit_code == 0, result.output
+    assert _snippet_source(result.output)["options"]["columns"]["final_energy_mwh"] == "Verbrauch [MWh]"
+    # thousand km for a column in million km; MWh for the EEG layout's kWh header (its column scales kWh to MWh)
+    for name, text, problem in [
+        ("Fahrleistung.csv", "AGS;Jahr;Straßentyp;Fahrzeugklasse;Fahrleistung in Tsd. km\n05974004;2019;urban;car;"
+         "81.387,7\n", "'Fahrleistung in Tsd. km' is in tsd km, column vehicle_km_million takes mio"),
+        ("EEG.csv", "EegMastrNummer;Jahr;Einspeisung [MWh]\nE12345678900;2021;694,225\n",
+         "'Einspeisung [MWh]' is in mwh, column feed_in_mwh takes kwh")]:
+        result = _inspect(_write(tmp_path, name, text))
+        assert f"UNIT: {problem}" in result.output and result.exit_code == 1, result.output
+    ets = _write(tmp_path, "ETS.csv", "Anlagen-ID;Anlagenname;Gemeindeschlüssel;Tätigkeit;Jahr;"
+                 "Geprüfte Emissionen [t CO2e]\nDE-0001;Zementwerk;05974008;29;2021;401.233\n")
+    result = _inspect(ets)
+    assert "format: ets" in result.output and "UNIT" not in result.output, result.output
+
+
+def test_the_decimal_mark_ignores_dates_and_says_when_it_is_a_guess(tmp_path):
+    dates = _write(tmp_path, "Pkw.csv", "Gemeindeschlüssel;Jahr;Kraftstoffart;Anzahl\n"
+                   "05974004;01.01.2022;petrol;21.411\n05974008;01.01.2022;diesel;9.040\n")
+    result = _inspect(dates)
+    assert _snippet_source(result.output)["options"]["decimal"] == ","
+    assert "decimal mark: ',' guessed" in result.output
+    tabs = _write(tmp_path, "Feuerstaetten.csv", "Gemeindeschlüssel\tErhebungsjahr\tBrennstoff\tLeistungsklasse\t"
+                  "Anzahl\n05974004\t2021\tGas\t11-25 kW\t1.568\n")
+    result = _inspect(tabs)
+    source = _snippet_source(result.output)
+    assert source["format"] == "chimney_sweep" and source["options"]["decimal"] == ","
+    _, read = read_delivery("chimney_sweep", source["options"], {}, SOEST,
+                            Delivery("d1", "src", tabs.name, tabs.read_bytes()))
+    assert read.rows["systems"].tolist() == [1568.0]
+
+
+def test_title_rows_are_skipped_and_a_closer_layout_with_a_missing_column_is_not_overruled(tmp_path):
+    titled = _write(tmp_path, "Endenergie_2021.csv", "Endenergie 2021, Kreis Soest (vorläufig)\n"
+                    "Stand: 01.02.2022;erstellt: Klimaschutzmanagement\n"
+                    "AGS;Sektor;Energieträger;Endenergie (MWh);Datengüte\n05974004;households;electricity;12,5;A\n")
+    result = _inspect(titled)
+    assert result.exit_code == 0 and "format: final_energy" in result.output, result.output
+    assert "rows read in the region (05974000): 1" in result.output
+    no_activity = _write(tmp_path, "DEHSt.csv", "Anlagen-ID;Anlagenname;Gemeindeschlüssel;Jahr;Emissionen in t\n"
+                         "DE-0001;Zementwerk;05974008;2021;401233\n")
+    result = _inspect(no_activity)
+    assert result.exit_code == 1
+    assert "agriculture has every column it needs, but ets fits more of the file's columns and lacks " \
+           "activity_code" in result.output
+
+
+def test_codes_in_any_case_a_missing_coded_column_and_a_file_nothing_of_is_read(tmp_path):
+    lower = _write(tmp_path, "fe.csv", "ags,year,sector,carrier,final_energy_mwh,data_quality\n"
+                   "05974004,2021,Households,Electricity,12.5,b\n")
+    result = _inspect(lower)
+    assert result.exit_code == 0 and "rows read in the region (05974000): 1" in result.output, result.output
+
+    no_carrier = _write(tmp_path, "Netzabsatz_Strom_2021.csv", "Gemeindeschlüssel;Kundengruppe;Absatz [MWh]\n"
+                        "05974004;Private Haushalte;1.234,5\n")
+    result = _inspect(no_carrier)
+    source = _snippet_source(result.output)
+    assert source["options"]["defaults"] == {
+        "carrier": "<one of " + ", ".join(TIDY_SPECS["final_energy"].columns[3].allowed) + ">",
+        "data_quality": "<one of A, B, C, D>"}
+    assert "year: 2021, from the file name" in result.output
+    assert any("options.defaults.carrier" in p for p in
+               layout_problems(TIDY_SPECS["final_energy"], source["options"], source["mappings"]))
+    source["options"]["defaults"] = {"carrier": "electricity", "data_quality": "B"}
+    _, read = read_delivery("final_energy", source["options"], source["mappings"], SOEST,
+                            Delivery("d1", "src", no_carrier.name, no_carrier.read_bytes()))
+    assert read.rows[["year", "sector", "carrier", "final_energy_mwh", "data_quality"]].values.tolist() == [
+        [2021, "households", "electricity", 1234.5, "B"]]
+
+    months = _write(tmp_path, "Heizgradtage.csv", "Station;Jahr;Monat;Gradtagzahl\n01078;2021;Januar;512,3\n")
+    result = _inspect(months)
+    assert result.exit_code == 1 and "every row was rejected" in result.output
+    assert _inspect(_write(tmp_path, "leer.csv", "")).output.splitlines()[1] == "  is: an empty file"
