@@ -64,6 +64,16 @@ USUAL_NAMES: dict[str, tuple[str, ...]] = {
     "effective_date": ("Wirksamkeit", "Gültig ab", "Datum"),
     "share": ("Anteil", "Anteil Bevölkerung"),
 }
+# Usual partner words for codes besides the report's German labels (warehouse/labels.py): only words that mean
+# one code; any other word gets a placeholder for the partner to resolve.
+USUAL_WORDS: dict[str, dict[str, str]] = {
+    "sector": {"Haushalte": "households", "GHD": "commerce", "Gewerbe, Handel, Dienstleistung": "commerce"},
+    "carrier": {"Holz": "solid_biomass", "Scheitholz": "solid_biomass", "Holzpellets": "solid_biomass",
+                "Heizöl EL": "heating_oil", "Flüssiggas (LPG)": "lpg"},
+    "vehicle_class": {"Krad": "motorcycle", "LNF": "light_commercial", "SNF": "heavy_goods"},
+    "vehicle_fuel": {"Elektro": "battery_electric", "Elektro (BEV)": "battery_electric"},
+    "traction": {"Elektro": "electric"},
+}
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # A header's unit: words naming a unit (compared), multipliers, and words that only qualify one ('t CO2e', 'kWh/a').
 _UNIT_WORDS = {"twh": "twh", "gwh": "gwh", "mwh": "mwh", "kwh": "kwh", "wh": "wh", "mj": "mj", "gj": "gj",
@@ -299,7 +309,7 @@ def recognised_layout(head: TableHead, file_name: str) -> str | None:
 
 def word_codes(match: Match, head: TableHead) -> dict[str, dict[str, str]]:
     """mappings.<vocabulary> for the file's words that are no code of a coded column: the code whose German label
-    the word is (case-insensitive), else a placeholder naming the allowed codes."""
+    (or usual word, USUAL_WORDS) the word is (case-insensitive), else a placeholder naming the allowed codes."""
     spec = TIDY_SPECS[match.format]
     index = {h: i for i, h in enumerate(head.headers)}
     mappings: dict[str, dict[str, str]] = {}
@@ -309,7 +319,8 @@ def word_codes(match: Match, head: TableHead) -> dict[str, dict[str, str]]:
         at = index[match.headers[column.name]]
         words = Counter(row[at] for row in head.rows if at < len(row) and row[at])
         allowed = {code.casefold() for code in column.allowed}
-        labels = {label.casefold(): code for code, label in LABELS.get(column.name, {}).items()
+        labels = {label.casefold(): code for code, label in [*LABELS.get(column.name, {}).items(),
+                                                             *((c, w) for w, c in USUAL_WORDS.get(column.name, {}).items())]
                   if code in column.allowed}
         unknown = {w: labels.get(w.casefold(), f"<one of {', '.join(column.allowed)}>")
                    for w in sorted(words) if w.casefold() not in allowed}

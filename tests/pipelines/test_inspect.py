@@ -67,6 +67,7 @@ def _snippet_source(output: str) -> dict:
 PARTNER_FINAL_ENERGY = ("Gemeindeschlüssel;Bilanzjahr;Verbrauchssektor;Energieträger;Endenergie [MWh];Datengüte\n"
                         "05974028;2021;Private Haushalte;Strom;12345,5;A\n"
                         "05974028;2021;GHD;Erdgas;500;B\n"
+                        "05974028;2021;Landwirtschaft;Strom;25;B\n"
                         "05974040;2021;Industrie;Erdgas;5,25;C\n")
 
 
@@ -86,19 +87,21 @@ def test_a_partner_table_gets_the_tidy_layout_its_headers_and_words(tmp_path):
     assert source["mappings"]["carriers"] == {"Erdgas": "natural_gas", "Strom": "electricity"}
     assert source["mappings"]["sectors"]["Private Haushalte"] == "households"
     assert source["mappings"]["sectors"]["Industrie"] == "industry"
-    assert source["mappings"]["sectors"]["GHD"].startswith("<one of households, commerce")
-    assert "rows read in the region (05974000): 2" in result.output  # GHD waits for its code
+    assert source["mappings"]["sectors"]["GHD"] == "commerce"  # a usual word of one meaning (USUAL_WORDS)
+    assert source["mappings"]["sectors"]["Landwirtschaft"].startswith("<one of households, commerce")
+    assert "rows read in the region (05974000): 3" in result.output  # Landwirtschaft waits for its code
     assert "rejected: 1 row(s)" in result.output
     assert layout_problems(TIDY_SPECS["final_energy"], source["options"], source["mappings"])  # the placeholder
 
-    # with the partner's code for its word, the snippet reads every row as the file states it
-    source["mappings"]["sectors"]["GHD"] = "commerce"
+    # with the partner's code for its word (here: its farms' electricity counted as commerce), the snippet reads
+    # every row as the file states it
+    source["mappings"]["sectors"]["Landwirtschaft"] = "commerce"
     delivery = Delivery("d1", "partner", path.name, path.read_bytes())
     _, read = read_delivery("final_energy", source["options"], source["mappings"], SOEST, delivery)
     assert not read.findings
     assert read.rows[["ags", "sector", "carrier", "final_energy_mwh"]].values.tolist() == [
         ["05974028", "households", "electricity", 12345.5], ["05974028", "commerce", "natural_gas", 500.0],
-        ["05974040", "industry", "natural_gas", 5.25]]
+        ["05974028", "commerce", "electricity", 25.0], ["05974040", "industry", "natural_gas", 5.25]]
 
 
 def test_a_table_in_a_tidy_layout_is_recognised_and_takes_the_year_from_its_name(tmp_path):
