@@ -14,7 +14,7 @@ import yaml
 from sources.errors import DeliveryError
 from sources.formats import read_delivery
 from sources.parsers.common import Delivery
-from sources.parsers.tidy import TIDY_SPECS
+from sources.parsers.tidy import TIDY_SPECS, years_in_file_name
 from sources.recognise import recognise
 from sources.region import Region
 from sources.tidy_match import (Match, better_incomplete, closest_layouts, read_header, source_options, table_head,
@@ -125,6 +125,9 @@ def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[s
             lines.append("  closest tidy layouts (columns found in the file / columns it lacks):")
             lines += [f"    {m.format}: {', '.join(f'{c} = {h!r}' for c, h in m.headers.items())} / lacks "
                       f"{', '.join([*m.missing, *m.needs_default]) or 'nothing'}" for m in matches[:3]]
+        if matches and matches[0].missing == ["year"] and len(years := years_in_file_name(delivery.file_name)) > 1:
+            lines.append(f"  the file name states several years ({', '.join(years)}): options.defaults.year says "
+                         f"which year the file holds")
         if head is not None:
             lines.append(f"  the file's headers: {', '.join(repr(h) for h in head.headers if h)}")
             if not any("ags" in m.headers for m in matches) and any(

@@ -168,10 +168,15 @@ class Layout:
     value_column: str | None
 
 
+def years_in_file_name(file_name: str) -> list[str]:
+    """The years a file's name states, in order (`Solarthermie_2021_Stand_2023-02-01.csv` → 2021, 2023)."""
+    return sorted(set(_YEAR_IN_NAME.findall(file_name)))
+
+
 def year_in_file_name(file_name: str) -> str | None:
     """The one year a file's name states (`Netzabsatz_Strom_2015.csv` → 2015); None for none or several."""
-    years = set(_YEAR_IN_NAME.findall(file_name))
-    return years.pop() if len(years) == 1 else None
+    years = years_in_file_name(file_name)
+    return years[0] if len(years) == 1 else None
 
 
 def layout_problems(fmt: TidyFormat, options: Mapping[str, Any], mappings: Mapping[str, Any]) -> list[str]:

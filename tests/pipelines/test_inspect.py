@@ -237,3 +237,7 @@ def test_codes_in_any_case_a_missing_coded_column_and_a_file_nothing_of_is_read(
     result = _inspect(months)
     assert result.exit_code == 1 and "every row was rejected" in result.output
     assert _inspect(_write(tmp_path, "leer.csv", "")).output.splitlines()[1] == "  is: an empty file"
+    two_years = _write(tmp_path, "Solarthermie_2021_Stand_2023-02-01.csv", "AGS;Kollektorfläche in m2\n05974004;12\n")
+    result = _inspect(two_years)
+    assert result.exit_code == 1 and "the file name states several years (2021, 2023): options.defaults.year" \
+        in result.output
