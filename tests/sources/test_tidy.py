@@ -137,3 +137,24 @@ def test_a_tidy_delivery_may_be_an_xlsx_workbook(tmp_path):
     path = tmp_path / "renovations.xlsx"
     rows = parse_renovations(Delivery("src:1", "src", path.name, path=path), {}, {}, REGION).rows
     assert list(rows["energy_renovations"]) == [17, 4] and list(rows["source_row"]) == [3, 4]
+
+
+def test_a_workbook_with_numbers_typed_as_text_reads_them_in_the_sources_decimal_mark(tmp_path):
+    from openpyxl import Workbook
+
+    from sources.parsers.common import Delivery
+    from sources.parsers.tidy import parse_solar_thermal
+
+    book = Workbook()
+    book.active.append(["ags", "year", "collector_area_m2"])
+    book.active.append(["05974004", 2021, "1.234,5"])  # typed as text, the German way
+    book.active.append(["05974016", 2021, 99.25])  # a number cell
+    book.active.append(["05974048", 2021, 0.00001])  # a number Excel shows as 1E-05
+    path = tmp_path / "Solarthermie.xlsx"
+    book.save(path)
+    rows = parse_solar_thermal(Delivery("src:1", "src", path.name, path=path), {"decimal": ","}, {}, REGION).rows
+    assert list(rows["collector_area_m2"]) == [1234.5, 99.25, 0.00001]
+    # with the default decimal point the number cells read as before and the German text is a finding
+    result = parse_solar_thermal(Delivery("src:1", "src", path.name, path=path), {}, {}, REGION)
+    assert list(result.rows["collector_area_m2"]) == [99.25, 0.00001]
+    assert [f.raw_value for f in result.findings] == ["1.234,5"]
