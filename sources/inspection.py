@@ -147,7 +147,6 @@ def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[s
     if head.decimal_guessed:
         lines.append(f"  decimal mark: {head.decimal!r} guessed (the numbers look like 1.234): check it with the "
                      "partner")
-    lines += [f"  note: {note}" for note in best.notes]
     lines += [f"  UNIT: {problem}; the partner should deliver the column in its unit" for problem in best.unit_problems]
     if any(code.startswith("<") for words in mappings.values() for code in words.values()):
         lines.append("  words with <one of ...> need their code from the partner: the configuration check refuses "

@@ -1,9 +1,11 @@
 """Which of klimamonitor's tidy layouts (sources/parsers/tidy.py) a partner's own table comes closest to, and the
-source configuration that reads it: the file's headers matched to the layout's columns (by the column's name, the
-layout's German header, or a usual German name for it), the file's words in coded columns matched to codes by the
-report's German labels (warehouse/labels.py). What `klimamonitor inspect` prints for a table of no publication
-layout; nothing is applied until a data engineer puts it in the configuration, and a word without a sure code gets
-a placeholder that the configuration check refuses."""
+source configuration that reads it: the header row found below title rows, the file's headers matched to the
+layout's columns (by the column's name, the layout's German header, or a usual German name for it) with the unit
+each header states checked against its column's, the file's words in coded columns matched to codes by the report's
+German labels (warehouse/labels.py) and a few usual words of one meaning, its encoding, separator and decimal mark.
+What `klimamonitor inspect` prints for a table of no publication layout; nothing is applied until a data engineer
+puts it in the configuration, and a word or default without a sure code gets a placeholder that the configuration
+check refuses."""
 
 from __future__ import annotations
 
@@ -244,7 +246,6 @@ class Match:
     headers: dict[str, str]  # column → the file's header
     missing: list[str]  # required columns the file lacks (and no default covers)
     year_from_file_name: str | None = None  # the file lacks a year column; its name states this year
-    notes: list[str] = field(default_factory=list)
     unit_problems: list[str] = field(default_factory=list)  # a header in another unit than its column
     needs_default: dict[str, str] = field(default_factory=dict)  # coded column the file lacks → placeholder
 
