@@ -89,7 +89,7 @@ def _emissions(t: Mapping[str, Any], sector: str | None, district_ags: str) -> p
 def _base_of(series: pd.DataFrame, base_year: int) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per row of `series`: the base year's quantity, whether the base year is complete, and its note."""
     base = series[series["year"] == base_year].drop_duplicates("ags").set_index("ags")
-    value = series["ags"].map(base["value"])
+    value = series["ags"].map(base["value"]).astype("float64")  # float also when no row has a base (empty series)
     complete = series["ags"].map(base["complete"].astype(bool)).astype("boolean").fillna(False).astype(bool)
     note = series["ags"].map(base["note"]) if "note" in base else pd.Series(None, index=series.index)
     base_note = np.where(value.isna(), f"no value for the base year {base_year}",

@@ -167,3 +167,13 @@ def test_battery_electric_share_takes_the_stated_total_of_all_fuels_not_the_sum_
     share = battery_electric_share({"vehicle_stock": stock}).set_index("year")["value"]
     assert share[2021] == pytest.approx(3.0) and share[2022] == pytest.approx(4.0)
     assert 2023 not in share.index or pd.isna(share[2023])
+
+
+def test_a_change_against_the_base_year_of_an_empty_series_is_empty_not_an_error():
+    """A district whose sources give no balance yet (no grid source): the change and the annual change against the
+    base year are no rows, so the indicator is not_assessable, instead of a division of text by numbers."""
+    empty = pd.DataFrame({"ags": pd.Series([], dtype="string"), "year": pd.Series([], dtype="Int64"),
+                          "value": pd.Series([], dtype="float64"), "complete": pd.Series([], dtype="boolean"),
+                          "data_quality": pd.Series([], dtype="string"), "note": pd.Series([], dtype=object)})
+    assert change_vs_base(empty, 2007).empty
+    assert annual_change_since_base(empty, 2007).empty
