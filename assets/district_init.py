@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from assets.config import CITY
+from sources.errors import DeliveryError
 from sources.formats import FORMATS
 from sources.parsers.common import Delivery
 from sources.parsers.public import auszug_gv_entries, gv100ad_entries, is_gv100ad
@@ -45,14 +46,18 @@ class RegionFromDirectory:
 def read_directory(path: Path) -> tuple[str, list[dict]]:
     """(format, entries) of a GV100AD or Auszug GV file."""
     delivery = Delivery("init", "init", path.name, path=path)
-    if path.suffix.lower() == ".xlsx":
-        return "auszug_gv", auszug_gv_entries(delivery, {})
-    with open(path, "rb") as fh:
-        head = fh.read(64)
-    if not is_gv100ad(head):
-        raise InitError(f"{path}: neither a GV100AD file (fixed-width records starting with '10<date>') nor an "
-                        "Auszug GV (.xlsx) of the Statistisches Bundesamt")
-    return "gv100ad", gv100ad_entries(delivery, {})[0]
+    try:
+        if path.suffix.lower() == ".xlsx":
+            return "auszug_gv", auszug_gv_entries(delivery, {})
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+        if not is_gv100ad(head):
+            raise InitError(f"{path}: neither a GV100AD file (fixed-width records starting with '10<date>') nor an "
+                            "Auszug GV (.xlsx) of the Statistisches Bundesamt")
+        return "gv100ad", gv100ad_entries(delivery, {})[0]
+    except DeliveryError as exc:  # a workbook or file that is no municipality directory
+        raise InitError(f"{path} is no municipality directory of the Statistisches Bundesamt (a GV100AD file or an "
+                        f"Auszug GV .xlsx): {exc.problem}") from None
 
 
 def region_from_directory(path: Path, ags: str) -> RegionFromDirectory:

@@ -86,5 +86,15 @@ def test_an_unknown_key(tmp_path):
     assert not (tmp_path / "neu").exists()
 
 
+@pytest.mark.parametrize("other", ["kba/fz3_2021.xlsx", "regionalstatistik/31211-01-01-4.xlsx"])
+def test_a_workbook_that_is_no_directory_is_a_clear_error(tmp_path, other):
+    path = REAL.parent / other
+    result = CliRunner().invoke(main, ["init", "--key", "05774000", "--directory", str(path), "--out",
+                                       str(tmp_path / "neu")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"error: {path} is no municipality directory of the Statistisches Bundesamt" in result.output
+    assert not (tmp_path / "neu").exists()
+
+
 def test_every_format_has_an_example():
     assert set(EXAMPLES) == set(FORMATS)
