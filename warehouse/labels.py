@@ -101,6 +101,19 @@ LABELS |= {
                    "not_assessable": "nicht bewertbar (Wert unvollständig oder fehlend)",
                    "no_emissions_gap": "kein Emissionsziel (Lücke nur in der Einheit des Ziels)"},
 }
+# The source families as a not_assessable reason names them (assets/compute/families.py `Family.words`), in German.
+SOURCE_FAMILIES_DE = {
+    "population": "Bevölkerung", "grid / final-energy": "Netzabsatz bzw. Endenergie",
+    "emission-factor": "Emissionsfaktoren",
+    "renewable-generation": "erneuerbare Stromerzeugung (Marktstammdatenregister, EEG-Einspeisung)",
+    "heating (chimney-sweep, solar-thermal)": "Heizungen (Schornsteinfeger, Solarthermie)",
+    "transport (vehicle-km, train-km)": "Verkehr (Fahrleistungen, Zugkilometer)", "vehicle-stock": "Fahrzeugbestand",
+    "renovation / building-stock": "Sanierungen bzw. Gebäudebestand", "facility-database": "Liegenschaftsdatenbank",
+    "EU ETS": "EU-Emissionshandel", "agriculture": "Landwirtschaft", "degree-day": "Gradtagzahlen",
+    "key-change": "Gebietsänderungen", "municipality-directory": "Gemeindeverzeichnis",
+    "statistics-table": "Statistiktabellen", "work-programme (measures, eea assessment)":
+        "Arbeitsprogramm (Maßnahmen, eea-Bewertung)",
+}
 # the role of an indicator in the report: a target, or a supporting indicator without a target
 ROLES_DE = {"target": "Ziel", "supporting": "unterstützender Indikator (ohne Ziel)"}
 

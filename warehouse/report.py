@@ -10,13 +10,14 @@ the places, renewables and methodology pages in report_places.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from warehouse.labels import ROLES_DE, STATUS_DE, label, unit_de
+from warehouse.labels import ROLES_DE, SOURCE_FAMILIES_DE, STATUS_DE, label, unit_de
 from warehouse.report_blocks import Site, date_de, esc, link, page, page_name
 from warehouse.report_charts import PALETTE, TARGET_COLOUR, Legend, Series, fmt, line_chart, ranked_bars
 from warehouse.report_places import (
@@ -117,6 +118,19 @@ def status_class(r, t: Mapping) -> str:
     return "base" if text in ("Basisjahr", "vor dem Basisjahr") else str(r["status"])
 
 
+_NO_SOURCE = re.compile(r"no (.+?) source configured|a (.+?) source is configured but nothing was delivered")
+
+
+def missing_sources_de(reason: str) -> str:
+    """The source families a not_assessable reason names, in German ('' when it names none)."""
+    parts = []
+    for absent, empty in _NO_SOURCE.findall(reason):
+        family = SOURCE_FAMILIES_DE.get(absent or empty, absent or empty)
+        parts.append(f"keine Quelle für {family} eingerichtet" if absent else
+                     f"eine Quelle für {family} ist eingerichtet, hat aber nichts geliefert")
+    return "; ".join(dict.fromkeys(parts))
+
+
 def reason_text(r, t: Mapping) -> str:
     """Why a year has its status, in German from the numbers (status_reason is for analysts, in English)."""
     status, reason = r["status"], str(r["status_reason"])
@@ -125,6 +139,8 @@ def reason_text(r, t: Mapping) -> str:
     if status_class(r, t) == "base":
         return "Bezugspunkt des Ziels" if status_text(r, t) == "Basisjahr" else "nicht bewertet"
     if status == "not_assessable":
+        if missing := missing_sources_de(reason):
+            return missing
         if "incomplete" in reason:
             return "unvollständige Eingangsdaten: kein Urteil"
         if "for a trend" in reason:

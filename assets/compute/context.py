@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from assets.compute.totals import cell_complete, complete_grid, totals
+from assets.compute.totals import cell_complete, complete_grid, own_totals_first, totals
 
 
 def ets_phase(year: int) -> int:
@@ -22,12 +22,14 @@ def ets_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 def with_district(frame: pd.DataFrame, keys: Sequence[str], value: str, municipality_keys: Sequence[str],
                   years: Sequence[int], district_ags: str, extra_keys: dict[str, Sequence] | None = None) -> pd.DataFrame:
-    """Municipality rows on the full grid (absent cells missing) plus district min-count sums."""
+    """Municipality rows on the full grid (absent cells missing) plus district rows: the district's own delivered
+    figure where `frame` has one, else the min-count sum of its municipalities."""
     grid_keys = {"ags": list(municipality_keys), "year": list(years), **(extra_keys or {})}
     municipal = frame[frame["ags"].isin(municipality_keys)][[*grid_keys, value, "value_status"]]
     grid = complete_grid(municipal, grid_keys, value)
     grid["complete"] = cell_complete(grid)
-    district = totals(grid, [k for k in grid_keys if k != "ags"], value).assign(ags=district_ags)
+    by = [k for k in grid_keys if k != "ags"]
+    district = own_totals_first(totals(grid, by, value).assign(ags=district_ags), frame, district_ags, by, value)
     return pd.concat([grid, district], ignore_index=True)[[*grid_keys, value, "value_status", "complete"]]
 
 

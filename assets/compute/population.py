@@ -1,5 +1,6 @@
 """Population per municipality and year on the full grid of the configured region and years; the district row is
-the min-count sum of its municipalities, flagged incomplete when any municipality is missing.
+the district's own figure where a delivery states one (the offices' district rows, with their delivery), else the
+min-count sum of its municipalities, flagged incomplete when any municipality is missing.
 
 Each row keeps the census its figure rests on as the office's table states it (`census_basis`, read by
 sources/parsers/genesis.py) and `basis_break` is true on the first year of a new basis in the published series —
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from assets.compute.totals import cell_complete, complete_grid, totals
+from assets.compute.totals import cell_complete, complete_grid, own_totals_first, totals
 
 COLUMNS = ["ags", "year", "population", "value_status", "complete", "delivery_id", "census_basis", "basis_break"]
 
@@ -38,5 +39,6 @@ def population_table(rows: pd.DataFrame, municipality_keys: Sequence[str], distr
                                                       else None)
     district = totals(grid, ["year"], "population").assign(ags=district_ags, delivery_id=None)
     district["census_basis"] = district["year"].map(bases)
+    district = own_totals_first(district, rows, district_ags, ["year"], "population", ("delivery_id", "census_basis"))
     out = pd.concat([grid, district], ignore_index=True)
     return with_basis_breaks(out)[COLUMNS]

@@ -4,6 +4,9 @@
 - A total over cells is null when no cell has a value (min-count 1), and otherwise the sum of the cells that have
   one, flagged `complete = False` when any expected cell is absent, missing or confidential.
 - `not_applicable` cells count as present and contribute nothing.
+- A district's own figure, where a delivery states one (an office's district row, KBA's total of a registration
+  district), is taken as delivered instead of the sum of its municipalities: it counts everything, also what no
+  municipality row holds (`own_totals_first`).
 """
 
 from __future__ import annotations
@@ -78,3 +81,23 @@ def combined_status(statuses: set[str]) -> str:
         if status in statuses:
             return status
     return "not_applicable" if statuses == {"not_applicable"} else "missing"
+
+
+def own_totals_first(district: pd.DataFrame, delivered: pd.DataFrame, district_ags: str, keys: Sequence[str],
+                     value_column: str, carried: Sequence[str] = (), status_column: str = "value_status") -> pd.DataFrame:
+    """`district` (rows computed from the municipalities, one per `keys`) with the district's own delivered figure
+    where `delivered` has one with a value: its value, status and `carried` columns (e.g. delivery_id), complete.
+    Elsewhere the computed row stays as it is."""
+    keys = list(keys)
+    columns = [value_column, status_column, *carried]
+    own = delivered.loc[(delivered["ags"] == district_ags) & delivered[value_column].notna(), [*keys, *columns]]
+    if own.empty:
+        return district
+    merged = district.merge(own.drop_duplicates(keys, keep="last"), on=keys, how="left", suffixes=("", "__own"))
+    has = merged[f"{value_column}__own"].notna().to_numpy()
+    out = district.copy()
+    for column in columns:
+        out[column] = out[column].astype(object).where(~has, merged[f"{column}__own"].astype(object).to_numpy())
+    out[value_column] = out[value_column].astype("float64")
+    out["complete"] = out["complete"].astype(bool) | has
+    return out

@@ -89,3 +89,19 @@ def test_vehicle_stock_has_one_total_per_place_and_year_stated_or_summed():
     petrol_2021 = table.loc[(a, 2021, "petrol")]
     assert pd.isna(petrol_2021["vehicles"]) and petrol_2021["value_status"] == "missing" and not petrol_2021["complete"]
     assert len(table) == 3 * 2 * 3  # (2 municipalities + district) × 2 years × (2 fuels + all)
+
+
+def test_the_registration_districts_own_total_comes_before_the_sum_of_matched_municipalities():
+    """KBA FZ 3's row `ZUSAMMEN` of a registration district counts every car, also those of municipalities whose
+    name matched no key (here b): the district's cars are that total, complete, not the partial sum."""
+    from assets.compute.context import vehicle_stock_table
+
+    a, b, district = "05774004", "05774008", "05774000"
+    rows = pd.DataFrame([
+        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 103.0, "value_status": "reported"},
+        {"ags": district, "year": 2021, "vehicle_fuel": "all", "vehicles": 185.0, "value_status": "reported"},
+    ])
+    table = vehicle_stock_table(rows, [a, b], [2021], district).set_index(["ags", "year", "vehicle_fuel"])
+    total = table.loc[(district, 2021, "all")]
+    assert total["vehicles"] == 185.0 and total["value_status"] == "reported" and total["complete"]
+    assert table.loc[(b, 2021, "all"), "value_status"] == "missing"

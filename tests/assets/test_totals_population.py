@@ -59,3 +59,22 @@ def test_a_break_of_census_basis_is_flagged_across_deliveries():
     assert list(table.loc["05974004", "basis_break"]) == [False, True, False]
     assert list(table.loc["05974000", "census_basis"]) == ["vz_1987_register_1990", "zensus_2011", "zensus_2011"]
     assert list(table.loc["05974000", "basis_break"]) == [False, True, False]  # the district's series too
+
+
+def test_the_districts_own_delivered_figure_comes_before_the_sum_of_its_municipalities():
+    # 2018: only the districts' table (12411-01-01-4, Kreis Paderborn 306,890) states a figure; 2019: the
+    # municipalities and a district row; 2020: the municipalities only
+    rows = pd.DataFrame({
+        "ags": ["05774000", "05774004", "05774008", "05774000", "05774004", "05774008"],
+        "year": [2018, 2019, 2019, 2019, 2020, 2020], "population": [306890.0, 100.0, 200.0, 300.0, 101.0, 202.0],
+        "value_status": ["reported"] * 6, "delivery_id": ["kreise", "gem", "gem", "gem", "gem", "gem"],
+        "census_basis": ["zensus_2011"] * 6,
+    })  # fmt: skip
+    table = population_table(rows, ["05774004", "05774008"], "05774000", [2018, 2019, 2020]).set_index(["ags", "year"])
+    district = table.loc["05774000"]
+    assert district.loc[2018, "population"] == 306890 and district.loc[2018, "complete"]
+    assert district.loc[2018, "value_status"] == "reported" and district.loc[2018, "delivery_id"] == "kreise"
+    assert district.loc[2019, "population"] == 300 and district.loc[2019, "delivery_id"] == "gem"
+    assert district.loc[2020, "population"] == 303 and district.loc[2020, "complete"]
+    assert district.loc[2020, "delivery_id"] is None  # a sum: its rows are the municipalities'
+    assert table.loc[("05774004", 2018), "value_status"] == "missing"

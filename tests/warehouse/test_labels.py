@@ -37,3 +37,15 @@ def test_labels_in_use():
         label("carrier", "peat")  # an id without a label is an error, never shown raw
     with pytest.raises(KeyError, match="unit 'furlongs'"):
         unit_de("furlongs")
+
+
+def test_every_source_family_has_german_words_and_the_report_names_the_missing_ones():
+    from assets.compute.families import ABSENT, EMPTY, FAMILIES, reason
+    from warehouse.labels import SOURCE_FAMILIES_DE
+    from warehouse.report import missing_sources_de
+
+    assert {f.words for f in FAMILIES} == set(SOURCE_FAMILIES_DE)
+    why = "; ".join([reason("grid", ABSENT), reason("factors", EMPTY)])  # as indicators.status_reason states it
+    assert missing_sources_de(why) == ("keine Quelle für Netzabsatz bzw. Endenergie eingerichtet; eine Quelle für "
+                                       "Emissionsfaktoren ist eingerichtet, hat aber nichts geliefert")
+    assert missing_sources_de("the base year 2007 is incomplete") == ""
