@@ -479,7 +479,8 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
     """Check one delivery file before it enters the pipeline (nothing is landed or written).
 
     Reads PATH with the format and options of SOURCE, runs the same parser and catalog checks as the pipeline and
-    prints every finding with row and column. Exit 0: the file would be accepted; 1: it would be rejected.
+    prints every finding with row and column. Exit 0: the file would be accepted (rows with findings, within the
+    source's quarantine threshold, set aside); 1: it would be rejected, as a run would decide.
 
     \b
       klimamonitor validate --source westnetz_electricity Netzabsatz_Strom_2024.csv
@@ -524,18 +525,24 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
         click.echo(f"  filtered: {finding.reason}")
     if len(filtered) > 5:
         click.echo(f"  ... and {len(filtered) - 5} more rows outside the region")
-    problems = len(rejected)
+    from sources.quarantine import result_verdict, threshold_for
+
+    why = result_verdict(len(result.rows), result.findings, threshold_for(source.options))  # as a run decides
     try:
         outcome = run_check(catalog_check(target.table), as_stored(result.rows, target.table))
         if not outcome.passed:
-            problems += 1
+            why = why or "the catalog check failed"
             click.echo(f"  catalog check failed: {outcome.summary()}")
     except CatalogError as exc:
-        problems += 1
+        why = why or "the catalog check failed"
         click.echo(f"  catalog check failed: {exc}")
-    if problems:
-        click.echo("REJECTED: fix the rows above and deliver the file again.")
+    if why:
+        click.echo(f"REJECTED: {why}. Fix the rows above and deliver the file again.")
         sys.exit(EXIT_FAILED)
+    if rejected:
+        click.echo(f"ACCEPTED with {len(rejected)} quarantined row(s): a run takes the other rows and sets these "
+                   f"aside with their reasons in the source's *_rejected table; a corrected delivery replaces them.")
+        return
     click.echo("OK: the file would be accepted.")
 
 

@@ -176,4 +176,6 @@ def test_validate_rejects_former_keys_without_a_key_change_delivery(tmp_path):
                                  "years": {"first": 2020, "last": 2021}})
     check = CliRunner().invoke(main, ["validate", "--config", str(cfg), "--data-dir", str(tmp_path / "data"),
                                       "--source", "musternetz_strom", str(grid / "Netzabsatz_2020.csv")])
-    assert check.exit_code == 1 and "rows rejected: 3" in check.output, check.output
+    # within the default quarantine threshold: a run sets the three rows aside and takes the rest, and so says validate
+    assert check.exit_code == 0 and "rows rejected: 3" in check.output, check.output
+    assert "ACCEPTED with 3 quarantined row(s)" in check.output
