@@ -107,6 +107,25 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _base_name(key: str) -> str:
+    """A name without the designation after its comma ('HOEVELHOF, SENNEGEMEINDE' → 'HOEVELHOF')."""
+    return key.split(",")[0].strip()
+
+
+def kba_directory(region: Region, mapped: Mapping[str, Any]) -> dict[str, str]:
+    """The region's municipality names as the KBA may write them → key: the full name and the name without its
+    designation (only where that is one municipality's), and the source's own mappings (KBA name → key) first.
+    Nothing else is tried: a name the KBA spells otherwise is reported, never guessed."""
+    names = [(key, name_key(name)) for key, name in region.names if key != region.district_ags]
+    bases: dict[str, set[str]] = {}
+    for key, full in names:
+        bases.setdefault(_base_name(full), set()).add(key)
+    directory = {base: keys.pop() for base, keys in bases.items() if len(keys) == 1}
+    directory |= {full: key for key, full in names}
+    directory |= {name_key(re.sub(r"^\d{5}\s+", "", str(name))): str(key) for name, key in mapped.items()}
+    return directory
+
+
 def _fz3_header(grid: Grid) -> int | None:
     return next((n for n, row in enumerate(grid[:30]) if "PLZ, Gemeinde" in [cell_text(c) for c in row]), None)
 
@@ -130,7 +149,7 @@ def parse_kba_fz3(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
                           row=header, expected="the FZ 3 header") from None
     place = names.index("PLZ, Gemeinde")
     district_column = names.index("Zulassungsbezirk") if "Zulassungsbezirk" in names else place - 1
-    directory = {name_key(name): key for key, name in region.names if key != region.district_ags}
+    directory = kba_directory(region, mappings.get("municipality_names") or {})
     records, findings, other = [], [], 0
     district = None
     for n in range(header + 1, len(grid)):
@@ -148,12 +167,18 @@ def parse_kba_fz3(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
             key = region.district_ags
         else:
             name = re.sub(r"^\d{5}\s+", "", row[place])
-            key = directory.get(name_key(name))
+            key = directory.get(name_key(name)) or directory.get(_base_name(name_key(name)))
             if key is None:
                 findings.append(finding_for(delivery, n + 1, "PLZ, Gemeinde", row[place], f"the municipality "
                                             f"{name!r} matches no name of the directory; not guessed",
                                             "a name of municipalities.csv (as the KBA writes it: upper case, "
-                                            "umlauts spelt out)"))
+                                            "umlauts spelt out), or the KBA's name mapped to its key in "
+                                            f"mappings.municipality_names ({name!r}: <key>)"))
+                continue
+            if key not in region.municipality_keys:
+                findings.append(finding_for(delivery, n + 1, "PLZ, Gemeinde", row[place], f"mappings."
+                                            f"municipality_names maps {name!r} to {key}, which is no municipality "
+                                            "of the region", "a key of municipalities.csv"))
                 continue
         raw = grid[n][cars]
         if isinstance(raw, float):

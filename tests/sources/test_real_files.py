@@ -240,6 +240,33 @@ def test_kba_fz3_unmatched_name_is_reported_not_guessed():
     assert "05974040" not in set(result.rows["ags"])
 
 
+def test_kba_fz3_names_without_their_designation_and_the_sources_own_mapping():
+    """Kreis Paderborn (sheet FZ 3.1, rows 6271-6281) with its names from the real GV100AD: 'HOEVELHOF' is
+    'Hövelhof, Sennegemeinde' without its designation; 'WUENNENBERG,ST.' (row 6280, 8351 cars) is the KBA's old
+    name of 'Bad Wünnenberg, Stadt': reported until the source maps it, never guessed."""
+    from assets.district_init import region_from_directory
+    from sources.parsers.public import parse_kba_fz3
+
+    directory = region_from_directory(REAL / "destatis" / "GV100AD_311217.ASC", "05774000").municipalities
+    names = tuple(zip(directory["ags"], directory["name"], strict=True))
+    region = Region("05774000", frozenset(directory["ags"]) - {"05774000"}, names=names)
+    result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region)
+    assert value(result.rows, ags="05774024").vehicles == 10475  # row 6276: 33161  HOEVELHOF | 829 | 10475
+    assert value(result.rows, ags="05774000").vehicles == 185254  # row 6281: ZUSAMMEN | 15274 | 185254
+    rejected = [f for f in result.findings if f.kind == "rejected"]
+    assert [(f.source_row, f.raw_value) for f in rejected] == [(6280, "33181  WUENNENBERG,ST.")]
+    assert "mappings.municipality_names ('WUENNENBERG,ST.': <key>)" in rejected[0].reason
+
+    mapped = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {"municipality_names": {"WUENNENBERG,ST.": "05774040"}},
+                           region)
+    assert value(mapped.rows, ags="05774040").vehicles == 8351 and not [f for f in mapped.findings
+                                                                       if f.kind == "rejected"]
+    wrong = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {"municipality_names": {"WUENNENBERG,ST.": "05974040"}},
+                          region)
+    assert "maps 'WUENNENBERG,ST.' to 05974040, which is no municipality of the region" in \
+        [f for f in wrong.findings if f.kind == "rejected"][0].reason
+
+
 def test_gv100ad_municipality_directory():
     from sources.parsers.public import parse_gv100ad
 
