@@ -228,7 +228,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
         run_dir.mkdir(parents=True, exist_ok=True)
         summary.report = str(render(run_dir, f"{cfg.district.name}, run {run_id}", summary.failures,
                                     delivery_files(data_path / "warehouse")))
-    click.echo(summary.render(data_path))
+    click.echo(summary.render(data_path, cfg.path))
     from pipelines import notify
 
     record_run(data_path, summary.record(run_id, started_at))

@@ -12,10 +12,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from dagster import DagsterEventType, LoggerDefinition, logger
 
+from assets.config import DEFAULT_CONFIG, resolve_data_dir
 from warehouse.redact import redact
 
 
@@ -207,7 +209,7 @@ class RunSummary:
                 "failures": [f.splitlines()[0] for f in self.failures], "checks_passed": self.checks_passed,
                 "checks_failed": self.checks_failed, "checks_warned": self.checks_warned, "release": self.release}
 
-    def render(self, data_dir) -> str:
+    def render(self, data_dir, config_path=None) -> str:
         lines = ["", "Summary"]
         if self.tables:
             lines.append("  tables written:")
@@ -259,6 +261,10 @@ class RunSummary:
             lines.append(f"  release:   {data_dir}/published/latest/  (the last good release {self.last_good_release}, "
                          "not this failed run's)")
         lines.append(f"  internal:  {data_dir}/warehouse/*.parquet")
-        lines.append("  query:     klimamonitor sql \"SELECT * FROM municipalities\"   (or duckdb / pandas on the Parquet files)")
-        lines.append("  UI:        klimamonitor ui   (Dagster UI with this run's history)")
+        where = "" if Path(data_dir).resolve() == resolve_data_dir() else f" --data-dir {data_dir}"
+        config = "" if config_path is None or Path(config_path).resolve() == DEFAULT_CONFIG.resolve() \
+            else f" --config {config_path}"
+        lines.append(f"  query:     klimamonitor sql{where} \"SELECT * FROM municipalities\"   (or duckdb / pandas on the "
+                     "Parquet files)")
+        lines.append(f"  UI:        klimamonitor ui{config}{where}   (Dagster UI with this run's history)")
         return "\n".join(lines)

@@ -55,3 +55,16 @@ def test_every_class_of_finding_is_counted_per_file_and_rejected_deliveries_are_
 
 def test_a_warehouse_without_deliveries_gives_no_lines(tmp_path):
     assert quarantined_per_file(tmp_path) == []
+
+
+def test_where_to_look_names_another_data_directory_and_configuration(tmp_path, monkeypatch):
+    """The hints can be copied as they are: another district's run names its --config and --data-dir."""
+    from assets.config import DATA_DIR_ENV, DEFAULT_CONFIG, resolve_data_dir
+    from pipelines.progress import RunSummary
+
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    other = RunSummary(success=True).render(tmp_path / "data", tmp_path / "district.yaml")
+    assert f'klimamonitor sql --data-dir {tmp_path / "data"} "SELECT * FROM municipalities"' in other
+    assert f"klimamonitor ui --config {tmp_path / 'district.yaml'} --data-dir {tmp_path / 'data'}" in other
+    default = RunSummary(success=True).render(resolve_data_dir(), DEFAULT_CONFIG)
+    assert 'klimamonitor sql "SELECT * FROM municipalities"' in default and "klimamonitor ui   (" in default
