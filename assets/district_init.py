@@ -184,7 +184,9 @@ def config_text(region: RegionFromDirectory, first_year: int, last_year: int) ->
         "# Paths are relative to this file; package:<path> names a file bundled with klimamonitor.\n"
         "# Check it with `klimamonitor check-config --config <this file>`; reference: docs/configuration.md\n"
         + yaml.safe_dump(head, allow_unicode=True, sort_keys=False, default_flow_style=None)
-        + "# Targets: add `targets: package:config/kreis_soest/targets.yaml` under district (docs/indicators.md).\n"
+        + "# Targets: your council's targets in a targets.yaml beside this file, `targets: targets.yaml` under\n"
+        "# district (docs/indicators.md); config/kreis_soest/targets.yaml is a worked example to copy: its titles and\n"
+        "# decisions are Kreis Soest's, and its targets that compare with a base year need a balance source first.\n"
         "\n# The sources. The factor set is bundled; uncomment and edit the examples below for your deliveries\n"
         "# (one folder per source, relative to this file). New sources go at the end of this list.\n"
         "sources:\n"
