@@ -361,9 +361,14 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
                 "Wert, das Ziel, den Abstand und den Stand und führt zu einer Seite mit Verlauf, Zielpfad und Trend. "
                 "Veränderungen sind so angegeben, dass ein negativer Wert weniger bedeutet (−10 % = 10 % weniger)."
                 "</p>" + (f"<p>Veröffentlicht am {date_de(published)}.</p>" if published else "")]
-    if targets is not None and indicators is not None:
+    if targets is None or indicators is None or targets.empty:
+        overview.append(f"<p>Für den {esc(district)} sind noch keine Ziele eingerichtet: Sobald die Ziele des "
+                        "Beschlusses in der Konfiguration stehen, zeigt diese Seite sie mit ihrem Stand.</p>")
+    else:
         by_target = dict(tuple(indicators.groupby(["target_set", "indicator_id"], sort=False)))
-        for set_name, group in targets.groupby("target_set", sort=False):
+        sets = list(targets.groupby("target_set", sort=False))  # the decided targets first, supporting sets last
+        sets.sort(key=lambda named: not any(has_target(t) for t in named[1].to_dict("records")))
+        for set_name, group in sets:
             first = group.iloc[0]
             overview.append(f"<h2>{esc(first['target_set_title_de'])}</h2><p>Quelle: {esc(first['source_de'])}</p>"
                             "<div class='cards'>")

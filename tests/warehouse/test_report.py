@@ -159,3 +159,22 @@ def test_a_release_with_empty_tables_still_gets_its_pages():
         "Kreis Soest", D, False, None)
     assert {"index.html", "gemeinden.html", f"gemeinde-{A}.html", "erneuerbare.html", "methodik.html"} <= set(files)
     assert "–" in _text(files["index.html"]) and "synthetic_demo" not in files["index.html"]
+    assert "Für den Kreis Soest sind noch keine Ziele eingerichtet" in _text(files["index.html"])
+
+
+def test_the_decided_targets_come_before_the_supporting_indicators():
+    """A set whose every indicator has no target (supporting) is shown after the council's targets, whatever its
+    id ('supporting' sorts before 'testziele')."""
+    targets = pd.DataFrame([_target(target_set="supporting", indicator_id="emissions_per_inhabitant", target_value=None,
+                                    comparator=None, target_year=None, target_set_title_de="Unterstützende Indikatoren"),
+                            _target(target_set="testziele", target_set_title_de="Ziele des Kreistags")])
+    nan = float("nan")  # as read from Parquet
+    indicators = pd.DataFrame([_row("emissions_per_inhabitant", D, 2020, 9.0, "no_target", "supporting",
+                                    target_value=nan, target_year=nan, path_value=nan),
+                               _row("co2_total_vs_2007", D, 2020, -9.44, "missed", "testziele", path_value=nan)])
+    places = pd.DataFrame({"ags": [D], "name": ["Kreis"], "kind": ["district"], "area_ha": [3.0]})
+    files = build_site({"targets": targets, "indicators": indicators, "municipalities": places},
+                       "Kreis Paderborn", D, False, None)
+    text = _text(files["index.html"])
+    assert text.index("Ziele des Kreistags") < text.index("Unterstützende Indikatoren")
+    assert "noch keine Ziele eingerichtet" not in text
