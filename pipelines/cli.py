@@ -187,6 +187,7 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
         machine_failure,
         marked_cells_per_file,
         quarantined_per_file,
+        years_outside,
         published_comparison,
         record_run,
     )
@@ -221,6 +222,8 @@ def _execute(cfg, data_path: Path, job, keys, no_history: bool, first: int, last
                                                                                 last_good)
     summary.marked_cells = marked_cells_per_file(data_path)
     summary.quarantined = quarantined_per_file(data_path)
+    summary.years = (cfg.district.years.first, cfg.district.years.last)
+    summary.years_outside = years_outside(data_path, *summary.years)
     run_dir = data_path / "validation" / run_id
     if run_dir.is_dir() or summary.failures:  # a failed step is reported even when no check ran
         from warehouse.validation_report import delivery_files, render

@@ -156,6 +156,8 @@ class RunSummary:
     quarantined: list[str] = field(default_factory=list)  # per file in use: quarantined/filtered rows by class
     quarantine: dict[str, tuple[int, int]] = field(default_factory=dict)  # *_rejected table: (rejected, filtered)
     last_good_release: str | None = None  # a failed run: the release published/latest still points to
+    years_outside: list[str] = field(default_factory=list)  # per file in use: its years outside district.years
+    years: tuple[int, int] | None = None  # district.years (first, last)
 
     @classmethod
     def from_result(cls, result, seconds: float) -> RunSummary:
@@ -246,6 +248,10 @@ class RunSummary:
             lines.append("  rows quarantined or filtered in deliveries in use (per file, every class of finding with "
                          "its count; the rows are in the *_rejected tables):")
             lines += [f"    {q}" for q in self.quarantined]
+        if self.years_outside and self.years:
+            lines.append(f"  years outside the configured {self.years[0]}–{self.years[1]} (district.years), left out of "
+                         "the balance, the population and the indicators (per file in use):")
+            lines += [f"    {y}" for y in self.years_outside]
         if self.marked_cells:
             lines.append("  cells the partners marked, taken in without a value (deliveries in use, per file):")
             lines += [f"    {m}" for m in self.marked_cells]

@@ -56,6 +56,26 @@ def marked_cells_per_file(data_path: Path) -> list[str]:
             "a value" for r in marked.sort_values(["source_id", "file_name"]).itertuples()]
 
 
+def years_outside(data_path: Path, first: int, last: int) -> list[str]:
+    """A line per delivery in use with years outside the configured ones (district.years), which the balance, the
+    population and the indicators leave out: the data engineer sees that a file was taken but is not used there."""
+    from warehouse.store import ParquetStore
+
+    store = ParquetStore(data_path / "warehouse")
+    if not store.exists("deliveries"):
+        return []
+    deliveries = store.read("deliveries", columns=["source_id", "file_name", "status", "scope_years"])
+    lines = []
+    for r in deliveries[deliveries["status"] == "accepted"].sort_values(["source_id", "file_name"]).itertuples():
+        years = sorted(int(y) for y in (r.scope_years if r.scope_years is not None else []))
+        outside = [y for y in years if not first <= y <= last]
+        if outside:
+            shown = ", ".join(map(str, outside[:8])) + (f" and {len(outside) - 8} more" if len(outside) > 8 else "")
+            lines.append(f"{r.source_id}: {r.file_name}: {shown}" + (" (all its years)" if len(outside) == len(years)
+                                                                      else ""))
+    return lines
+
+
 def quarantined_per_file(data_path: Path) -> list[str]:
     """For the run summary, of the deliveries in use: a line per file with quarantined rows and a line per source
     with rows filtered out (outside the region or left out by design), each with every class of finding and its
