@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from warehouse.labels import ROLES_DE, SOURCE_FAMILIES_DE, STATUS_DE, label, unit_de
-from warehouse.report_blocks import Site, date_de, esc, link, page, page_name
+from warehouse.report_blocks import Site, date_de, esc, link, page, page_name, table
 from warehouse.report_charts import PALETTE, TARGET_COLOUR, Legend, Series, fmt, line_chart, ranked_bars
 from warehouse.report_places import (
     Context,
@@ -342,6 +342,22 @@ def _years(years) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
+def sources_section(deliveries: pd.DataFrame | None) -> str:
+    """Methodik und Quellen: the deliveries in use per partner and source, with their origin, files and years."""
+    if deliveries is None or deliveries.empty or "origin" not in deliveries:
+        return ""
+    used = deliveries[deliveries["status"] == "accepted"]
+    rows = []
+    for (partner, source, origin), group in used.groupby(["partner", "source_id", "origin"], sort=True):
+        years = [y for scope in group["scope_years"] if scope is not None for y in scope]
+        files = group["file_name"].tolist()
+        shown = ", ".join(files[:3]) + (f" und {len(files) - 3} weitere" if len(files) > 3 else "")
+        rows.append([esc(partner), esc(label("origin", origin)), esc(shown), _years(years)])
+    return ("<h2>Datenquellen</h2><p>Die Lieferungen, auf denen diese Veröffentlichung beruht, je Lieferant und "
+            "Quelle; jede veröffentlichte Zahl führt auf die Datei und die Zeile zurück, aus der sie stammt.</p>"
+            + table(["Lieferant", "Herkunft", "Dateien", "Jahre"], rows, "Datenquellen"))
+
+
 def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
                tiles: Mapping[str, tuple[int, int]] | None = None, published: dt.date | None = None) -> dict[str, str]:
     """Every page and data file of the report, by path inside report/, from the release's tables."""
@@ -397,7 +413,8 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
     for name, title, body in programme_pages(tables.get("measures"), tables.get("measure_status_history"),
                                              tables.get("eea_assessment"), ctx.names, target_pages):
         write(name, title, body)
-    write("methodik.html", "Methodik und Quellen", methodology_body(targets, tables.get("emission_factors")))
+    write("methodik.html", "Methodik und Quellen", methodology_body(targets, tables.get("emission_factors"))
+          + sources_section(deliveries))
     return site.files
 
 

@@ -178,3 +178,22 @@ def test_the_decided_targets_come_before_the_supporting_indicators():
     text = _text(files["index.html"])
     assert text.index("Ziele des Kreistags") < text.index("Unterstützende Indikatoren")
     assert "noch keine Ziele eingerichtet" not in text
+
+
+def test_the_methodology_page_names_the_sources_with_their_origin():
+    from warehouse.report import sources_section
+
+    deliveries = pd.DataFrame([
+        {"partner": "IT.NRW", "source_id": "it_nrw_population_2024", "origin": "real_public", "status": "accepted",
+         "file_name": "12411-15i.csv", "scope_years": [2024]},
+        {"partner": "Westnetz GmbH", "source_id": "westnetz_electricity", "origin": "synthetic_demo",
+         "status": "accepted", "file_name": "Netzabsatz_Strom_2015.csv", "scope_years": [2015]},
+        {"partner": "Westnetz GmbH", "source_id": "westnetz_electricity", "origin": "synthetic_demo",
+         "status": "accepted", "file_name": "Netzabsatz_Strom_2016.csv", "scope_years": [2016]},
+        {"partner": "Westnetz GmbH", "source_id": "westnetz_electricity", "origin": "synthetic_demo",
+         "status": "rejected", "file_name": "kaputt.csv", "scope_years": [2017]},
+    ])
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", sources_section(deliveries)))
+    assert "IT.NRW amtliche Veröffentlichung (echte Daten) 12411-15i.csv 2024" in text
+    assert "Westnetz GmbH synthetische Demodaten Netzabsatz_Strom_2015.csv, Netzabsatz_Strom_2016.csv 2015–2016" in text
+    assert "kaputt.csv" not in text  # a rejected delivery is not a source of the release
