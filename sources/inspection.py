@@ -59,6 +59,16 @@ def _levels(rows) -> str:
     return "-"
 
 
+def _rows_read(rows, region: Region) -> str:
+    """How many rows were read in the region; a statistics table's rows of the levels above it (kept for
+    comparison) are counted apart."""
+    above = int((~rows["region_key"].astype(str).str.startswith(region.prefix)).sum()) if "region_key" in rows else 0
+    if not above:
+        return f"  rows read in the region ({region.district_ags}): {len(rows)}"
+    return (f"  rows read: {len(rows)}: {len(rows) - above} in the region ({region.district_ags}), {above} of the "
+            "levels above it, for comparison (Germany, state, Regierungsbezirk)")
+
+
 def inspect_file(path: Path, region: Region) -> Inspection:
     data = path.read_bytes()
     delivery = Delivery(f"inspect:{hashlib.sha256(data).hexdigest()[:16]}", "inspect", path.name, data)
@@ -85,7 +95,7 @@ def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt:
     years = sorted({int(y) for y in rows["year"].dropna()}) if "year" in rows else []
     codes = sorted(set(rows["table_code"].dropna())) if "table_code" in rows else []
     lines += [f"  raw table: {target.table}" + (f" (table code {', '.join(codes)})" if codes else ""),
-              f"  rows read in the region ({region.district_ags}): {len(rows)}",
+              _rows_read(rows, region),
               f"  region level: {_levels(rows)}",
               f"  years: {', '.join(map(str, years)) if years else '-'}"]
     classes = finding_classes(result.findings)

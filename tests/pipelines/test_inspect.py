@@ -45,6 +45,8 @@ def test_every_real_file_is_named_and_readable():
                                          if line.startswith("  format: ")) for block in blocks}
     assert named == FORMATS
     assert "rows read in the region (05974000): 15" in blocks[files.index("kba/fz3_2021.xlsx")]
+    # a statistics table keeps the levels above the region for comparison, and inspect counts them apart
+    assert "of the levels above it, for comparison" in blocks[files.index("regionalstatistik/46251-01-02-4_00.csv")]
 
 
 def test_an_unknown_file_is_not_readable(tmp_path):
