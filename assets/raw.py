@@ -122,12 +122,14 @@ def build_raw_asset(fmt: str) -> AssetsDefinition:
         parsed = parse_landed(cfg, settings.data_path, register, fmt, region)
         for table in tables:
             quarantine = parsed.quarantine(table)
-            rejected = int((quarantine["finding_kind"] == "rejected").sum())
+            is_rejected = quarantine["finding_kind"] == "rejected"
+            weights = quarantine["rows_affected"].fillna(1).astype("int64")  # a filter finding stands for many rows
+            rejected, filtered = int(weights[is_rejected].sum()), int(weights[~is_rejected].sum())
             yield Output(parsed.table(table), output_name=table,
                          metadata={"deliveries parsed": parsed.parsed, "deliveries from the parse cache": parsed.reused,
                                    "former keys accepted": len(region.former_keys)})
             yield Output(quarantine, output_name=rejected_table_name(table),
-                         metadata={"rejected": rejected, "filtered": len(quarantine) - rejected})
+                         metadata={"rejected": rejected, "filtered": filtered})
 
     decorate = multi_asset(name=f"parse_{fmt}", ins=ins, outs=outs,
                            description=f"Parse the landed deliveries of every source of format {fmt!r}.")

@@ -519,8 +519,9 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
     from assets.compute.deliveries import marked_cells
 
     confidential, no_value = marked_cells(result.rows)
-    click.echo(f"  rows read: {len(result.rows)}; rows rejected: {len(rejected)}; rows outside the region: "
-               f"{len(filtered)}; cells marked confidential: {confidential}; cells marked as having no value: "
+    click.echo(f"  rows read: {len(result.rows)}; rows rejected: {sum(f.rows_affected for f in rejected)}; rows "
+               f"outside the region: {sum(f.rows_affected for f in filtered)}; cells marked confidential: "
+               f"{confidential}; cells marked as having no value: "
                f"{no_value}")
     for finding in rejected:
         click.echo(f"  rejected: {finding.reason}")
