@@ -590,6 +590,8 @@ def inspect(config_path: Path | None, data_dir: Path | None, paths: tuple[Path, 
     from sources.inspection import inspect_file
 
     cfg, _ = _load(config_path, data_dir)
+    click.echo(f"region: {cfg.district.name} ({cfg.district.ags}), from {cfg.path}"
+               + ("" if config_path else " (--config names your district's configuration)"))
     readable = True
     for path in paths:
         report = inspect_file(path, cfg.region())

@@ -78,7 +78,7 @@ def inspect_file(path: Path, region: Region) -> Inspection:
         return _partner_table(path, delivery, region, lines)
     lines.append(f"  format: {found.format}")
     inspection = _read(path, delivery, region, lines, found.format, {}, {})
-    inspection.lines += _snippet(found.format, {}, {})
+    inspection.lines += _snippet(found.format, {}, {}, _pattern(path))
     return inspection
 
 
@@ -107,15 +107,21 @@ def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt:
     return Inspection(path, fmt, True, lines)
 
 
-def _snippet(fmt: str, options: dict, mappings: dict) -> list[str]:
+def _snippet(fmt: str, options: dict, mappings: dict, pattern: str) -> list[str]:
     """The configuration a source delivering the file needs, as YAML for config/<region>.yaml."""
     source = {"id": "<source_id>", "partner": "<who sends it>", "connector": "file_drop", "location": "<folder>",
-              "format": fmt}
-    source |= {"options": options} if options else {}
+              "format": fmt, "options": {"pattern": pattern, **options}}
     source |= {"mappings": mappings} if mappings else {}
+    if fmt not in TIDY_SPECS:  # a public body's publication, as published
+        source |= {"origin": "real_public", "license": "<the publication's licence, e.g. dl-de/by-2-0>"}
     text = yaml.safe_dump({"sources": [source]}, sort_keys=False, allow_unicode=True, default_flow_style=False,
                           width=10**6)
     return ["  configuration for a source delivering this file:", *("    " + line for line in text.splitlines())]
+
+
+def _pattern(path: Path) -> str:
+    """The files of the source: those with the file's extension ('*.csv'; a compressed one: '*.csv.gz')."""
+    return "*" + "".join(path.suffixes[-2:] if path.suffix == ".gz" else path.suffixes[-1:])
 
 
 def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[str]) -> Inspection:
@@ -170,6 +176,6 @@ def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[s
             mappings.items()}
     read_with = {**options, "defaults": stand_ins} if stand_ins else options
     inspection = _read(path, delivery, region, lines, best.format, read_with, sure)
-    inspection.lines += _snippet(best.format, options, mappings)
+    inspection.lines += _snippet(best.format, options, mappings, _pattern(path))
     inspection.readable &= not best.unit_problems
     return inspection
