@@ -343,19 +343,18 @@ def _years(years) -> str:
 
 
 def sources_section(deliveries: pd.DataFrame | None) -> str:
-    """Methodik und Quellen: the deliveries in use per partner and source, with their origin, files and years."""
+    """Methodik und Quellen: the deliveries in use per partner, with their origin, number and years."""
     if deliveries is None or deliveries.empty or "origin" not in deliveries:
         return ""
     used = deliveries[deliveries["status"] == "accepted"]
     rows = []
-    for (partner, source, origin), group in used.groupby(["partner", "source_id", "origin"], sort=True):
+    for (partner, origin), group in used.groupby(["partner", "origin"], sort=True):
         years = [y for scope in group["scope_years"] if scope is not None for y in scope]
-        files = group["file_name"].tolist()
-        shown = ", ".join(files[:3]) + (f" und {len(files) - 3} weitere" if len(files) > 3 else "")
-        rows.append([esc(partner), esc(label("origin", origin)), esc(shown), _years(years)])
-    return ("<h2>Datenquellen</h2><p>Die Lieferungen, auf denen diese Veröffentlichung beruht, je Lieferant und "
-            "Quelle; jede veröffentlichte Zahl führt auf die Datei und die Zeile zurück, aus der sie stammt.</p>"
-            + table(["Lieferant", "Herkunft", "Dateien", "Jahre"], rows, "Datenquellen"))
+        rows.append([esc(partner), esc(label("origin", origin)), str(len(group)), _years(years)])
+    return ("<h2>Datenquellen</h2><p>Die Lieferungen, auf denen diese Veröffentlichung beruht, je Lieferant; jede "
+            "veröffentlichte Zahl führt auf die Datei und die Zeile zurück, aus der sie stammt (Tabelle "
+            "deliveries der Veröffentlichung).</p>"
+            + table(["Lieferant", "Herkunft", "Lieferungen", "Jahre"], rows, "Datenquellen", numeric=(2,)))
 
 
 def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
