@@ -41,7 +41,8 @@ def vehicle_stock_table(rows: pd.DataFrame, municipality_keys: Sequence[str], ye
     fuels = sorted(set(rows["vehicle_fuel"].dropna()) - {"all"})
     split = rows[rows["vehicle_fuel"] != "all"]
     summed = split.groupby(["ags", "year"], as_index=False).agg(vehicles=("vehicles", lambda v: v.sum(min_count=1)))
-    stated = rows[rows["vehicle_fuel"] == "all"][["ags", "year", "vehicles", "value_status"]]
+    stated = rows[rows["vehicle_fuel"] == "all"][[c for c in ("ags", "year", "vehicles", "value_status", "delivery_id")
+                                                  if c in rows]]
     summed = summed.merge(stated[["ags", "year"]], how="left", indicator=True)
     summed = summed[summed.pop("_merge") == "left_only"]
     summed = summed.assign(value_status=summed["vehicles"].notna().map({True: "reported", False: "missing"}))

@@ -85,18 +85,31 @@ def combined_status(statuses: set[str]) -> str:
 
 def own_totals_first(district: pd.DataFrame, delivered: pd.DataFrame, district_ags: str, keys: Sequence[str],
                      value_column: str, carried: Sequence[str] = (), status_column: str = "value_status") -> pd.DataFrame:
-    """`district` (rows computed from the municipalities, one per `keys`) with the district's own delivered figure
-    where `delivered` has one with a value: its value, status and `carried` columns (e.g. delivery_id), complete.
-    Elsewhere the computed row stays as it is."""
+    """`district` (rows computed from the municipalities, one per `keys`) with the district's own figure where
+    `delivered` has one: a row of a delivery (with a delivery_id; a row a step computed has none) with a value, from
+    the same delivery as the municipality rows with a value for those keys, or where no municipality has one. Then
+    its value, status and `carried` columns (e.g. delivery_id) are taken, complete: the office's total counts what
+    the municipality rows may lack (KBA's cars of names matching no key). A district row of another delivery than
+    its municipalities' (another year's basis, another territory) is never taken: the sum stays, flagged as it is."""
     keys = list(keys)
-    columns = [value_column, status_column, *carried]
-    own = delivered.loc[(delivered["ags"] == district_ags) & delivered[value_column].notna(), [*keys, *columns]]
+    if "delivery_id" not in delivered:
+        return district
+    with_value = delivered[delivered[value_column].notna() & delivered["delivery_id"].notna()]
+    own = with_value.loc[with_value["ags"] == district_ags, [*keys, value_column, status_column, *carried]]
+    if "delivery_id" not in carried:
+        own = own.assign(delivery_id=with_value.loc[own.index, "delivery_id"])
     if own.empty:
         return district
-    merged = district.merge(own.drop_duplicates(keys, keep="last"), on=keys, how="left", suffixes=("", "__own"))
+    municipal = with_value[with_value["ags"] != district_ags]
+    theirs = municipal.groupby(keys)["delivery_id"].agg(lambda ids: frozenset(ids)).rename("__theirs").reset_index()
+    own = own.drop_duplicates(keys, keep="last").merge(theirs, on=keys, how="left")
+    agrees = [not isinstance(ids, frozenset) or ids <= {own_id} for ids, own_id in zip(own["__theirs"],
+                                                                                      own["delivery_id"])]
+    own = own[agrees]
+    merged = district.merge(own, on=keys, how="left", suffixes=("", "__own"))
     has = merged[f"{value_column}__own"].notna().to_numpy()
     out = district.copy()
-    for column in columns:
+    for column in [value_column, status_column, *carried]:
         out[column] = out[column].astype(object).where(~has, merged[f"{column}__own"].astype(object).to_numpy())
     out[value_column] = out[value_column].astype("float64")
     out["complete"] = out["complete"].astype(bool) | has

@@ -98,10 +98,39 @@ def test_the_registration_districts_own_total_comes_before_the_sum_of_matched_mu
 
     a, b, district = "05774004", "05774008", "05774000"
     rows = pd.DataFrame([
-        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 103.0, "value_status": "reported"},
-        {"ags": district, "year": 2021, "vehicle_fuel": "all", "vehicles": 185.0, "value_status": "reported"},
+        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 103.0, "value_status": "reported",
+         "delivery_id": "fz3"},
+        {"ags": district, "year": 2021, "vehicle_fuel": "all", "vehicles": 185.0, "value_status": "reported",
+         "delivery_id": "fz3"},
     ])
     table = vehicle_stock_table(rows, [a, b], [2021], district).set_index(["ags", "year", "vehicle_fuel"])
     total = table.loc[(district, 2021, "all")]
     assert total["vehicles"] == 185.0 and total["value_status"] == "reported" and total["complete"]
     assert table.loc[(b, 2021, "all"), "value_status"] == "missing"
+
+
+def test_a_district_total_the_step_summed_or_of_another_delivery_is_not_taken_as_the_districts_own():
+    """Only a delivered district figure of the same delivery as its municipalities' rows replaces their sum: the
+    district's `all` summed from a lone battery-electric row (no delivery of its own) is not one, and an older
+    delivery's district total beside a newer delivery's municipalities is not either."""
+    from assets.compute.context import vehicle_stock_table
+
+    a, b, district = "05774004", "05774008", "05774000"
+    rows = pd.DataFrame([
+        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 7000.0, "value_status": "reported",
+         "delivery_id": "fz3_2021"},
+        {"ags": b, "year": 2021, "vehicle_fuel": "all", "vehicles": 8000.0, "value_status": "reported",
+         "delivery_id": "fz3_2021"},
+        {"ags": district, "year": 2021, "vehicle_fuel": "battery_electric", "vehicles": 500.0,
+         "value_status": "reported", "delivery_id": "bev_list"},
+        {"ags": a, "year": 2022, "vehicle_fuel": "all", "vehicles": 7100.0, "value_status": "reported",
+         "delivery_id": "new"},
+        {"ags": b, "year": 2022, "vehicle_fuel": "all", "vehicles": 8100.0, "value_status": "reported",
+         "delivery_id": "new"},
+        {"ags": district, "year": 2022, "vehicle_fuel": "all", "vehicles": 99999.0, "value_status": "reported",
+         "delivery_id": "old"},
+    ])
+    table = vehicle_stock_table(rows, [a, b], [2021, 2022], district).set_index(["ags", "year", "vehicle_fuel"])
+    assert table.loc[(district, 2021, "all"), "vehicles"] == 15000.0  # the municipalities' cars, not the 500
+    assert table.loc[(district, 2021, "battery_electric"), "vehicles"] == 500.0  # the district's own BEV count
+    assert table.loc[(district, 2022, "all"), "vehicles"] == 15200.0  # the newer delivery's municipalities

@@ -78,3 +78,15 @@ def test_the_districts_own_delivered_figure_comes_before_the_sum_of_its_municipa
     assert district.loc[2020, "population"] == 303 and district.loc[2020, "complete"]
     assert district.loc[2020, "delivery_id"] is None  # a sum: its rows are the municipalities'
     assert table.loc[("05774004", 2018), "value_status"] == "missing"
+
+
+def test_a_district_figure_of_another_delivery_than_its_municipalities_is_not_taken():
+    # 2018: the districts' table on the Zensus 2011 basis beside the municipalities of a delivery on the 2022 basis
+    rows = pd.DataFrame({
+        "ags": ["05774000", "05774004", "05774008"], "year": [2018] * 3, "population": [301902.0, 1000.0, 2000.0],
+        "value_status": ["reported"] * 3, "delivery_id": ["kreise_2011", "gem_2022", "gem_2022"],
+        "census_basis": ["zensus_2011", "zensus_2022", "zensus_2022"],
+    })  # fmt: skip
+    district = population_table(rows, ["05774004", "05774008"], "05774000", [2018]).set_index("ags").loc["05774000"]
+    assert district["population"] == 3000 and district["census_basis"] == "zensus_2022"
+    assert district["delivery_id"] is None
