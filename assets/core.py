@@ -177,7 +177,8 @@ def build_deliveries_asset(cfg: DistrictConfig) -> AssetsDefinition:
 
 @asset(group_name=group_of("population"), description="Inhabitants per municipality and year (31 December), with "
        "the census basis the office's table states and the first year of a new basis flagged; district rows are the "
-       "min-count sum of the municipalities, flagged incomplete where a municipality is missing.")
+       "district's own delivered figure where the delivery of its municipalities states one, else their min-count "
+       "sum, flagged incomplete where a municipality is missing.")
 def population(settings: Settings, core_statistics__population: pd.DataFrame) -> pd.DataFrame:
     cfg = settings.config()
     return population_table(core_statistics__population, cfg.municipality_keys(), cfg.totals_ags,

@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.schema import CatalogError, Field, Table  # noqa: F401 (CatalogError: raised to callers of the catalog)
 from warehouse.tables import TABLES
 
-CONTRACT_VERSION = "3.2.0"
+CONTRACT_VERSION = "3.3.0"
 CONTRACT_NOTES = (
     "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -67,6 +67,10 @@ CONTRACT_NOTES = (
     "`population.census_basis` and `basis_break`; `vehicle_stock` has a fuel `all` row per place and year (delivered "
     "or summed). The demo takes its 2008-2015 population, the municipality directory, the area and the 2021 car stock "
     "from real files."
+    " 3.3.0: meaning refined, no column changed; a district row (population, vehicle_stock, agriculture_emissions, "
+    "renovations) is the district's own delivered figure where the delivery of its municipalities' rows states one "
+    "(the offices' district rows, KBA's registration-district total: complete, with its delivery_id), or where no "
+    "municipality has a value; else the min-count sum of its municipalities as before."
 )
 
 def get_table(name: str) -> Table:

@@ -26,7 +26,7 @@ _TABLE_LIST: list[Table] = [
         "rows_rejected", "rows_out_of_region", "cells_confidential", "cells_without_value", "origin"],
        ["delivery_id"], published=True),
     _t("population", "core", "Inhabitants per municipality and year (31 December), with the census the figure "
-       "rests on and the first year of a new basis flagged; district rows are the sum of the municipalities",
+       "rests on and the first year of a new basis flagged; district rows are the district's own delivered figure where the delivery of its municipalities states one, else their sum",
        ["ags", "year", "population", "value_status", "complete", "delivery_id", "census_basis", "basis_break"],
        ["ags", "year"], published=True),
     _t("statistics", "core", "Values of the statistical offices' tables for the region (area, residential buildings "
@@ -67,10 +67,12 @@ _TABLE_LIST: list[Table] = [
        ["ags", "year", "installation_id", "installation_name", "activity_code", "ets_phase",
         "verified_emissions_t_co2e", "delivery_id", "source_row"], ["installation_id", "year"], published=True),
     _t("agriculture_emissions", "balance", "Agricultural emissions per municipality and year (outside BISKO; used "
-       "only by targets whose scope includes agriculture); district rows are sums",
+       "only by targets whose scope includes agriculture); district rows are the district's own delivered figure "
+       "where the delivery of its municipalities states one, else their sum",
        ["ags", "year", "emissions_t_co2e", "value_status", "complete"], ["ags", "year"], published=True),
     _t("vehicle_stock", "indicators", "Registered passenger cars on 1 January by fuel (KBA), per municipality; "
-       "district rows are sums", ["ags", "year", "vehicle_fuel", "vehicles", "value_status", "complete"],
+       "district rows are the registration district's total (FZ 3 `ZUSAMMEN`) where its delivery states one, else the "
+       "sum of the municipalities", ["ags", "year", "vehicle_fuel", "vehicles", "value_status", "complete"],
        ["ags", "year", "vehicle_fuel"], published=True),
     _t("targets", "indicators", "The targets (and supporting indicators) as configured: what is measured, against "
        "which base year, by when, and where the target comes from",
