@@ -104,7 +104,7 @@ def name_key(name: str) -> str:
     text = name.upper().replace("Ä", "AE").replace("Ö", "OE").replace("Ü", "UE").replace("ß", "SS")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r",\s*(ST\.?|STADT|HANSESTADT|GEM\.?|M\.?|MARKT)$", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", text)).strip()  # 'GARDING,KIRCHSPIEL' = 'GARDING, KIRCHSPIEL'
 
 
 def _base_name(key: str) -> str:
@@ -117,11 +117,15 @@ def kba_directory(region: Region, mapped: Mapping[str, Any]) -> dict[str, str]:
     designation (only where that is one municipality's), and the source's own mappings (KBA name → key) first.
     Nothing else is tried: a name the KBA spells otherwise is reported, never guessed."""
     names = [(key, name_key(name)) for key, name in region.names if key != region.district_ags]
+    full = {name: key for key, name in names}
     bases: dict[str, set[str]] = {}
-    for key, full in names:
-        bases.setdefault(_base_name(full), set()).add(key)
-    directory = {base: keys.pop() for base, keys in bases.items() if len(keys) == 1}
-    directory |= {full: key for key, full in names}
+    for key, name in names:
+        bases.setdefault(_base_name(name), set()).add(key)
+    # a base only where it is one municipality's and no other's full name ('GARDING' is Garding, Stadt, and the
+    # base of Garding, Kirchspiel: not taken for the Kirchspiel)
+    directory = {base: next(iter(keys)) for base, keys in bases.items()
+                 if len(keys) == 1 and (base not in full or full[base] in keys)}
+    directory |= full
     directory |= {name_key(re.sub(r"^\d{5}\s+", "", str(name))): str(key) for name, key in mapped.items()}
     return directory
 
@@ -151,6 +155,7 @@ def parse_kba_fz3(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
     district_column = names.index("Zulassungsbezirk") if "Zulassungsbezirk" in names else place - 1
     directory = kba_directory(region, mappings.get("municipality_names") or {})
     records, findings, other = [], [], 0
+    matched: dict[str, int] = {}  # key → the row that matched it
     district = None
     for n in range(header + 1, len(grid)):
         row = [cell_text(c) for c in grid[n]]
@@ -175,6 +180,11 @@ def parse_kba_fz3(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
                                             "umlauts spelt out), or the KBA's name mapped to its key in "
                                             f"mappings.municipality_names ({name!r}: <key>)"))
                 continue
+            if key in matched:
+                findings.append(finding_for(delivery, n + 1, "PLZ, Gemeinde", row[place], f"{name!r} is municipality "
+                                            f"{key}, which row {matched[key]} is already; not guessed which is",
+                                            "one row per municipality (mappings.municipality_names names each)"))
+                continue
             if key not in region.municipality_keys:
                 findings.append(finding_for(delivery, n + 1, "PLZ, Gemeinde", row[place], f"mappings."
                                             f"municipality_names maps {name!r} to {key}, which is no municipality "
@@ -189,6 +199,7 @@ def parse_kba_fz3(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
             findings.append(finding_for(delivery, n + 1, "Personenkraftwagen insgesamt", cell_text(raw),
                                         f"{cell_text(raw)!r} is not a number", "a count of cars"))
             continue
+        matched[key] = n + 1
         records.append({"delivery_id": delivery.delivery_id, "source_row": n + 1, "ags": key, "year": year,
                         "vehicle_fuel": "all", "vehicles": value, "value_status": status})
     findings += _filtered(delivery, "Zulassungsbezirk", other, "row(s) of other registration districts")
@@ -241,7 +252,9 @@ def gv100ad_entries(delivery: Delivery, options: Mapping[str, Any]) -> tuple[lis
             findings.append(finding_for(delivery, number, "Gebietsstand", date, f"{date!r} is not a date",
                                         "the territorial status as YYYYMMDD in columns 3–10"))
             continue
-        key = line[10:15] + line[19:22] if level == "60" else line[10:10 + DIRECTORY_LEVELS[level]].strip()
+        # a municipality (type 60): Land, RB, Kreis, Gemeinde in columns 11-18 (19-22: its Gemeindeverband, the
+        # Amt or Verbandsgemeinde, e.g. 5417 Eiderstedt; a municipality of none has 0 and its own number there)
+        key = line[10:18] if level == "60" else line[10:10 + DIRECTORY_LEVELS[level]].strip()
         entries.append({"level": level, "source_row": number, "ags": key.ljust(8, "0"), "name": line[22:72].strip(),
                         "type_code": line[122:124].strip() or None,
                         "area_ha": float(area) if area.isdigit() else None,

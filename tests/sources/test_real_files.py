@@ -267,6 +267,21 @@ def test_kba_fz3_names_without_their_designation_and_the_sources_own_mapping():
         [f for f in wrong.findings if f.kind == "rejected"][0].reason
 
 
+def test_kba_fz3_a_base_name_that_is_another_municipalitys_name_is_not_taken():
+    """Kreis Nordfriesland: 'GARDING,KIRCHSPIEL' (row 9729, 254 cars) is Garding, Kirchspiel, and 'GARDING,ST.'
+    (row 9730, 1701) Garding, Stadt; 'GARDING' is the Stadt's name without designation and the Kirchspiel's base, so
+    it names neither by base: each row its own municipality, no key twice."""
+    from assets.district_init import region_from_directory
+    from sources.parsers.public import parse_kba_fz3
+
+    directory = region_from_directory(REAL / "destatis" / "GV100AD_311217.ASC", "01054000").municipalities
+    region = Region("01054000", frozenset(directory["ags"]) - {"01054000"},
+                    names=tuple(zip(directory["ags"], directory["name"], strict=True)))
+    rows = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region).rows
+    assert value(rows, ags="01054035").vehicles == 254 and value(rows, ags="01054036").vehicles == 1701
+    assert not rows["ags"].duplicated().any()
+
+
 def test_gv100ad_municipality_directory():
     from sources.parsers.public import parse_gv100ad
 
@@ -276,6 +291,18 @@ def test_gv100ad_municipality_directory():
     assert (row["name"], row.area_ha, row.population, str(row.directory_date), row.source_row) == (
         "Bad Sassendorf", 6346, 12038, "2017-12-31", 3578)
     assert len(rows) == 14
+
+
+def test_gv100ad_keys_of_municipalities_in_an_amt():
+    """Kreis Nordfriesland, whose municipalities belong to Ämter: lines 330 and 331 read
+    '6020171231010540355417Garding, Kirchspiel' and '...010540365417Garding, Stadt' — the key is columns 11-18
+    (01054035, 01054036), columns 19-22 the Amt Eiderstedt (5417), never part of the key."""
+    from assets.district_init import region_from_directory
+
+    rows = region_from_directory(REAL / "destatis" / "GV100AD_311217.ASC", "01054000").municipalities
+    garding = rows[rows["name"].str.startswith("Garding")].set_index("name")["ags"].to_dict()
+    assert garding == {"Garding, Kirchspiel": "01054035", "Garding, Stadt": "01054036"}
+    assert not rows["ags"].duplicated().any()
 
 
 def test_auszug_gv_xlsx_municipality_directory():
