@@ -230,7 +230,7 @@ def _head(lines: list[list[str]], separator: str | None, encoding: str | None = 
         dotted = [c for c in cells if re.fullmatch(r"-?[\d.]*\d\.\d+", c)]
         if any(re.fullmatch(r"-?[\d.]*\d,\d+", c) for c in cells):
             decimal = ","  # 12,5 or 1.234,5
-        elif dotted and all(re.fullmatch(r"-?\d{1,3}(\.\d{3})+", c) for c in dotted):
+        elif dotted and all(re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", c) for c in dotted):  # 0.352: a decimal point
             # only 1.234-like numbers: thousands in a German export (';' or tab), decimals in an English one
             decimal, guessed = ("." if separator == "," else ","), True
         elif dotted:

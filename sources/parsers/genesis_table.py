@@ -207,7 +207,8 @@ def key_in_scope(key: str, region: Region) -> bool:
 
 
 def in_scope(keys: pd.Series, region: Region) -> pd.Series:
-    return keys.fillna("").astype(str).map(lambda key: key_in_scope(key, region))
+    # bool also for no keys at all (an empty map keeps the text dtype, whose sum is '')
+    return keys.fillna("").astype(str).map(lambda key: key_in_scope(key, region)).astype(bool)
 
 
 def table_findings(delivery: Delivery, frame: pd.DataFrame) -> list:

@@ -15,7 +15,8 @@ def test_parse_number(text, decimal, expected):
     assert parse_number(text, decimal) == expected
 
 
-@pytest.mark.parametrize("text, decimal", [("1,234.5", ","), ("12a", ","), ("1.23", ","), ("", ","), ("1,5", ".")])
+@pytest.mark.parametrize("text, decimal", [("1,234.5", ","), ("12a", ","), ("1.23", ","), ("", ","), ("1,5", "."),
+                                           ("0.352", ",")])  # 0.352 is no thousands group: a decimal point
 def test_parse_number_rejects(text, decimal):
     with pytest.raises(ValueError):
         parse_number(text, decimal)
