@@ -194,8 +194,7 @@ def table_head(delivery: Delivery, max_rows: int = 20000) -> TableHead | None:
     if is_xlsx(data):
         sheets = read_sheets(delivery)
         grid = next(iter(sheets.values()), [])[: max_rows + 50]
-        typed = [c.strip() for row in grid for c in row if isinstance(c, str)]  # numbers a partner typed as text
-        return _head([[cell_text(c) for c in row] for row in grid], None, number_texts=typed)
+        return _head([[cell_text(c) for c in row] for row in grid], None)
     decoded = _decode(data)
     if decoded is None or not decoded[0].strip() or "\x00" in decoded[0][:4096]:
         return None
@@ -212,10 +211,9 @@ def table_head(delivery: Delivery, max_rows: int = 20000) -> TableHead | None:
     return _head(lines, separator, encoding)
 
 
-def _head(lines: list[list[str]], separator: str | None, encoding: str | None = None,
-          number_texts: list[str] | None = None) -> TableHead | None:
-    """The table below its title rows, with its decimal mark: read from its cells (a CSV) or from the cells of a
-    workbook that hold numbers as text (`number_texts`; its number cells need none)."""
+def _head(lines: list[list[str]], separator: str | None, encoding: str | None = None) -> TableHead | None:
+    """The table below its title rows, with the decimal mark of a CSV's cells (a workbook's number cells need
+    none)."""
     candidates = [i for i, cells in enumerate(lines[:30]) if sum(1 for c in cells if c) >= 2]
     if not candidates:
         return None
@@ -224,7 +222,7 @@ def _head(lines: list[list[str]], separator: str | None, encoding: str | None = 
     headers = lines[start]
     rows = [cells for cells in lines[start + 1:] if any(cells)]
     decimal, guessed = None, False
-    texts = [c for row in rows[:500] for c in row] if separator is not None else number_texts
+    texts = [c for row in rows[:500] for c in row] if separator is not None else []
     if texts:
         cells = [c for c in texts if not re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", c)]  # dates are no numbers
         dotted = [c for c in cells if re.fullmatch(r"-?[\d.]*\d\.\d+", c)]
@@ -343,8 +341,8 @@ def source_options(match: Match, head: TableHead) -> dict:
     options: dict = {"encoding": head.encoding} if head.encoding not in (None, "utf-8") else {}
     if head.separator is not None:
         options["separator"] = head.separator
-    if head.decimal is not None:
-        options["decimal"] = head.decimal
+        if head.decimal is not None:
+            options["decimal"] = head.decimal
     columns = {name: header for name, header in match.headers.items() if header.casefold() != labels[name].casefold()}
     if columns:
         options["columns"] = columns

@@ -149,24 +149,17 @@ def json_records(delivery: Delivery) -> list[Line]:
     return [Line(0, keys), *[Line(n, [text(r.get(k), n, k) for k in keys]) for n, r in enumerate(records, start=1)]]
 
 
-def sheet_lines(delivery: Delivery, sheet: str | None, required: list[str], decimal: str = ".") -> list[Line]:
+def sheet_lines(delivery: Delivery, sheet: str | None, required: list[str]) -> list[Line]:
     """The rows of a workbook's sheet (options.sheet, else the first holding the required columns) as table lines,
-    numbered as the spreadsheet numbers its rows; number cells as plain text with the source's decimal mark (no
-    thousands separator), so that numbers a partner typed as text in that mark (`1.234,5`) read as well; dates as
-    YYYY-MM-DD."""
+    numbered as the spreadsheet numbers its rows; numbers as plain text (decimal point), dates as YYYY-MM-DD. A number
+    a partner typed as text is read with a decimal point too (a text cell `1.234,5` is a finding naming the cell):
+    a workbook's own number cells and ids (`Nr.` 1.1) stay as they are, whatever the source's decimal mark."""
     from sources.parsers.sheets import cell_text, read_sheets, sheet_named
 
     wanted = {r.casefold() for r in required}
     _, grid = sheet_named(delivery, read_sheets(delivery), sheet, lambda g: any(
         wanted <= {cell_text(c).casefold() for c in row} for row in g[:30]))
-
-    def text(cell) -> str:
-        shown = cell_text(cell)
-        if isinstance(cell, float) and "e" in shown:  # 1e-05: written out
-            shown = f"{cell:.15f}".rstrip("0").rstrip(".")
-        return shown.replace(".", decimal) if isinstance(cell, float) and decimal != "." else shown
-
-    return [Line(n, [text(c) for c in row]) for n, row in enumerate(grid, start=1)]
+    return [Line(n, [cell_text(c) for c in row]) for n, row in enumerate(grid, start=1)]
 
 
 class RowReader:
@@ -184,8 +177,8 @@ class RowReader:
             self.decimal, text = ".", "\n"
             self.lines = json_records(delivery)
         elif spreadsheet and delivery.content().startswith(b"PK\x03\x04"):  # an xlsx workbook: sheet rows as lines
-            text = "\n"
-            self.lines = sheet_lines(delivery, options.get("sheet"), required, self.decimal)
+            self.decimal, text = ".", "\n"
+            self.lines = sheet_lines(delivery, options.get("sheet"), required)
         else:
             data = delivery.content()
             check_line_length(data, int(options.get("max_line_bytes", MAX_LINE_BYTES)), delivery.source_id,

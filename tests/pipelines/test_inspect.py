@@ -247,17 +247,3 @@ def test_codes_in_any_case_a_missing_coded_column_and_a_file_nothing_of_is_read(
     result = _inspect(two_years)
     assert result.exit_code == 1 and "the file name states several years (2021, 2023): options.defaults.year" \
         in result.output
-
-
-def test_a_workbook_with_numbers_typed_as_text_gets_their_decimal_mark(tmp_path):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["AGS", "Jahr", "Kollektorfläche [m²]"])
-    book.active.append(["05974004", 2021, "1.234,5"])
-    book.active.append(["05974008", 2021, 99.25])
-    path = tmp_path / "Solarthermie.xlsx"
-    book.save(path)
-    result = _inspect(path)
-    assert result.exit_code == 0 and "rows read in the region (05974000): 2" in result.output, result.output
-    assert _snippet_source(result.output)["options"]["decimal"] == ","

@@ -139,7 +139,7 @@ def test_a_tidy_delivery_may_be_an_xlsx_workbook(tmp_path):
     assert list(rows["energy_renovations"]) == [17, 4] and list(rows["source_row"]) == [3, 4]
 
 
-def test_a_workbook_with_numbers_typed_as_text_reads_them_in_the_sources_decimal_mark(tmp_path):
+def test_a_workbook_number_typed_as_text_in_german_is_a_finding_and_number_cells_read_as_numbers(tmp_path):
     from openpyxl import Workbook
 
     from sources.parsers.common import Delivery
@@ -152,9 +152,7 @@ def test_a_workbook_with_numbers_typed_as_text_reads_them_in_the_sources_decimal
     book.active.append(["05974048", 2021, 0.00001])  # a number Excel shows as 1E-05
     path = tmp_path / "Solarthermie.xlsx"
     book.save(path)
-    rows = parse_solar_thermal(Delivery("src:1", "src", path.name, path=path), {"decimal": ","}, {}, REGION).rows
-    assert list(rows["collector_area_m2"]) == [1234.5, 99.25, 0.00001]
-    # with the default decimal point the number cells read as before and the German text is a finding
-    result = parse_solar_thermal(Delivery("src:1", "src", path.name, path=path), {}, {}, REGION)
-    assert list(result.rows["collector_area_m2"]) == [99.25, 0.00001]
-    assert [f.raw_value for f in result.findings] == ["1.234,5"]
+    for options in ({}, {"decimal": ","}):  # a workbook's number cells are numbers whatever the source's mark
+        result = parse_solar_thermal(Delivery("src:1", "src", path.name, path=path), options, {}, REGION)
+        assert list(result.rows["collector_area_m2"]) == [99.25, 0.00001]
+        assert [(f.source_row, f.raw_value) for f in result.findings] == [(2, "1.234,5")]
