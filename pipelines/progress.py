@@ -249,8 +249,9 @@ class RunSummary:
                          "its count; the rows are in the *_rejected tables):")
             lines += [f"    {q}" for q in self.quarantined]
         if self.years_outside and self.years:
-            lines.append(f"  years outside the configured {self.years[0]}–{self.years[1]} (district.years), left out of "
-                         "the balance, the population and the indicators (per file in use):")
+            lines.append(f"  years outside the configured {self.years[0]}–{self.years[1]} (district.years), per file in "
+                         "use: the balance, the population and the indicators leave them out (statistics, ETS "
+                         "installations and the eea assessment keep every year delivered):")
             lines += [f"    {y}" for y in self.years_outside]
         if self.marked_cells:
             lines.append("  cells the partners marked, taken in without a value (deliveries in use, per file):")

@@ -58,7 +58,8 @@ def marked_cells_per_file(data_path: Path) -> list[str]:
 
 def years_outside(data_path: Path, first: int, last: int) -> list[str]:
     """A line per delivery in use with years outside the configured ones (district.years), which the balance, the
-    population and the indicators leave out: the data engineer sees that a file was taken but is not used there."""
+    population and the indicators leave out: the data engineer sees that a file was taken but is not used there
+    (statistics, ETS installations and the eea assessment keep every year delivered)."""
     from warehouse.store import ParquetStore
 
     store = ParquetStore(data_path / "warehouse")

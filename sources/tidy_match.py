@@ -81,7 +81,7 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _UNIT_WORDS = {"twh": "twh", "gwh": "gwh", "mwh": "mwh", "kwh": "kwh", "wh": "wh", "mj": "mj", "gj": "gj",
                "t": "t", "tonnen": "t", "kg": "kg", "m2": "m2", "qm": "m2", "ha": "ha", "km": "km", "kd": "kd",
                "prozent": "%"}
-_MULTIPLIERS = {"tsd": "tsd", "tausend": "tsd", "mio": "mio", "millionen": "mio"}
+_MULTIPLIERS = {"tsd": "tsd", "tausend": "tsd", "thousand": "tsd", "mio": "mio", "millionen": "mio", "million": "mio"}
 _QUALIFIERS = {"co2", "co2e", "co2eq", "co2aeq", "aeq", "a", "fzg", "zug", "kalenderjahr"}
 _FILLERS = {"in", "je", "pro", "einheit"}  # 'Verbrauch in kWh', 'Fläche je m2'
 _ENERGY = {"twh", "gwh", "mwh", "kwh", "wh", "mj", "gj"}

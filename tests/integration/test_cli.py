@@ -45,7 +45,8 @@ def test_run_on_demo_publishes_a_release_and_summarises(demo_run):
     assert ("mastr_units: Stromerzeugungseinheiten_Kreis_Soest.csv: 1 row(s) filtered — 1× column "
             "'Gemeindeschlüssel': … unit(s) outside the configured region were filtered out") in out
     # the years a file in use holds outside district.years (2007-2024): 43531 starts in 2003 (its first data lines)
-    assert "years outside the configured 2007–2024 (district.years), left out of the balance" in out
+    assert "years outside the configured 2007–2024 (district.years), per file in use: the balance, the population " \
+        "and the indicators leave them out" in out
     assert "regionalstatistik_tables: 43531-01-02-4_00.csv: 2003, 2004, 2005, 2006" in out
     assert "release: " in out and "published/latest now points to it" in out
     rel = demo_run["release_1"]

@@ -247,3 +247,13 @@ def test_codes_in_any_case_a_missing_coded_column_and_a_file_nothing_of_is_read(
     result = _inspect(two_years)
     assert result.exit_code == 1 and "the file name states several years (2021, 2023): options.defaults.year" \
         in result.output
+
+
+def test_the_layouts_own_headers_never_state_another_unit(tmp_path):
+    from sources.tidy_match import unit_problem
+
+    assert not [(fmt, c.name) for fmt, spec in TIDY_SPECS.items() for c in spec.columns if unit_problem(c, c.label)]
+    own = _write(tmp_path, "vkm.csv", "ags,year,road_type,vehicle_class,vehicle_km_million,drive\n"
+                 "05974004,2021,urban,car,81.4,combustion\n")
+    result = _inspect(own)
+    assert result.exit_code == 0 and "is: a table in klimamonitor's tidy layout vehicle_km" in result.output
