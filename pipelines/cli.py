@@ -544,7 +544,8 @@ def validate(config_path: Path | None, data_dir: Path | None, source_id: str, pa
         click.echo(f"REJECTED: {why}. Fix the rows above and deliver the file again.")
         sys.exit(EXIT_FAILED)
     if rejected:
-        click.echo(f"ACCEPTED with {len(rejected)} quarantined row(s): a run takes the other rows and sets these "
+        click.echo(f"ACCEPTED with {sum(f.rows_affected for f in rejected)} quarantined row(s): a run takes the "
+                   "other rows and sets these "
                    f"aside with their reasons in the source's *_rejected table; a corrected delivery replaces them.")
         return
     click.echo("OK: the file would be accepted.")

@@ -48,7 +48,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
     """The `deliveries` table from the landing register, the raw tables and their quarantines; `thresholds`: the
     quarantine threshold per source id (default: Threshold()); `origins`: where each source's data come from
     (default: partner_deliveries)."""
-    info: dict[str, dict] = {d: {"table": None, "scope": set(), "rows": 0, "rejected": [], "filtered": 0,
+    info: dict[str, dict] = {d: {"table": None, "scope": set(), "rows": 0, "rejected": [], "rejected_rows": 0, "filtered": 0,
                                  "structural": [], "provisional": False, "confidential": 0, "no_value": 0}
             for d in register["delivery_id"]}  # fmt: skip
     for table, frame in raw.items():
@@ -72,8 +72,9 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             whole = [structural(k, r, n) for k, r, n in zip(rows["finding_kind"], rows["source_row"], affected,
                                                             strict=True)]
             entry["structural"] += list(rows.loc[whole, "reason"])
-            entry["rejected"] += list(rows.loc[~pd.Series(whole, index=rows.index) & (rows["finding_kind"] ==
-                                                                                       "rejected"), "reason"])
+            row_findings = ~pd.Series(whole, index=rows.index) & (rows["finding_kind"] == "rejected")
+            entry["rejected"] += list(rows.loc[row_findings, "reason"])
+            entry["rejected_rows"] += int(affected[row_findings].fillna(1).sum())  # a summary finding: its rows
             filtered = rows["finding_kind"] == "filtered"
             counts = rows["rows_affected"] if "rows_affected" in rows else pd.Series(1, index=rows.index)
             entry["filtered"] += int(counts[filtered].fillna(1).sum())
@@ -86,7 +87,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             entry["structural"].append("no parser took this file: its name does not fit the source's format")
     source_of = dict(zip(register["delivery_id"], register["source_id"], strict=True))
     for delivery_id, entry in info.items():
-        entry["verdict"] = verdict(entry["rows"], len(entry["rejected"]), entry["structural"],
+        entry["verdict"] = verdict(entry["rows"], entry["rejected_rows"], entry["structural"],
                                    (thresholds or {}).get(source_of[delivery_id], Threshold()))
     for (_, _), group in reg.groupby(["source_id", reg["delivery_id"].map(lambda d: info[d]["table"])],
                                      sort=False, dropna=False):
@@ -132,7 +133,7 @@ def delivery_table(register: pd.DataFrame, raw: Mapping[str, pd.DataFrame],
             "scope_ags": sorted({a for a, _, _ in scope if a is not None}),
             "status": status[row.delivery_id], "superseded_by": superseded_by.get(row.delivery_id),
             "status_reason": reasons.get(row.delivery_id), "provisional": entry["provisional"],
-            "rows_parsed": entry["rows"], "rows_rejected": len(entry["rejected"]),
+            "rows_parsed": entry["rows"], "rows_rejected": entry["rejected_rows"],
             "rows_out_of_region": entry["filtered"],
             "origin": (origins or {}).get(row.source_id, "partner_deliveries"),
             "cells_confidential": entry["confidential"], "cells_without_value": entry["no_value"],

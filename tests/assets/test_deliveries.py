@@ -112,6 +112,17 @@ def test_quarantined_rows_above_the_threshold_reject_the_delivery():
     assert rows_in_use(raw, table, ["ags", "year"]).empty
 
 
+def test_a_summary_finding_counts_the_rows_it_stands_for():
+    """An interval file lists its first bad readings and sums up the rest in one finding ("46 more rows could not
+    be taken in"): the threshold counts its rows, as `klimamonitor validate` does, not one finding."""
+    register = _register(("s:a", "s", "a.csv"))
+    raw = _rows("s:a", [(f"0597{i:04d}", 2021) for i in range(150)])
+    summary = _rejected(("s:a", None, "46 more rows could not be taken in", "rejected")).assign(rows_affected=46)
+    table = delivery_table(register, {RAW: raw}, {RAW: summary})
+    assert table.loc[0, "status"] == "rejected" and table.loc[0, "rows_rejected"] == 46
+    assert table.loc[0, "status_reason"].startswith("46 of 196 rows were quarantined")
+
+
 def test_a_structural_finding_rejects_the_delivery():
     register = _register(("s:a", "s", "a.csv"))
     rejected = _rejected(("s:a", 12, "the file looks cut off", "structural"))
