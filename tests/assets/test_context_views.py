@@ -91,18 +91,19 @@ def test_vehicle_stock_has_one_total_per_place_and_year_stated_or_summed():
     assert len(table) == 3 * 2 * 3  # (2 municipalities + district) × 2 years × (2 fuels + all)
 
 
+def _cars(ags, year, fuel, vehicles, delivery_id):
+    """A core row of vehicle stock as a delivery gave it."""
+    return {"ags": ags, "year": year, "vehicle_fuel": fuel, "vehicles": vehicles, "value_status": "reported",
+            "delivery_id": delivery_id}
+
+
 def test_the_registration_districts_own_total_comes_before_the_sum_of_matched_municipalities():
     """KBA FZ 3's row `ZUSAMMEN` of a registration district counts every car, also those of municipalities whose
     name matched no key (here b): the district's cars are that total, complete, not the partial sum."""
     from assets.compute.context import vehicle_stock_table
 
     a, b, district = "05774004", "05774008", "05774000"
-    rows = pd.DataFrame([
-        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 103.0, "value_status": "reported",
-         "delivery_id": "fz3"},
-        {"ags": district, "year": 2021, "vehicle_fuel": "all", "vehicles": 185.0, "value_status": "reported",
-         "delivery_id": "fz3"},
-    ])
+    rows = pd.DataFrame([_cars(a, 2021, "all", 103.0, "fz3"), _cars(district, 2021, "all", 185.0, "fz3")])
     table = vehicle_stock_table(rows, [a, b], [2021], district).set_index(["ags", "year", "vehicle_fuel"])
     total = table.loc[(district, 2021, "all")]
     assert total["vehicles"] == 185.0 and total["value_status"] == "reported" and total["complete"]
@@ -117,18 +118,10 @@ def test_a_district_total_the_step_summed_or_of_another_delivery_is_not_taken_as
 
     a, b, district = "05774004", "05774008", "05774000"
     rows = pd.DataFrame([
-        {"ags": a, "year": 2021, "vehicle_fuel": "all", "vehicles": 7000.0, "value_status": "reported",
-         "delivery_id": "fz3_2021"},
-        {"ags": b, "year": 2021, "vehicle_fuel": "all", "vehicles": 8000.0, "value_status": "reported",
-         "delivery_id": "fz3_2021"},
-        {"ags": district, "year": 2021, "vehicle_fuel": "battery_electric", "vehicles": 500.0,
-         "value_status": "reported", "delivery_id": "bev_list"},
-        {"ags": a, "year": 2022, "vehicle_fuel": "all", "vehicles": 7100.0, "value_status": "reported",
-         "delivery_id": "new"},
-        {"ags": b, "year": 2022, "vehicle_fuel": "all", "vehicles": 8100.0, "value_status": "reported",
-         "delivery_id": "new"},
-        {"ags": district, "year": 2022, "vehicle_fuel": "all", "vehicles": 99999.0, "value_status": "reported",
-         "delivery_id": "old"},
+        _cars(a, 2021, "all", 7000.0, "fz3_2021"), _cars(b, 2021, "all", 8000.0, "fz3_2021"),
+        _cars(district, 2021, "battery_electric", 500.0, "bev_list"),
+        _cars(a, 2022, "all", 7100.0, "new"), _cars(b, 2022, "all", 8100.0, "new"),
+        _cars(district, 2022, "all", 99999.0, "old"),
     ])
     table = vehicle_stock_table(rows, [a, b], [2021, 2022], district).set_index(["ags", "year", "vehicle_fuel"])
     assert table.loc[(district, 2021, "all"), "vehicles"] == 15000.0  # the municipalities' cars, not the 500
