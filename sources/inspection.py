@@ -167,8 +167,8 @@ def _partner_table(path: Path, delivery: Delivery, region: Region, lines: list[s
     if any(code.startswith("<") for words in mappings.values() for code in words.values()):
         lines.append("  words with <one of ...> need their code from the partner: the configuration check refuses "
                      "the placeholder")
-    stand_ins = {column: placeholder[len("<one of "):].split(",")[0].strip(">")
-                 for column, placeholder in best.needs_default.items()}
+    allowed = {c.name: c.allowed for c in TIDY_SPECS[best.format].columns}
+    stand_ins = {column: allowed[column][0] for column in best.needs_default}  # the first code, to show the rows
     if stand_ins:
         lines.append(f"  the file has no column {', '.join(stand_ins)}: options.defaults needs its value for the "
                      f"file (read here with the stand-in {', '.join(f'{k}={v}' for k, v in stand_ins.items())})")
