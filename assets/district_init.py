@@ -115,7 +115,7 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "mastr_xml": ("mastr_gesamt", {"pattern": "Gesamtdatenexport_*.zip"}, "Marktstammdatenregister bulk export"),
     "eeg_feed_in": ("eeg", {"pattern": "*.csv"}, "the transmission operator (EEG annual settlement)"),
     "chimney_sweep": ("schornsteinfeger", {"pattern": "*.csv", "encoding": "cp1252"}, "the chimney-sweep guild"),
-    "vehicle_km": ("verkehr", {"pattern": "Fahrleistungen_*.csv"}, "vehicle-km (BISKO transport defaults)"),
+    "vehicle_km": ("verkehr", {"pattern": "Fahrleistungen_*.csv"}, "Fahrleistungen (BISKO-Standardwerte Verkehr)"),
     "rail_train_km": ("verkehr", {"pattern": "Zugkilometer_*.csv"}, "train-km per municipality"),
     "solar_thermal": ("solarthermie", {"pattern": "*.csv"}, "solar-thermal collector areas"),
     "renovations": ("gebaeude", {"pattern": "Sanierungen_*.csv"}, "energy renovations (building authority)"),
@@ -175,7 +175,7 @@ def config_text(region: RegionFromDirectory, first_year: int, last_year: int) ->
         # interpolated (flagged non-conformant) until an official set is delivered
         "balance": {"factor_set": "lca_compiled_2026", "interpolate": ["electricity"]},
     }
-    factors = {"id": "emission_factors", "partner": "klimamonitor (compiled from cited publications)",
+    factors = {"id": "emission_factors", "partner": "klimamonitor (aus den zitierten Veröffentlichungen zusammengestellt)",
                "connector": "file_drop", "location": "package:config/kreis_soest/factors", "format": "emission_factors"}
     examples = "\n".join(f"# {fmt}\n{_example(fmt)}" for fmt in sorted(FORMATS))
     return (
