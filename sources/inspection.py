@@ -72,6 +72,13 @@ def _rows_read(rows, region: Region) -> str:
 def inspect_file(path: Path, region: Region) -> Inspection:
     data = path.read_bytes()
     delivery = Delivery(f"inspect:{hashlib.sha256(data).hexdigest()[:16]}", "inspect", path.name, data)
+    try:
+        return _inspect(path, delivery, region)
+    except DeliveryError as exc:  # a file that cannot even be looked into (a damaged workbook): said, not a traceback
+        return Inspection(path, None, False, [f"{path}", f"  NOT READABLE: {exc}"])
+
+
+def _inspect(path: Path, delivery: Delivery, region: Region) -> Inspection:
     found = recognise(delivery)
     lines = [f"{path}", f"  is: {found.what}"]
     if found.format is None or found.format in TIDY_SPECS:

@@ -257,3 +257,15 @@ def test_the_layouts_own_headers_never_state_another_unit(tmp_path):
                  "05974004,2021,urban,car,81.4,combustion\n")
     result = _inspect(own)
     assert result.exit_code == 0 and "is: a table in klimamonitor's tidy layout vehicle_km" in result.output
+
+
+def test_a_damaged_workbook_is_said_never_a_traceback(tmp_path):
+    import zipfile
+
+    path = tmp_path / "kaputt.xlsx"
+    with zipfile.ZipFile(path, "w") as book:  # a zip with a workbook part that is no workbook
+        book.writestr("[Content_Types].xml", "<x/>")
+        book.writestr("xl/workbook.xml", "garbage")
+    result = _inspect(path)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an exit, not an exception
+    assert "NOT READABLE: source 'inspect', file 'kaputt.xlsx': the workbook cannot be read" in result.output
