@@ -32,15 +32,15 @@ class Inspection:
 
 
 def finding_classes(findings) -> list[tuple[str, str, int]]:
-    """(kind, the column and the problem with its numbers and quoted values blanked and a first value, rows) per
-    class of finding, most rows first."""
+    """(kind, the column and the problem with its numbers and quoted values blanked and a first value with its row,
+    rows) per class of finding, most rows first."""
     counts: Counter = Counter()
     examples: dict[tuple[str, str], str] = {}
     for f in findings:
         key = (f.kind, (f"column {f.column!r}: " if f.column else "") + _NUMBERS.sub("…", f.problem))
         counts[key] += f.rows_affected
         if f.raw_value and key not in examples:
-            examples[key] = f" (first: {f.raw_value[:40]!r})"
+            examples[key] = f" (first: {f.raw_value[:40]!r}" + (f" in row {f.source_row})" if f.source_row else ")")
     return [(kind, problem + examples.get((kind, problem), ""), n) for (kind, problem), n in counts.most_common()]
 
 

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sources.parsers.common import Delivery
 from sources.parsers.sheets import cell_text, is_xlsx, read_sheets
@@ -171,6 +171,8 @@ class TableHead:
     decimal: str | None  # None: a workbook, or no decimal number seen
     encoding: str | None = None  # None: a workbook
     decimal_guessed: bool = False  # only numbers like 1.234 were seen: thousands or decimals?
+    known_headers: int = 0  # cells of the header row that name a column of some tidy layout
+    sheet: str | None = None  # the workbook's sheet holding the table, where it is not the first
 
 
 def _known(cell: str) -> bool:
@@ -192,9 +194,16 @@ def table_head(delivery: Delivery, max_rows: int = 20000) -> TableHead | None:
     two or more cells) and the data rows of a CSV or xlsx table; None when the file is no such table."""
     data = delivery.content()
     if is_xlsx(data):
+        # the sheet whose header row names most columns of the tidy layouts (a cover sheet, an imprint or a table of
+        # contents before the table is skipped); of equals the first
         sheets = read_sheets(delivery)
-        grid = next(iter(sheets.values()), [])[: max_rows + 50]
-        return _head([[cell_text(c) for c in row] for row in grid], None)
+        heads = [(name, _head([[cell_text(c) for c in row] for row in grid[: max_rows + 50]], None))
+                 for name, grid in sheets.items()]
+        heads = [(name, head) for name, head in heads if head is not None]
+        if not heads:
+            return None
+        name, head = max(heads, key=lambda named: named[1].known_headers)
+        return replace(head, sheet=None if name == next(iter(sheets)) else name)
     decoded = _decode(data)
     if decoded is None or not decoded[0].strip() or "\x00" in decoded[0][:4096]:
         return None
@@ -233,7 +242,7 @@ def _head(lines: list[list[str]], separator: str | None, encoding: str | None = 
             decimal, guessed = ("." if separator == "," else ","), True
         elif dotted:
             decimal = "."
-    return TableHead(headers, rows, separator, decimal, encoding, guessed)
+    return TableHead(headers, rows, separator, decimal, encoding, guessed, scores.get(start, 0))
 
 
 @dataclass
@@ -334,11 +343,13 @@ def word_codes(match: Match, head: TableHead) -> dict[str, dict[str, str]]:
 
 
 def source_options(match: Match, head: TableHead) -> dict:
-    """The options a source of this layout needs for the file: its headers (where they differ), its encoding (when
-    not UTF-8), separator and decimal mark, a placeholder default for a coded column it lacks (data quality, carrier). (A year in the file name needs no option: the layout takes it for a file without a year column.)"""
+    """The options a source of this layout needs for the file: its headers (where they differ), its sheet (where
+    not the first), its encoding (when not UTF-8), separator and decimal mark, a placeholder default for a coded column it lacks (data quality, carrier). (A year in the file name needs no option: the layout takes it for a file without a year column.)"""
     spec = TIDY_SPECS[match.format]
     labels = {c.name: c.label for c in spec.columns}
     options: dict = {"encoding": head.encoding} if head.encoding not in (None, "utf-8") else {}
+    if head.sheet is not None:
+        options["sheet"] = head.sheet
     if head.separator is not None:
         options["separator"] = head.separator
         if head.decimal is not None:

@@ -336,10 +336,17 @@ TABLES = ("targets", "indicators", "municipalities", "balance_summary", "final_e
 
 
 def _years(years) -> str:
-    years = sorted(int(y) for y in (years if years is not None else []))
+    """The years as runs of consecutive years: {2011, 2018} '2011, 2018', {2008, …, 2015, 2018} '2008–2015, 2018'."""
+    years = sorted({int(y) for y in (years if years is not None else [])})
     if not years:
         return "ohne Jahresangabe"
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def sources_section(deliveries: pd.DataFrame | None) -> str:

@@ -130,10 +130,13 @@ class Site:
     def chart(self, chart_id: str, title: str, draw: Callable[[tuple[int, int]], str], legend: Legend | None,
               headers: Sequence[str], rows: Sequence[Sequence[str]], data: pd.DataFrame,
               numeric: Sequence[int] = (), raw: bool = False) -> str:
-        """A chart (wide and narrow), its legend, its table alternative and the link to its data as CSV."""
+        """A chart (wide and narrow), its legend, its table alternative and the link to its data as CSV; a chart with
+        no value says so instead of drawing empty axes."""
         name = f"daten/{chart_id}.csv"
         self.files[name] = csv_text(data)
-        return (f"<figure id='{esc(chart_id)}'><figcaption>{esc(title)}</figcaption>{draw(WIDE)}{draw(NARROW)}"
+        wide = draw(WIDE)  # "" where there is no value to draw
+        drawing = (wide + draw(NARROW)) if wide else "<p class='no-data'>Für dieses Diagramm liegen keine Werte vor.</p>"
+        return (f"<figure id='{esc(chart_id)}'><figcaption>{esc(title)}</figcaption>{drawing}"
                 f"{legend.html() if legend and legend.items else ''}"
                 f"{table(headers, rows, f'Tabelle zum Diagramm: {title}', numeric, raw=raw)}"
                 f"<p class='csv'><a href='{esc(name)}' download>Daten zum Diagramm „{esc(title)}“ als CSV-Datei</a>"

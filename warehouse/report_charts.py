@@ -145,8 +145,10 @@ class _Axes:
 def line_chart(series: Sequence[Series], unit: str, title: str, years: tuple[int, int],
                target: tuple[int, float] | None = None, size: tuple[int, int] = WIDE) -> str:
     """Lines over years: data (points with their year), the target path (dashed), the projection (dotted, labelled
-    'Projektion') and the target (a square), on round ticks, the unit above the value axis."""
+    'Projektion') and the target (a square), on round ticks, the unit above the value axis; "" without data."""
     width, font = size
+    if not any(s.points for s in series if s.kind == "data"):
+        return ""  # no value to draw: the page says so instead of an empty 0–1 axis
     values = [v for s in series for _, v in s.points] + ([target[1]] if target else [])
     right = 14 + (_text_width("Projektion", font) / 2 if any(s.kind == "projection" for s in series) else 0)
     axes = _Axes.of(size, (0.5, 0.8), values, unit, title, right)
@@ -182,9 +184,11 @@ def line_chart(series: Sequence[Series], unit: str, title: str, years: tuple[int
 def stacked_columns(years: Sequence[int], stacks: Sequence[tuple[str, Sequence[float | None], str]], unit: str,
                     title: str, size: tuple[int, int] = WIDE, incomplete: Sequence[int] = ()) -> str:
     """Columns per year stacked by part (label, values per year, colour); a missing part is left out of its column,
-    and the years in `incomplete` carry a '*' above their column."""
+    and the years in `incomplete` carry a '*' above their column; "" when no column has a value."""
     width, font = size
     totals = [sum(v for _, vals, _ in stacks if (v := vals[i]) is not None and v == v) for i in range(len(years))]
+    if not any(totals):
+        return ""  # no value to draw: the page says so instead of an empty 0–1 axis
     axes = _Axes.of(size, (0.5, 0.85), totals, unit, title)
     y, out, left, span = axes.y, axes.parts, axes.left, axes.span
     slot = span / max(1, len(years))

@@ -234,8 +234,11 @@ def battery_electric_share(t: Mapping[str, Any]) -> pd.DataFrame:
     stated = v[v["vehicle_fuel"] == "all"].set_index(["ags", "year"])["vehicles"]
     total = stated.combine_first(by_fuel).reindex(grouped.size().index)
     bev = v[v["vehicle_fuel"] == "battery_electric"].set_index(["ags", "year"])["vehicles"]
-    frame = pd.DataFrame({"value": bev / total * 100, "complete": grouped["complete"].all()}).reset_index()
-    return _series(frame.assign(data_quality="A"))
+    frame = pd.DataFrame({"value": bev / total * 100, "complete": grouped["complete"].all(),
+                          "bev": bev.reindex(total.index)}).reset_index()
+    note = np.where(frame["bev"].isna(), "no count of battery-electric cars delivered (vehicle_fuel battery_electric)",
+                    None)
+    return _series(frame.drop(columns="bev").assign(data_quality="A", note=note))
 
 
 def renovation_series(t: Mapping[str, Any], column: str) -> pd.DataFrame:
@@ -357,7 +360,9 @@ def assess(series: pd.DataFrame, target: Mapping[str, Any], trend_years: int,
                    "base_year": target.get("base_year"), "base_value": None if supporting else base_quantity,
                    "target_year": target.get("target_year"), "target_value": target.get("target_value"),
                    "gap": None, "path_value": None, "projected_value_at_target_year": None,
-                   "projected_year_reached": None, "data_quality": r.data_quality, "complete": bool(r.complete)}
+                   "projected_year_reached": None, "complete": bool(r.complete),
+                   # a grade belongs to a value: none where the year has none
+                   "data_quality": r.data_quality if pd.notna(r.value) else None}
             if supporting:
                 rows.append({**row, "status": "no_target", "status_reason": "supporting indicator without a target"})
                 continue

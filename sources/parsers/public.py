@@ -116,7 +116,8 @@ def kba_directory(region: Region, mapped: Mapping[str, Any]) -> dict[str, str]:
     """The region's municipality names as the KBA may write them → key: the full name and the name without its
     designation (only where that is one municipality's), and the source's own mappings (KBA name → key) first.
     Nothing else is tried: a name the KBA spells otherwise is reported, never guessed."""
-    names = [(key, name_key(name)) for key, name in region.names if key != region.district_ags]
+    # the municipalities' names (a district-free city's own name among them: it is its one municipality)
+    names = [(key, name_key(name)) for key, name in region.names if key in region.municipality_keys]
     full = {name: key for key, name in names}
     bases: dict[str, set[str]] = {}
     for key, name in names:
@@ -169,6 +170,8 @@ def parse_kba_fz3(delivery: Delivery, options: Mapping[str, Any], mappings: Mapp
             other += 1
             continue
         if row[place].upper() == "ZUSAMMEN":
+            if region.district_ags in matched:  # a district-free city: its total is its one municipality's row
+                continue
             key = region.district_ags
         else:
             name = re.sub(r"^\d{5}\s+", "", row[place])

@@ -6,8 +6,9 @@ Auszug GV 2023 (1.6 MB, 16,100 rows) openpyxl 3.88 s, calamine 0.29 s. Both are 
 13 faster and reads the cached values of formulas (what the sheet shows), which is what a delivery means.
 
 A sheet becomes a grid of cells: text stays text, numbers are floats (an integer-valued float keeps no '.0' when
-turned into text by `cell_text`), dates become ISO text. Rows keep their 1-based number in the sheet, so findings can
-name the row a partner sees in the spreadsheet.
+turned into text by `cell_text`), dates become ISO text. A grid starts at cell A1 even where the sheet's first rows
+or columns are empty (KBA FZ 3.1 starts at B2), so row n of the grid is row n + 1 of the sheet and findings name the
+row and column a partner sees in the spreadsheet.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def read_sheets(delivery: Delivery) -> dict[str, Grid]:
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(delivery.content()))
-        return {name: [[_plain(v) for v in row] for row in workbook.get_sheet_by_name(name).to_python()]
+        return {name: [[_plain(v) for v in row] for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]
                 for name in workbook.sheet_names}
     except Exception as exc:  # calamine raises its own error types for damaged or foreign files
         raise LayoutError(delivery.source_id, delivery.file_name, f"the workbook cannot be read ({str(exc)[:200]})",

@@ -164,9 +164,13 @@ def test_battery_electric_share_takes_the_stated_total_of_all_fuels_not_the_sum_
             (2022, "battery_electric", 8.0), (2022, "petrol", 192.0), (2023, "all", 210.0)]
     stock = pd.DataFrame([{"ags": M1, "year": y, "vehicle_fuel": f, "vehicles": n, "complete": True}
                           for y, f, n in rows])
-    share = battery_electric_share({"vehicle_stock": stock}).set_index("year")["value"]
+    series = battery_electric_share({"vehicle_stock": stock}).set_index("year")
+    share = series["value"]
     assert share[2021] == pytest.approx(3.0) and share[2022] == pytest.approx(4.0)
-    assert 2023 not in share.index or pd.isna(share[2023])
+    assert pd.isna(share[2023]) and "no count of battery-electric cars" in series.loc[2023, "note"]
+    # assessed, the year without a value has no data-quality grade (a grade belongs to a value) and says why
+    rows = assess(series.reset_index(), {"indicator": "battery_electric_share", "unit": "%"}, 5).set_index("year")
+    assert rows.loc[2021, "data_quality"] == "A" and pd.isna(rows.loc[2023, "data_quality"])
 
 
 def test_a_change_against_the_base_year_of_an_empty_series_is_empty_not_an_error():

@@ -269,3 +269,28 @@ def test_a_damaged_workbook_is_said_never_a_traceback(tmp_path):
     result = _inspect(path)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an exit, not an exception
     assert "NOT READABLE: source 'inspect', file 'kaputt.xlsx': the workbook cannot be read" in result.output
+
+
+def test_a_workbook_with_a_cover_sheet_is_read_on_the_sheet_holding_the_table(tmp_path):
+    """A partner's workbook as offices send them: a cover sheet first, the table on the second sheet starting at B3
+    (the rows above and the column left of it empty). The table's sheet is found and named in the snippet, and a
+    finding names the row the spreadsheet shows (row 6: the third data row)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Deckblatt"
+    book.active.append(["Förderprogramm Altbau"])
+    book.active.append(["Kreis Soest, Stand 31.03.2022"])
+    data = book.create_sheet("Daten")
+    for row, cells in enumerate([["Gemeindeschlüssel", "Jahr", "Sanierungen"], ["05974004", 2021, 17],
+                                 ["05974016", 2021, 4], ["05974020", 2021, "viele"]], start=3):
+        for column, cell in enumerate(cells, start=2):
+            data.cell(row=row, column=column, value=cell)
+    path = tmp_path / "Foerderung.xlsx"
+    book.save(path)
+    result = _inspect(path)
+    assert _snippet_source(result.output)["options"] == {
+        "pattern": "*.xlsx", "sheet": "Daten",
+        "columns": {"ags": "Gemeindeschlüssel", "year": "Jahr", "energy_renovations": "Sanierungen"}}
+    assert "rows read in the region (05974000): 2" in result.output
+    assert "(first: 'viele' in row 6)" in result.output, result.output

@@ -221,9 +221,9 @@ def test_kba_fz3_matched_to_keys_by_name():
 
     result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, SOEST_NAMED)
     rows = result.rows
-    # sheet FZ 3.1, row 6351: | SOEST (05974) | 59609  ANROECHTE | 668 | 7133 | ... (Pkw insgesamt: 7133)
+    # sheet FZ 3.1, row 6352: | SOEST (05974) | 59609  ANROECHTE | 668 | 7133 | ... (Pkw insgesamt: 7133)
     assert value(rows, ags="05974004").vehicles == 7133 and value(rows, ags="05974004").year == 2021
-    # row 6360: 59494  SOEST,ST. | 2160 | 29253 ; row 6365: ZUSAMMEN | 16898 | 192866
+    # row 6361: 59494  SOEST,ST. | 2160 | 29253 ; row 6366: ZUSAMMEN | 16898 | 192866
     assert value(rows, ags="05974040").vehicles == 29253
     assert value(rows, ags="05974000").vehicles == 192866
     assert len(rows) == 15 and not [f for f in result.findings if f.kind == "rejected"]
@@ -236,13 +236,13 @@ def test_kba_fz3_unmatched_name_is_reported_not_guessed():
     region = Region(SOEST.district_ags, SOEST_KEYS, names=names)
     result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region)
     rejected = [f for f in result.findings if f.kind == "rejected"]
-    assert len(rejected) == 1 and rejected[0].source_row == 6360 and "SOEST,ST." in rejected[0].raw_value
+    assert len(rejected) == 1 and rejected[0].source_row == 6361 and "SOEST,ST." in rejected[0].raw_value
     assert "05974040" not in set(result.rows["ags"])
 
 
 def test_kba_fz3_names_without_their_designation_and_the_sources_own_mapping():
-    """Kreis Paderborn (sheet FZ 3.1, rows 6271-6281) with its names from the real GV100AD: 'HOEVELHOF' is
-    'Hövelhof, Sennegemeinde' without its designation; 'WUENNENBERG,ST.' (row 6280, 8351 cars) is the KBA's old
+    """Kreis Paderborn (sheet FZ 3.1, rows 6272-6282) with its names from the real GV100AD: 'HOEVELHOF' is
+    'Hövelhof, Sennegemeinde' without its designation; 'WUENNENBERG,ST.' (row 6281, 8351 cars) is the KBA's old
     name of 'Bad Wünnenberg, Stadt': reported until the source maps it, never guessed."""
     from assets.district_init import region_from_directory
     from sources.parsers.public import parse_kba_fz3
@@ -251,10 +251,10 @@ def test_kba_fz3_names_without_their_designation_and_the_sources_own_mapping():
     names = tuple(zip(directory["ags"], directory["name"], strict=True))
     region = Region("05774000", frozenset(directory["ags"]) - {"05774000"}, names=names)
     result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region)
-    assert value(result.rows, ags="05774024").vehicles == 10475  # row 6276: 33161  HOEVELHOF | 829 | 10475
-    assert value(result.rows, ags="05774000").vehicles == 185254  # row 6281: ZUSAMMEN | 15274 | 185254
+    assert value(result.rows, ags="05774024").vehicles == 10475  # row 6277: 33161  HOEVELHOF | 829 | 10475
+    assert value(result.rows, ags="05774000").vehicles == 185254  # row 6282: ZUSAMMEN | 15274 | 185254
     rejected = [f for f in result.findings if f.kind == "rejected"]
-    assert [(f.source_row, f.raw_value) for f in rejected] == [(6280, "33181  WUENNENBERG,ST.")]
+    assert [(f.source_row, f.raw_value) for f in rejected] == [(6281, "33181  WUENNENBERG,ST.")]
     assert "mappings.municipality_names ('WUENNENBERG,ST.': <key>)" in rejected[0].reason
 
     mapped = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {"municipality_names": {"WUENNENBERG,ST.": "05774040"}},
@@ -268,8 +268,8 @@ def test_kba_fz3_names_without_their_designation_and_the_sources_own_mapping():
 
 
 def test_kba_fz3_a_base_name_that_is_another_municipalitys_name_is_not_taken():
-    """Kreis Nordfriesland: 'GARDING,KIRCHSPIEL' (row 9729, 254 cars) is Garding, Kirchspiel, and 'GARDING,ST.'
-    (row 9730, 1701) Garding, Stadt; 'GARDING' is the Stadt's name without designation and the Kirchspiel's base, so
+    """Kreis Nordfriesland: 'GARDING,KIRCHSPIEL' (row 9730, 254 cars) is Garding, Kirchspiel, and 'GARDING,ST.'
+    (row 9731, 1701) Garding, Stadt; 'GARDING' is the Stadt's name without designation and the Kirchspiel's base, so
     it names neither by base: each row its own municipality, no key twice."""
     from assets.district_init import region_from_directory
     from sources.parsers.public import parse_kba_fz3
@@ -280,6 +280,22 @@ def test_kba_fz3_a_base_name_that_is_another_municipalitys_name_is_not_taken():
     rows = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region).rows
     assert value(rows, ags="01054035").vehicles == 254 and value(rows, ags="01054036").vehicles == 1701
     assert not rows["ags"].duplicated().any()
+
+
+def test_kba_fz3_a_district_free_city_is_its_own_one_municipality():
+    """Hamm, a district-free city (its region is its one municipality, 'Hamm, Stadt' in the real GV100AD): row 6289
+    'HAMM,STADT (05915) | 59063  HAMM | 7371 | 98946' is its row, and row 6290's ZUSAMMEN (the same 98946) is
+    not a second row for the same key."""
+    from assets.district_init import region_from_directory
+    from sources.parsers.public import parse_kba_fz3
+
+    directory = region_from_directory(REAL / "destatis" / "GV100AD_311217.ASC", "05915000").municipalities
+    region = Region("05915000", frozenset(directory["ags"]),
+                    names=tuple(zip(directory["ags"], directory["name"], strict=True)))
+    result = parse_kba_fz3(real("kba/fz3_2021.xlsx"), {}, {}, region)
+    assert list(result.rows["ags"]) == ["05915000"] and list(result.rows["vehicles"]) == [98946]
+    assert list(result.rows["source_row"]) == [6289]
+    assert not [f for f in result.findings if f.kind == "rejected"]
 
 
 def test_gv100ad_municipality_directory():

@@ -197,3 +197,26 @@ def test_the_methodology_page_names_the_sources_with_their_origin():
     assert "IT.NRW amtliche Veröffentlichung (echte Daten) 1 2024" in text
     assert "Westnetz GmbH synthetische Demodaten 2 2015–2016" in text  # the rejected delivery is no source of it
     assert ".csv" not in text  # no file names for councillors: the deliveries table has them
+    census = pd.DataFrame([{"partner": "Statistische Ämter", "origin": "real_public", "status": "accepted",
+                            "scope_years": [2008, 2009, 2010, 2018]},
+                           {"partner": "Statistische Ämter", "origin": "real_public", "status": "accepted",
+                            "scope_years": [2011]}])
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", sources_section(census)))
+    assert "2 2008–2011, 2018" in text  # the years delivered, never a span over years not delivered
+
+
+def test_a_chart_without_values_says_so_instead_of_drawing_empty_axes():
+    """A district whose deliveries give no value for a chart (a new district before its first energy delivery):
+    the figure says there are no values, keeps its table and CSV, and draws no 0–1 axis."""
+    from warehouse.report_blocks import Site
+    from warehouse.report_charts import Series, line_chart, stacked_columns
+
+    assert line_chart([Series("Kreis", [])], "%", "Anteil", (2020, 2022)) == ""
+    assert stacked_columns([2020, 2021], [("Industrie", [None, float("nan")], PALETTE[0])], "t", "Emissionen") == ""
+    assert line_chart([Series("Kreis", [(2020, 1.5)])], "%", "Anteil", (2020, 2022)).startswith("<svg")
+    site = Site()
+    figure = site.chart("leer", "Anteil", lambda size: line_chart([Series("Kreis", [])], "%", "Anteil",
+                                                                  (2020, 2022), size=size),
+                        None, ["Jahr", "Wert"], [["2020", "–"]], pd.DataFrame({"Jahr": [2020], "Wert": [None]}))
+    assert "<svg" not in figure and "Für dieses Diagramm liegen keine Werte vor." in figure
+    assert "Tabelle zum Diagramm: Anteil" in figure and "daten/leer.csv" in site.files
