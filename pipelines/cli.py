@@ -614,6 +614,11 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
       klimamonitor trace final_energy ags=05974040 year=2020 sector=households carrier=natural_gas
       klimamonitor trace indicators target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020
       klimamonitor trace target_measures target_set=kreistag_2012 indicator_id=co2_total_vs_2007
+      klimamonitor trace population ags=05974040 year=2024
+      klimamonitor trace vehicle_stock ags=05974000 year=2021 vehicle_fuel=all
+
+    Also: renovations, agriculture_emissions, statistics (ags, year, statistic). A district row summed from its
+    municipalities is traced to their delivered rows.
     """
     from warehouse.trace import TraceError, trace as trace_value, traced_rows
 
@@ -669,7 +674,7 @@ def _traced_value(table: str, row: dict) -> str:
     parts = [f"{c}={row[c]}" for c in spec.primary_key if c in ("view", "balance_scope")]
     for col in spec.columns:
         if col.type == "number" and col.name not in spec.primary_key:
-            unit = row.get("unit") if table == "indicators" else col.unit  # indicator values: the row's unit
+            unit = row.get("unit") if table in ("indicators", "statistics") else col.unit  # the row's own unit
             shown = _shown(row[col.name], col.decimals)
             parts.append(f"{col.name} {shown}{' ' + unit if unit and shown != '(empty)' else ''}")
     parts += [f"{c} {_shown(row[c])}" for c in ("status", "gap_status", "value_status", "complete") if c in row]

@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.schema import CatalogError, Field, Table  # noqa: F401 (CatalogError: raised to callers of the catalog)
 from warehouse.tables import TABLES
 
-CONTRACT_VERSION = "3.3.0"
+CONTRACT_VERSION = "3.4.0"
 CONTRACT_NOTES = (
     "1.0.0: the first version. "
     "1.1.0: additive; published table `municipalities` (ags, name, kind, area) for joining names to keys. "
@@ -71,6 +71,10 @@ CONTRACT_NOTES = (
     "renovations) is the district's own delivered figure where the delivery of its municipalities' rows states one "
     "(the offices' district rows, KBA's registration-district total: complete, with its delivery_id), or where no "
     "municipality has a value; else the min-count sum of its municipalities as before."
+    " 3.4.0: additive; `population.source_row`, and `delivery_id`/`source_row` in `vehicle_stock`, `renovations` and "
+    "`agriculture_emissions`: the delivered row a value is (null for a sum of municipalities or a cell nobody "
+    "delivered), so `klimamonitor trace` follows these tables to the file; `indicators.data_quality` is null where "
+    "the year has no value (a grade belongs to a value)."
 )
 
 def get_table(name: str) -> Table:

@@ -27,7 +27,8 @@ _TABLE_LIST: list[Table] = [
        ["delivery_id"], published=True),
     _t("population", "core", "Inhabitants per municipality and year (31 December), with the census the figure "
        "rests on and the first year of a new basis flagged; district rows are the district's own delivered figure where the delivery of its municipalities states one, else their sum",
-       ["ags", "year", "population", "value_status", "complete", "delivery_id", "census_basis", "basis_break"],
+       ["ags", "year", "population", "value_status", "complete", "delivery_id", "source_row", "census_basis",
+        "basis_break"],
        ["ags", "year"], published=True),
     _t("statistics", "core", "Values of the statistical offices' tables for the region (area, residential buildings "
        "and flats, passenger cars, the industry's energy use including non-energy use, ...), in the statistic's "
@@ -61,7 +62,7 @@ _TABLE_LIST: list[Table] = [
     _t("renovations", "indicators", "Energy renovations of pre-1979 buildings per municipality and year with the "
        "old-building stock (censuses interpolated) and the renovation rate",
        ["ags", "year", "energy_renovations", "buildings_pre_1979", "stock_method", "renovation_rate_pct",
-        "value_status", "complete"], ["ags", "year"], published=True),
+        "value_status", "complete", "delivery_id", "source_row"], ["ags", "year"], published=True),
     _t("ets_installations", "balance", "Verified EU ETS emissions per installation in the territory (process and "
        "combustion emissions of industry; outside the BISKO balance, shown as the ets_production view)",
        ["ags", "year", "installation_id", "installation_name", "activity_code", "ets_phase",
@@ -69,10 +70,12 @@ _TABLE_LIST: list[Table] = [
     _t("agriculture_emissions", "balance", "Agricultural emissions per municipality and year (outside BISKO; used "
        "only by targets whose scope includes agriculture); district rows are the district's own delivered figure "
        "where the delivery of its municipalities states one, else their sum",
-       ["ags", "year", "emissions_t_co2e", "value_status", "complete"], ["ags", "year"], published=True),
+       ["ags", "year", "emissions_t_co2e", "value_status", "complete", "delivery_id", "source_row"], ["ags", "year"],
+       published=True),
     _t("vehicle_stock", "indicators", "Registered passenger cars on 1 January by fuel (KBA), per municipality; "
        "district rows are the registration district's total (FZ 3 `ZUSAMMEN`) where its delivery states one, else the "
-       "sum of the municipalities", ["ags", "year", "vehicle_fuel", "vehicles", "value_status", "complete"],
+       "sum of the municipalities", ["ags", "year", "vehicle_fuel", "vehicles", "value_status", "complete",
+                                    "delivery_id", "source_row"],
        ["ags", "year", "vehicle_fuel"], published=True),
     _t("targets", "indicators", "The targets (and supporting indicators) as configured: what is measured, against "
        "which base year, by when, and where the target comes from",

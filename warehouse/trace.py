@@ -1,7 +1,10 @@
 """Tracing a published value back to its deliveries: which files (name, sha256, landed copy), which rows, which
 emission factor rows; a gap analysis (target_measures) to the measures behind it and the deliveries of the list.
-Reads only the release (lineage, deliveries, emission_factors, targets, measures and their history) and, to confirm
-the raw bytes, the landing zone beside it."""
+Tables that name their delivered row themselves (population, vehicle_stock, renovations, agriculture_emissions,
+statistics: delivery_id, source_row) are followed directly; a row a step summed (a district from its
+municipalities, a municipality's cars of all fuels from its fuels) to the delivered rows it sums.
+Reads only the release (lineage, deliveries, emission_factors, targets, measures and their history, the tables
+traced) and, to confirm the raw bytes, the landing zone beside it."""
 
 from __future__ import annotations
 
@@ -38,12 +41,21 @@ REQUIRED_KEYS = {
     "indicators": (["target_set", "indicator_id", "ags", "year"],
                    "target_set=kreistag_2012 indicator_id=co2_total_vs_2007 ags=05974000 year=2020"),
 }
+# Tables whose rows carry their delivered row (delivery_id, source_row): traced without lineage.
+DIRECT_KEYS = {
+    "population": (["ags", "year"], "ags=05974040 year=2024"),
+    "vehicle_stock": (["ags", "year", "vehicle_fuel"], "ags=05974000 year=2021 vehicle_fuel=all"),
+    "renovations": (["ags", "year"], "ags=05974040 year=2020"),
+    "agriculture_emissions": (["ags", "year"], "ags=05974040 year=2020"),
+    "statistics": (["ags", "year", "statistic"], "ags=05974040 year=2008 statistic=flats"),
+}
+TRACEABLE = [*REQUIRED_KEYS, *DIRECT_KEYS, "target_measures"]
 
 
 def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, list[str]]:
     """(lineage table, key prefixes) for a published row."""
     if table not in REQUIRED_KEYS:
-        raise TraceError(f"tracing {table!r} is not supported; use {', '.join(REQUIRED_KEYS)} or target_measures")
+        raise TraceError(f"tracing {table!r} is not supported; use one of {', '.join(TRACEABLE)}")
     needed, example = REQUIRED_KEYS[table]
     missing = [k for k in needed if k not in key]
     if missing:
@@ -85,6 +97,8 @@ def traced_rows(release: Path, table: str, key: dict[str, str]) -> list[dict]:
 def trace(release: Path, table: str, key: dict[str, str]) -> dict:
     if table == "target_measures":
         return trace_gap(release, key)
+    if table in DIRECT_KEYS:
+        return trace_direct(release, table, key)
     lineage_table, prefixes = output_keys(release, table, key)
     lineage = pd.read_parquet(release / "lineage.parquet")
     lineage = lineage[lineage["output_table"] == lineage_table]
@@ -97,6 +111,50 @@ def trace(release: Path, table: str, key: dict[str, str]) -> dict:
     used = factors[factors["factor_row"].isin(set(chosen["factor_row"].dropna()))]
     return {"table": table, "key": key, "cells": int(chosen["output_key"].nunique()), "deliveries": files,
             "factors": used[["factor_row", "g_co2e_per_kwh", "source", "derivation"]].to_dict("records")}
+
+
+def trace_direct(release: Path, table: str, key: dict[str, str]) -> dict:
+    """A row of a table that names its delivered row: that delivery and row; a row without one (a sum) is followed
+    to the delivered rows it sums (sources_of)."""
+    needed, example = DIRECT_KEYS[table]
+    missing = [k for k in needed if k not in key]
+    if missing:
+        raise TraceError(f"{table}: give {', '.join(missing)} (e.g. {example})")
+    frame = pd.read_parquet(release / f"{table}.parquet")
+    chosen = frame
+    for column, value in key.items():
+        if column not in frame.columns:
+            raise TraceError(f"{table} has no column {column!r}; its key: {', '.join(needed)}")
+        chosen = chosen[chosen[column].astype(str) == value]
+    if chosen.empty:
+        raise TraceError(f"no row of {table} for {key} in release {release.name}")
+    places = pd.read_parquet(release / "municipalities.parquet")
+    districts = set(places.loc[places["kind"] == "district", "ags"])
+    delivered = pd.concat([sources_of(frame, row, districts) for _, row in chosen.iterrows()], ignore_index=True)
+    return {"table": table, "key": key, "cells": len(chosen), "deliveries": delivered_files(release, delivered),
+            "factors": []}
+
+
+def sources_of(frame: pd.DataFrame, row: pd.Series, districts: set[str]) -> pd.DataFrame:
+    """The delivered rows behind one published row: itself where it names its delivery; for a district row summed
+    from its municipalities their rows of the same year (and fuel, statistic); for a place's cars of all fuels
+    summed from its fuels, those; each followed on in turn. A cell nobody delivered has none."""
+    if pd.notna(row.get("delivery_id")):
+        return row.to_frame().T
+    same = frame[frame["year"] == row["year"]]
+    for column in ("statistic", "detail", "table_code"):
+        if column in frame.columns:
+            same = same[same[column] == row[column]]
+    if row["ags"] in districts:
+        parts = same[~same["ags"].isin(districts)]
+        if "vehicle_fuel" in frame.columns:
+            parts = parts[parts["vehicle_fuel"] == row["vehicle_fuel"]]
+    elif row.get("vehicle_fuel") == "all":
+        parts = same[(same["ags"] == row["ags"]) & (same["vehicle_fuel"] != "all")]
+    else:
+        return frame.iloc[0:0]
+    found = [sources_of(frame, part, districts) for _, part in parts.iterrows()]
+    return pd.concat(found, ignore_index=True) if found else frame.iloc[0:0]
 
 
 def trace_gap(release: Path, key: dict[str, str]) -> dict:

@@ -20,17 +20,24 @@ def ets_table(rows: pd.DataFrame) -> pd.DataFrame:
                 "verified_emissions_t_co2e", "delivery_id", "source_row"]]
 
 
+LINEAGE = ["delivery_id", "source_row"]
+
+
 def with_district(frame: pd.DataFrame, keys: Sequence[str], value: str, municipality_keys: Sequence[str],
                   years: Sequence[int], district_ags: str, extra_keys: dict[str, Sequence] | None = None) -> pd.DataFrame:
     """Municipality rows on the full grid (absent cells missing) plus district rows: the district's own delivered
-    figure where `frame` has one, else the min-count sum of its municipalities."""
+    figure where `frame` has one, else the min-count sum of its municipalities. Each row keeps the delivered row it
+    is (delivery_id, source_row); a sum, or a cell nobody delivered, has none."""
     grid_keys = {"ags": list(municipality_keys), "year": list(years), **(extra_keys or {})}
-    municipal = frame[frame["ags"].isin(municipality_keys)][[*grid_keys, value, "value_status"]]
+    frame = frame.assign(**{c: None for c in LINEAGE if c not in frame})
+    municipal = frame[frame["ags"].isin(municipality_keys)][[*grid_keys, value, "value_status", *LINEAGE]]
     grid = complete_grid(municipal, grid_keys, value)
     grid["complete"] = cell_complete(grid)
     by = [k for k in grid_keys if k != "ags"]
-    district = own_totals_first(totals(grid, by, value).assign(ags=district_ags), frame, district_ags, by, value)
-    return pd.concat([grid, district], ignore_index=True)[[*grid_keys, value, "value_status", "complete"]]
+    summed = totals(grid, by, value).assign(ags=district_ags, delivery_id=None, source_row=None)
+    district = own_totals_first(summed, frame, district_ags, by, value, LINEAGE)
+    out = pd.concat([grid, district], ignore_index=True)[[*grid_keys, value, "value_status", "complete", *LINEAGE]]
+    return out.astype({"delivery_id": "object", "source_row": "Int64"})
 
 
 def vehicle_stock_table(rows: pd.DataFrame, municipality_keys: Sequence[str], years: Sequence[int],
@@ -41,7 +48,7 @@ def vehicle_stock_table(rows: pd.DataFrame, municipality_keys: Sequence[str], ye
     fuels = sorted(set(rows["vehicle_fuel"].dropna()) - {"all"})
     split = rows[rows["vehicle_fuel"] != "all"]
     summed = split.groupby(["ags", "year"], as_index=False).agg(vehicles=("vehicles", lambda v: v.sum(min_count=1)))
-    stated = rows[rows["vehicle_fuel"] == "all"][[c for c in ("ags", "year", "vehicles", "value_status", "delivery_id")
+    stated = rows[rows["vehicle_fuel"] == "all"][[c for c in ("ags", "year", "vehicles", "value_status", *LINEAGE)
                                                   if c in rows]]
     summed = summed.merge(stated[["ags", "year"]], how="left", indicator=True)
     summed = summed[summed.pop("_merge") == "left_only"]
@@ -85,4 +92,4 @@ def renovation_table(renovations: pd.DataFrame, stock: pd.DataFrame, municipalit
     out["renovation_rate_pct"] = out["energy_renovations"] / out["buildings_pre_1979"] * 100
     out["complete"] = out["complete"] & out["buildings_pre_1979"].notna()
     return out[["ags", "year", "energy_renovations", "buildings_pre_1979", "stock_method", "renovation_rate_pct",
-                "value_status", "complete"]]
+                "value_status", "complete", *LINEAGE]]

@@ -15,7 +15,8 @@ import pandas as pd
 
 from assets.compute.totals import cell_complete, complete_grid, own_totals_first, totals
 
-COLUMNS = ["ags", "year", "population", "value_status", "complete", "delivery_id", "census_basis", "basis_break"]
+COLUMNS = ["ags", "year", "population", "value_status", "complete", "delivery_id", "source_row", "census_basis",
+           "basis_break"]
 
 
 def with_basis_breaks(frame: pd.DataFrame) -> pd.DataFrame:
@@ -28,17 +29,17 @@ def with_basis_breaks(frame: pd.DataFrame) -> pd.DataFrame:
 
 def population_table(rows: pd.DataFrame, municipality_keys: Sequence[str], district_ags: str,
                      years: Sequence[int]) -> pd.DataFrame:
-    """`rows`: population rows in use (ags, year, population, value_status, delivery_id, census_basis)."""
-    if "census_basis" not in rows:
-        rows = rows.assign(census_basis=None)
+    """`rows`: population rows in use (ags, year, population, value_status, delivery_id, source_row, census_basis)."""
+    rows = rows.assign(**{c: None for c in ("census_basis", "source_row") if c not in rows})
     municipal = rows[rows["ags"].isin(municipality_keys)][["ags", "year", "population", "value_status",
-                                                           "delivery_id", "census_basis"]]
+                                                           "delivery_id", "source_row", "census_basis"]]
     grid = complete_grid(municipal, {"ags": list(municipality_keys), "year": list(years)}, "population")
     grid["complete"] = cell_complete(grid)
     bases = grid.groupby("year")["census_basis"].agg(lambda b: b.iloc[0] if b.notna().all() and b.nunique() == 1
                                                       else None)
-    district = totals(grid, ["year"], "population").assign(ags=district_ags, delivery_id=None)
+    district = totals(grid, ["year"], "population").assign(ags=district_ags, delivery_id=None, source_row=None)
     district["census_basis"] = district["year"].map(bases)
-    district = own_totals_first(district, rows, district_ags, ["year"], "population", ("delivery_id", "census_basis"))
-    out = pd.concat([grid, district], ignore_index=True)
+    district = own_totals_first(district, rows, district_ags, ["year"], "population",
+                                ("delivery_id", "source_row", "census_basis"))
+    out = pd.concat([grid, district], ignore_index=True).astype({"source_row": "Int64"})
     return with_basis_breaks(out)[COLUMNS]

@@ -315,6 +315,34 @@ def test_trace_reaches_the_raw_bytes(demo_run):
     assert all(d["bytes_verified"] for d in indicator["deliveries"])
 
 
+def test_population_cars_and_statistics_trace_to_their_file_and_row(demo_run):
+    """The tables that name their delivered row, traced to the real files' lines read by hand: 12411-15i.csv line
+    434 '31.12.2024;05974040;      Soest, Stadt;47776' and line 424 (the district, 300297); KBA FZ 3.1 row 6366
+    'ZUSAMMEN | 16898 | 192866' (Kreis Soest's cars on 1 January 2021); 31231-01-02-5_00.csv line 31974
+    '31.12.2008;05974040;        Soest;10701;...;22334' (flats). A summed row goes to the rows it sums."""
+    from warehouse.trace import TraceError, trace
+
+    release = demo_run["release_2"]
+
+    def only(table, **key):
+        (delivery,) = trace(release, table, {k: str(v) for k, v in key.items()})["deliveries"]
+        assert delivery["bytes_verified"]
+        return delivery["file_name"], delivery["source_rows"]
+
+    assert only("population", ags="05974040", year=2024) == ("12411-15i.csv", [434])
+    assert only("population", ags="05974000", year=2024) == ("12411-15i.csv", [424])
+    assert only("vehicle_stock", ags="05974000", year=2021, vehicle_fuel="all") == ("fz3_2021.xlsx", [6366])
+    assert only("statistics", ags="05974040", year=2008, statistic="flats") == ("31231-01-02-5_00.csv", [31974])
+    # 2020: the synthetic KBA table splits the cars by fuel, so a municipality's `all` row is their sum: six rows
+    file_name, rows = only("vehicle_stock", ags="05974040", year=2020, vehicle_fuel="all")
+    assert file_name.startswith("Pkw_Bestand_nach_Kraftstoff") and len(rows) == 6
+    stock = pd.read_parquet(release / "vehicle_stock.parquet")
+    fuels = stock[(stock["ags"] == "05974040") & (stock["year"] == 2020) & (stock["vehicle_fuel"] != "all")]
+    assert sorted(fuels["source_row"].dropna().astype(int)) == rows
+    with pytest.raises(TraceError, match="give vehicle_fuel"):
+        trace(release, "vehicle_stock", {"ags": "05974000", "year": "2021"})
+
+
 def test_sql_trace_and_diff_commands_on_the_demo(demo_run):
     from click.testing import CliRunner
 

@@ -31,6 +31,7 @@ def _population(**overrides):
             "value_status": ["reported", "reported"],
             "complete": [True, True],
             "delivery_id": ["genesis:abc", None],
+            "source_row": [12, None],
             "census_basis": ["zensus_2011", "zensus_2011"],
             "basis_break": [False, False],
         }
@@ -60,8 +61,8 @@ def test_published_tables_follow_the_contract(name):
 
 
 def test_conform_orders_columns_and_rows_by_key():
-    frame = _population()[["value_status", "population", "ags", "year", "complete", "delivery_id", "basis_break",
-                           "census_basis"]]
+    frame = _population()[["value_status", "population", "ags", "year", "complete", "source_row", "delivery_id",
+                           "basis_break", "census_basis"]]
     arrow = conform(frame, "population")
     assert arrow.column_names == get_table("population").column_names
     assert arrow.column("ags").to_pylist() == ["05974000", "05974004"]
