@@ -8,6 +8,8 @@ written there: a source names the environment variable that holds them. Loading 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 from pathlib import Path
@@ -287,6 +289,10 @@ class PublishingSettings(_Strict):
                                    "the time to write the workbook of a state")
 
 
+# The checked region table per (path, sha256 of its bytes, district key): DistrictConfig.municipalities.
+_REGION_FILES: dict[tuple, pd.DataFrame] = {}
+
+
 class DistrictConfig(_Strict):
     district: District
     data_origin: Literal["synthetic_demo", "partner_deliveries"]
@@ -354,12 +360,21 @@ class DistrictConfig(_Strict):
         return {"licenses": list(licenses.values()), "sources": sources, "contributors": contributors}
 
     def municipalities(self) -> pd.DataFrame:
-        """The region table (district row first), checked: keys valid and unique, municipalities inside the district."""
+        """The region table (district row first), checked: keys valid and unique, municipalities inside the district.
+        Checked once per content of the file (a run asks for it about a hundred times): a changed file is read anew."""
         path = self.resolve(self.district.municipalities)
         try:
-            frame = pd.read_csv(path, dtype={"ags": "str"}, encoding="utf-8")
+            data = path.read_bytes()
         except FileNotFoundError:
             raise ConfigError(f"{self.path}: district.municipalities file not found: {path}") from None
+        stamp = (str(path), hashlib.sha256(data).hexdigest(), self.district.ags)
+        if stamp not in _REGION_FILES:
+            _REGION_FILES.clear()  # one region file at a time is what a process reads
+            _REGION_FILES[stamp] = self._checked_municipalities(path, data)
+        return _REGION_FILES[stamp].copy()
+
+    def _checked_municipalities(self, path: Path, data: bytes) -> pd.DataFrame:
+        frame = pd.read_csv(io.BytesIO(data), dtype={"ags": "str"}, encoding="utf-8")
         required = {"ags", "name", "kind", "area_ha"}
         if not required <= set(frame.columns):
             raise ConfigError(f"{path}: needs columns {sorted(required)}, has {list(frame.columns)}")
