@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from warehouse.vocabularies import AGS_PATTERN, ID_PATTERN
+from warehouse.vocabularies import AGS_PATTERN, CITY, DISTRICT, ID_PATTERN
 from sources.region import Region, region_prefix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +46,6 @@ def resolve_sqlite(base: Path, url: str | None) -> str | None:
     if not url or not url.startswith(prefix) or url.startswith(prefix + "/"):
         return url
     return prefix + str(resolve_path(base, url[len(prefix):]))
-
-
-DISTRICT, CITY = "district", "district_free_city"  # kinds of the region's row in municipalities.csv
 
 
 class ConfigError(ValueError):

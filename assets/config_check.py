@@ -146,6 +146,10 @@ def _check_meaning(report: CheckReport, cfg: DistrictConfig) -> None:
         report.add(ERROR, "district.municipalities", str(exc))
     formats = [s.format for s in cfg.sources]
     families = configured_families(formats)
+    if not cfg.balance.required_cells:
+        report.add(WARNING, "balance.required_cells", "no required cells: no total can show that it is whole, so "
+                   "the balance is never BISKO-conformant; list BISKO's required cells (klimamonitor init writes "
+                   "them, docs/configuration.md)")
     if "population" not in families:
         report.add(WARNING, "sources", "no population source configured: per-inhabitant figures will be missing "
                    "and their indicators not_assessable")

@@ -9,6 +9,7 @@ directory's population with its source and date). It never writes into an existi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -166,6 +167,20 @@ def _example(fmt: str) -> str:
     return "".join(f"#  {line}\n" for line in text.splitlines())
 
 
+# The BISKO required cells every district has (DOMAIN: electricity, natural gas, the non-grid fuels, renewable heat,
+# road transport, rail); district heat only where a network exists, which the directory does not say.
+BISKO_REQUIRED_CELLS = {
+    "electricity": [{"sectors": ["households", "commerce", "industry", "municipal"]},
+                    {"sectors": ["transport"], "inputs": ["rail_local_passenger", "rail_long_distance_passenger",
+                                                          "rail_freight", "road_battery_electric"]}],
+    "natural_gas": ["households", "commerce", "industry", "municipal"],
+    "heating_oil": ["households"], "lpg": ["households"], "solid_biomass": ["households"],
+    "solar_thermal": ["households"], "ambient_heat": ["households"],
+    "diesel": {"sectors": ["transport"], "inputs": ["transport", "rail_freight"]},
+    "petrol": ["transport"],
+}
+
+
 def config_text(region: RegionFromDirectory, first_year: int, last_year: int) -> str:
     head = {
         "district": {"id": district_id(region.name), "name": region.name, "ags": region.ags,
@@ -173,7 +188,8 @@ def config_text(region: RegionFromDirectory, first_year: int, last_year: int) ->
         "data_origin": "partner_deliveries",
         # the bundled set publishes the federal electricity mix for some years only: the years between are
         # interpolated (flagged non-conformant) until an official set is delivered
-        "balance": {"factor_set": "lca_compiled_2026", "interpolate": ["electricity"]},
+        "balance": {"factor_set": "lca_compiled_2026", "interpolate": ["electricity"],
+                    "required_cells": BISKO_REQUIRED_CELLS},
     }
     factors = {"id": "emission_factors", "partner": "klimamonitor (aus den zitierten Veröffentlichungen zusammengestellt)",
                "connector": "file_drop", "location": "package:config/kreis_soest/factors", "format": "emission_factors"}
@@ -184,6 +200,9 @@ def config_text(region: RegionFromDirectory, first_year: int, last_year: int) ->
         "# Paths are relative to this file; package:<path> names a file bundled with klimamonitor.\n"
         "# Check it with `klimamonitor check-config --config <this file>`; reference: docs/configuration.md\n"
         + yaml.safe_dump(head, allow_unicode=True, sort_keys=False, default_flow_style=None)
+        + "# balance.required_cells: BISKO's required cells (docs/methodology.md); a total stays complete = false while one\n"
+        "# is missing. Where a district-heat network exists, add its municipalities:\n"
+        "#   district_heat: {sectors: [households, commerce, municipal], municipalities: [<their keys>]}\n"
         + "# Targets: your council's targets in a targets.yaml beside this file, `targets: targets.yaml` under\n"
         "# district (docs/indicators.md); config/kreis_soest/targets.yaml is a worked example to copy: its titles and\n"
         "# decisions are Kreis Soest's, and its targets that compare with a base year need a balance source first.\n"
@@ -204,8 +223,9 @@ def init_district(directory: Path, ags: str, out: Path, first_year: int = 2007,
     if not directory.is_file():
         raise InitError(f"--directory {directory}: no such file")
     region = region_from_directory(directory, ags)
+    # the last year: the year before this one (what deliveries can cover by now), never before the directory's date
     date = region.municipalities["population_date"].iloc[0]
-    last = last_year or int(str(date)[:4])
+    last = last_year or max(int(str(date)[:4]), dt.date.today().year - 1)
     out.mkdir(parents=True)
     config, table = out / "district.yaml", out / "municipalities.csv"
     region.municipalities.to_csv(table, index=False, encoding="utf-8")

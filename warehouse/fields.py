@@ -18,6 +18,7 @@ from warehouse.vocabularies import (
     RAIL_CATEGORIES,
     CONFORMITY_CRITERIA,
     ID_PATTERN,
+    PLACE_KINDS,
     FIELDS_OF_ACTION,
     MEASURE_STATUSES,
     EEA_AWARD_DE,
@@ -32,7 +33,7 @@ _FIELD_LIST = [
     Field("name", "string", "Official name of the municipality or district"),
     Field("kind", "string", "Whether the key is the district (the region), one of its municipalities, or a "
           "district-free city (the region is its one municipality)",
-          allowed=("district", "municipality", "district_free_city")),
+          allowed=PLACE_KINDS),
     Field("area_ha", "number", "Land area", unit="ha", minimum=0, decimals=2),
     Field("year", "year", "Calendar year the value refers to", minimum=1990, maximum=2100),
     # --- values and their status

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from warehouse.labels import ROLES_DE, SOURCE_FAMILIES_DE, STATUS_DE, label, unit_de
-from warehouse.report_blocks import Site, date_de, esc, link, page, page_name, table
+from warehouse.report_blocks import COMPARISON_PAGE, KREIS, Place, Site, date_de, esc, link, page, page_name, table
 from warehouse.report_charts import PALETTE, TARGET_COLOUR, Legend, Series, fmt, line_chart, ranked_bars
 from warehouse.report_places import (
     Context,
@@ -158,7 +158,7 @@ def reason_text(r, t: Mapping) -> str:
     return f"{verdict} bis {int(t['target_year'])}" + (f"; {where}" if where else "")
 
 
-def sentence(r, t: Mapping) -> str:
+def sentence(r, t: Mapping, place: Place = KREIS) -> str:
     """The plain statement of a target page and card: value, target, gap and status, with the sign in words."""
     year, value = int(r["year"]), r["value"]
     words = change_words(value, t)
@@ -175,7 +175,7 @@ def sentence(r, t: Mapping) -> str:
     if status == "missed":
         return f"{stated}. Das Ziel ({goal_text(t)}) wurde verfehlt; es fehlten {gap_text(r['gap'], t)}."
     course = "auf Kurs" if status == "on_track" else "nicht auf Kurs"
-    text = f"{stated}. Bis zum Ziel ({goal_text(t)}) fehlen noch {gap_text(r['gap'], t)}. Der Kreis ist {course}"
+    text = f"{stated}. Bis zum Ziel ({goal_text(t)}) fehlen noch {gap_text(r['gap'], t)}. {place.subject[:1].upper() + place.subject[1:]} ist {course}"
     projected = r.get("projected_value_at_target_year")
     if projected is not None and not pd.isna(projected):
         text += f"; die Projektion des Trends ergibt {value_text(projected, t)} im Jahr {int(t['target_year'])}"
@@ -227,7 +227,7 @@ def card(t: Mapping, rows: pd.DataFrame) -> str:
     return f"<article class='card'><h3>{link(name, t['title_de'])}</h3><dl>{cells}</dl></article>"
 
 
-def target_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFrame) -> str:
+def target_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFrame, place: Place = KREIS) -> str:
     """The district's chart of a target: values, the straight target path to the target year, the projection to
     the target year (future targets), the target; with its table and CSV."""
     unit = unit_de(t["unit"])
@@ -256,7 +256,7 @@ def target_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFrame) -> s
         if pd.notna(t.get("base_year")):
             years.append(int(t["base_year"]))
     span = (min(years), max(years))
-    title = f"{t['title_de']}: Verlauf im Kreis"
+    title = f"{t['title_de']}: Verlauf {place.within}"
     digits = digits_for(t)
     signed = t.get("indicator") in CHANGES
     table_rows = [[str(int(r.year)), fmt(r.value, digits, signed) + ("" if r.complete else " (unvollständig)"),
@@ -299,15 +299,16 @@ def municipalities_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFra
                       None, ["Gemeinde", f"Wert ({unit})", "Stand", "Datenqualität"], table_rows, csv, numeric=(1,))
 
 
-def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame, names: Mapping[str, str]) -> str:
+def target_body(site: Site, t: Mapping, rows: pd.DataFrame, others: pd.DataFrame, names: Mapping[str, str],
+                place: Place = KREIS) -> str:
     stem = page_name("ziel", t["target_set"], t["indicator_id"])[:-5]
     r = judged_row(rows, t)
-    body = [f"<p class='lead'>{esc(sentence(r, t))}</p><p>{esc(quality_text(r))}</p>" if r is not None else
+    body = [f"<p class='lead'>{esc(sentence(r, t, place))}</p><p>{esc(quality_text(r))}</p>" if r is not None else
             "<p class='lead'>Für diesen Indikator enthält die Veröffentlichung keine Werte.</p>"]
     if given(t.get("interpretation_de")):
         body.append(f"<p>{esc(t['interpretation_de'])}</p>")
     if len(rows):
-        body.append("<h2>Verlauf</h2>" + target_chart(site, f"{stem}-verlauf", t, rows))
+        body.append("<h2>Verlauf</h2>" + target_chart(site, f"{stem}-verlauf", t, rows, place))
     facts = [("Rolle", ROLES_DE["target" if has_target(t) else "supporting"]), ("Definition", t.get("definition_de")),
              ("Bilanzrahmen", label("target_scope", t["scope"])),
              ("Hinweise", t.get("notes_de")), ("Quelle des Ziels", t.get("source_de")),
@@ -366,9 +367,11 @@ def sources_section(deliveries: pd.DataFrame | None) -> str:
 
 def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str, synthetic: bool,
                tiles: Mapping[str, tuple[int, int]] | None = None, published: dt.date | None = None) -> dict[str, str]:
-    """Every page and data file of the report, by path inside report/, from the release's tables."""
+    """Every page and data file of the report, by path inside report/, from the release's tables; a district-free
+    city has no comparison or municipality pages (it is its one municipality)."""
     site = Site()
     ctx = Context.of(tables, district, district_ags, tiles)
+    place = ctx.place
     targets, indicators = tables.get("targets"), tables.get("indicators")
 
     deliveries = tables.get("deliveries")
@@ -377,14 +380,14 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
             (deliveries["origin"] == "real_public") & (deliveries["status"] == "accepted")].itertuples())
 
     def write(name: str, title: str, body: str) -> None:
-        site.files[name] = page(title, body, synthetic, district, name, real)
+        site.files[name] = page(title, body, synthetic, place, name, real)
 
-    overview = [f"<p class='lead'>Wo steht der {esc(district)} bei seinen Klimaschutzzielen? Jede Karte nennt den "
+    overview = [f"<p class='lead'>Wo steht {esc(place.nominative)} bei {place.its} Klimaschutzzielen? Jede Karte nennt den "
                 "Wert, das Ziel, den Abstand und den Stand und führt zu einer Seite mit Verlauf, Zielpfad und Trend. "
                 "Veränderungen sind so angegeben, dass ein negativer Wert weniger bedeutet (−10 % = 10 % weniger)."
                 "</p>" + (f"<p>Veröffentlicht am {date_de(published)}.</p>" if published else "")]
     if targets is None or indicators is None or targets.empty:
-        overview.append(f"<p>Für den {esc(district)} sind noch keine Ziele eingerichtet: Sobald die Ziele des "
+        overview.append(f"<p>Für {esc(place.accusative)} sind noch keine Ziele eingerichtet: Sobald die Ziele des "
                         "Beschlusses in der Konfiguration stehen, zeigt diese Seite sie mit ihrem Stand.</p>")
     else:
         by_target = dict(tuple(indicators.groupby(["target_set", "indicator_id"], sort=False)))
@@ -400,18 +403,20 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
                 others = rows[rows["ags"] != district_ags]
                 overview.append(card(t, own))
                 write(page_name("ziel", set_name, t["indicator_id"]), t["title_de"],
-                      target_body(site, t, own, others, ctx.names)
+                      target_body(site, t, own, others, ctx.names, place)
                       + target_section(set_name, t["indicator_id"], tables.get("measures"),
                                        tables.get("target_measures"), unit_de(t["unit"])))
             overview.append("</div>")
     overview.append(per_inhabitant_section(ctx))
-    overview.append(emissions_chart(site, "index-emissionen", ctx, district_ags, "Emissionen im Kreis nach Sektoren",
-                                    heading=True))
-    overview.append(tiles_section(site, "index-karte", ctx))
-    write("index.html", f"Klimaschutzziele {district}", "".join(overview))
-    write("gemeinden.html", "Die Gemeinden im Vergleich", comparison_body(site, ctx))
-    for ags, name in ctx.names.items():
-        write(page_name("gemeinde", ags), short_name(name), place_body(site, ctx, ags))
+    overview.append(emissions_chart(site, "index-emissionen", ctx, district_ags,
+                                    f"Emissionen {place.within} nach Sektoren", heading=True))
+    if place.has_municipalities:
+        overview.append(tiles_section(site, "index-karte", ctx))
+    write("index.html", f"Klimaschutzziele {place.name}", "".join(overview))
+    if place.has_municipalities:
+        write(COMPARISON_PAGE, "Die Gemeinden im Vergleich", comparison_body(site, ctx))
+        for ags, name in ctx.names.items():
+            write(page_name("gemeinde", ags), short_name(name), place_body(site, ctx, ags))
     write("erneuerbare.html", "Erneuerbarer Strom", renewables_body(site, ctx))
     target_pages = {} if targets is None else {
         (t.target_set, t.indicator_id): (page_name("ziel", t.target_set, t.indicator_id), t.title_de)
@@ -419,7 +424,7 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
     for name, title, body in programme_pages(tables.get("measures"), tables.get("measure_status_history"),
                                              tables.get("eea_assessment"), ctx.names, target_pages):
         write(name, title, body)
-    write("methodik.html", "Methodik und Quellen", methodology_body(targets, tables.get("emission_factors"))
+    write("methodik.html", "Methodik und Quellen", methodology_body(targets, tables.get("emission_factors"), place)
           + sources_section(deliveries))
     return site.files
 

@@ -51,8 +51,56 @@ body{font-size:10.5pt}main{max-width:none;padding:0}svg.chart-narrow{display:non
 max-width:100%}.table-wrap{overflow:visible}h2{break-after:avoid}tr{break-inside:avoid}a{color:#000}}
 """
 
-NAV = [("index.html", "Ziele"), ("gemeinden.html", "Gemeinden"), ("erneuerbare.html", "Erneuerbarer Strom"),
+COMPARISON_PAGE = "gemeinden.html"
+NAV = [("index.html", "Ziele"), (COMPARISON_PAGE, "Gemeinden"), ("erneuerbare.html", "Erneuerbarer Strom"),
        ("arbeitsprogramm.html", "Arbeitsprogramm"), ("methodik.html", "Methodik und Quellen")]
+
+
+@dataclass(frozen=True)
+class Place:
+    """How the report speaks of its region in German: a Kreis (der Kreis, im Kreisgebiet), a district-free city (die
+    Stadt, im Stadtgebiet; no municipality pages: it is its one municipality), a Regierungsbezirk, a state or the
+    country (named without an article)."""
+
+    name: str  # 'Kreis Soest', 'Stadt Hamm', 'Nordrhein-Westfalen'
+    article: str  # 'der', 'die' or '' (a state's or the country's name stands alone)
+    subject: str  # 'der Kreis', 'die Stadt', 'das Land'
+    within: str  # 'im Kreis', 'in der Stadt'
+    area: str  # 'Kreisgebiet', 'Stadtgebiet'
+    of_it: str  # 'des Kreises', 'der Stadt'
+    has_municipalities: bool = True
+
+    @classmethod
+    def of(cls, name: str, ags: str, city: bool = False) -> Place:
+        if city:  # the directory's 'Hamm, Stadt' reads 'Stadt Hamm'; every city designation is feminine
+            base, _, designation = name.partition(", ")
+            return cls(f"{designation} {base}" if designation else name, "die", "die Stadt", "in der Stadt",
+                       "Stadtgebiet", "der Stadt", has_municipalities=False)
+        if ags == "0" * 8:
+            return cls(name, "", "Deutschland", "in Deutschland", "Bundesgebiet", "Deutschlands")
+        if ags[2:] == "0" * 6:
+            return cls(name, "", "das Land", "im Land", "Landesgebiet", "des Landes")
+        if ags[3:] == "0" * 5 and ags[2] != "0":
+            return cls(name, "der", "der Regierungsbezirk", "im Regierungsbezirk", "Gebiet des Regierungsbezirks",
+                       "des Regierungsbezirks")
+        return cls(name, "der", "der Kreis", "im Kreis", "Kreisgebiet", "des Kreises")
+
+    @property
+    def nominative(self) -> str:
+        return f"{self.article} {self.name}".strip()
+
+    @property
+    def accusative(self) -> str:
+        article = "den" if self.article == "der" else self.article
+        return f"{article} {self.name}".strip()
+
+    @property
+    def its(self) -> str:
+        """The possessive before a dative plural: 'bei seinen Zielen', 'bei ihren Zielen'."""
+        return "ihren" if self.article == "die" else "seinen"
+
+
+KREIS = Place.of("Kreis", "05974000")  # the words where no region is given (tests of single texts)
 
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
@@ -82,19 +130,21 @@ def link(page: str, text: str) -> str:
     return f"<a href='{esc(page)}'>{esc(text)}</a>"
 
 
-def page(title: str, body: str, synthetic: bool, district: str, current: str, real: tuple[str, ...] = ()) -> str:
-    """A report page; `synthetic`: the demo banner, naming the `real` deliveries (real_public) among its inputs."""
+def page(title: str, body: str, synthetic: bool, place: Place, current: str, real: tuple[str, ...] = ()) -> str:
+    """A report page; `synthetic`: the demo banner, naming the `real` deliveries (real_public) among its inputs. A
+    region without municipalities of its own (a district-free city) has no comparison page in its navigation."""
     really = (" Echt, aus amtlichen Veröffentlichungen, sind nur die Daten aus " + "; ".join(map(esc, dict.fromkeys(real))) + "."
               if real else "")
     banner = ("<p class='banner' role='note' data-origin='synthetic_demo'>Hinweis: Dieser Bericht beruht auf "
-              "synthetischen Demonstrationsdaten, nicht auf Lieferungen der Partner. Die Zahlen sind nicht die des "
-              f"Kreises.{really}</p>"
+              "synthetischen Demonstrationsdaten, nicht auf Lieferungen der Partner. Die Zahlen sind nicht die "
+              f"{place.of_it}.{really}</p>"
               if synthetic else "")
     current_mark = " aria-current='page'"
-    nav = "".join(f"<li><a href='{p}'{current_mark if p == current else ''}>{esc(t)}</a></li>" for p, t in NAV)
+    nav = "".join(f"<li><a href='{p}'{current_mark if p == current else ''}>{esc(t)}</a></li>" for p, t in NAV
+                  if place.has_municipalities or p != COMPARISON_PAGE)
     return (f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>{esc(title)} – Klimamonitor "
-            f"{esc(district)}</title><meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<style>{CSS}</style></head><body><header><span class='site'>Klimamonitor {esc(district)}</span>"
+            f"{esc(place.name)}</title><meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<style>{CSS}</style></head><body><header><span class='site'>Klimamonitor {esc(place.name)}</span>"
             f"<nav aria-label='Hauptnavigation'><ul>{nav}</ul></nav></header><main>"
             f"{banner}<h1>{esc(title)}</h1>{body}</main></body></html>\n")
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from warehouse.labels import LABELS, RENEWABLE_TECHNOLOGIES, label, unit_de
-from warehouse.report_blocks import Site, esc, link, page_name, table
+from warehouse.report_blocks import KREIS, Place, Site, esc, link, page_name, table
+from warehouse.vocabularies import CITY
 from warehouse.report_charts import (
     PALETTE,
     TARGET_COLOUR,
@@ -46,6 +47,8 @@ class Context:
     generation: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
     tiles: dict[str, tuple[int, int]] = field(default_factory=dict)
+    targets: pd.DataFrame | None = None
+    place: Place = KREIS
 
     @classmethod
     def of(cls, tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str,
@@ -57,9 +60,18 @@ class Context:
         summary = tables.get("balance_summary")
         grouped = {} if summary is None else dict(tuple(summary.sort_values("year").groupby("ags")))
         given = {a: (int(p[0]), int(p[1])) for a, p in (tiles or {}).items() if a in names}
+        city = places is not None and bool(((places["ags"] == district_ags) & (places["kind"] == CITY)).any())
         return cls(district, district_ags, names, grouped, tables.get("final_energy"),
                    tables.get("electricity_generation"), tables.get("indicators"),
-                   given if len(given) == len(names) else grid_positions(sorted(names)))
+                   given if len(given) == len(names) else grid_positions(sorted(names)), tables.get("targets"),
+                   Place.of(district, district_ags, city))
+
+    def targets_of(self, indicator: str) -> list[dict]:
+        """The configured targets (with a target value) measured by this indicator."""
+        if self.targets is None or self.targets.empty:
+            return []
+        rows = self.targets[(self.targets["indicator"] == indicator) & self.targets["target_value"].notna()]
+        return rows.to_dict("records")
 
     _by_place: dict[str, dict] = field(default_factory=dict, repr=False)  # computed once, for all places
 
@@ -135,18 +147,21 @@ def per_inhabitant_section(ctx: Context) -> str:
     bisko, complete = ctx.per_inhabitant(ctx.district_ags, year)
     parts = [f"<h2>Emissionen je Einwohner {year}</h2><ul>"]
     parts.append(f"<li><strong>{fmt(bisko, 2)} {PER_PERSON}</strong> nach BISKO: energiebedingte Emissionen im "
-                 f"Kreisgebiet (Haushalte, Wirtschaft, kommunale Einrichtungen, Verkehr), ohne Landwirtschaft"
+                 f"{ctx.place.area} (Haushalte, Wirtschaft, kommunale Einrichtungen, Verkehr), ohne Landwirtschaft"
                  f"{'' if complete else ' (unvollständig)'}.</li>")
-    with_agri = None
-    if ctx.indicators is not None:
-        rows = ctx.indicators[(ctx.indicators["indicator_id"] == "co2e_per_inhabitant_2045") &
-                              (ctx.indicators["ags"] == ctx.district_ags) & (ctx.indicators["year"] == year)]
-        with_agri = rows.iloc[0] if len(rows) and pd.notna(rows.iloc[0]["value"]) else None
-    if with_agri is not None:
-        parts.append(f"<li><strong>{fmt(with_agri['value'], 2)} {PER_PERSON}</strong> nach BISKO plus "
-                     "Landwirtschaft: dieselben Emissionen und zusätzlich die der Landwirtschaft (Tierhaltung, "
-                     "Böden), wie im Klimaschutzkonzept 2.0 für das Ziel 2045 (0,41 t) gerechnet"
-                     f"{'' if with_agri['complete'] else ' (unvollständig)'}.</li>")
+    with_agri, target = None, None
+    for target in ctx.targets_of("emissions_per_inhabitant_with_agriculture")[:1]:
+        if ctx.indicators is not None:
+            rows = ctx.indicators[(ctx.indicators["target_set"] == target["target_set"]) &
+                                  (ctx.indicators["indicator_id"] == target["indicator_id"]) &
+                                  (ctx.indicators["ags"] == ctx.district_ags) & (ctx.indicators["year"] == year)]
+            with_agri = rows.iloc[0] if len(rows) and pd.notna(rows.iloc[0]["value"]) else None
+    if with_agri is None:
+        return "".join(parts) + "</ul>"
+    parts.append(f"<li><strong>{fmt(with_agri['value'], 2)} {PER_PERSON}</strong> nach BISKO plus "
+                 "Landwirtschaft: dieselben Emissionen und zusätzlich die der Landwirtschaft (Tierhaltung, Böden), "
+                 f"wie für das Ziel „{esc(target['title_de'])}“ gerechnet"
+                 f"{'' if with_agri['complete'] else ' (unvollständig)'}.</li>")
     parts.append("</ul><p>Die beiden Werte messen Verschiedenes: Der zweite schließt die Landwirtschaft ein und ist "
                  "deshalb höher. Verglichen wird immer nur Gleiches mit Gleichem.</p>")
     return "".join(parts)
@@ -173,8 +188,8 @@ def tiles_section(site: Site, chart_id: str, ctx: Context) -> str:
                         "Zeile in der Kachelkarte": [ctx.tiles[r[1]][0] + 1 for r in rows],
                         "Spalte in der Kachelkarte": [ctx.tiles[r[1]][1] + 1 for r in rows]})
     return ("<h2>Die Gemeinden auf einen Blick</h2><p>Jede Kachel steht für eine Gemeinde, ungefähr in ihrer Lage "
-            "im Kreis; je dunkler, desto mehr Emissionen je Einwohner. Die Kacheln führen zu den Seiten der Gemeinden."
-            " Die Industrie (etwa die Zementwerke in Erwitte und Geseke) prägt die Werte einzelner Gemeinden.</p>"
+            f"{ctx.place.within}; je dunkler, desto mehr Emissionen je Einwohner. Die Kacheln führen zu den Seiten der "
+            "Gemeinden. Große Industriebetriebe können die Werte einzelner Gemeinden prägen.</p>"
             + site.chart(chart_id, title, lambda size: tile_map(tiles, title, size)[0], legend,
                          ["Gemeinde", f"Emissionen je Einwohner ({PER_PERSON})"], table_rows, csv, numeric=(1,),
                          raw=True))
@@ -270,7 +285,7 @@ def renewables_body(site: Site, ctx: Context) -> str:
     methods = district.groupby("technology")["method"].agg(lambda m: sorted(set(m)))
     how = "; ".join(f"{label('technology', t)}: {' und '.join(label('method', m) for m in methods[t])}"
                     for t in techs)
-    title = "Stromerzeugung im Kreis nach Technik (MWh)"
+    title = f"Stromerzeugung {ctx.place.within} nach Technik (MWh)"
     estimated = set(zip(district.loc[district["method"] == "estimated", "year"],
                         district.loc[district["method"] == "estimated", "technology"]))
     rows = [[str(y), *[fmt(wide.loc[y, t], 0) + (" (geschätzt)" if (y, t) in estimated else "") for t in techs]]
@@ -279,7 +294,7 @@ def renewables_body(site: Site, ctx: Context) -> str:
                                           for t in techs},
                         **{f"{label('technology', t)}: geschätzt": ["ja" if (y, t) in estimated else "nein"
                                                                     for y in years] for t in techs}})
-    body = ["<p>Stromerzeugung im Kreisgebiet je Technik in MWh. Gemessen heißt: EEG-Einspeisung der Netzbetreiber; "
+    body = [f"<p>Stromerzeugung im {ctx.place.area} je Technik in MWh. Gemessen heißt: EEG-Einspeisung der Netzbetreiber; "
             "geschätzt heißt: installierte Leistung aus dem Marktstammdatenregister mal typische Volllaststunden. "
             f"In dieser Veröffentlichung: {esc(how)}.</p>",
             site.chart("erneuerbare-technik", title, lambda size: stacked_columns(years, stacks, "MWh", title, size),
@@ -295,13 +310,19 @@ def renewables_body(site: Site, ctx: Context) -> str:
         if len(share):
             points = [(int(y), float(v)) for y, v in share.items()]
             title = "Anteil erneuerbarer Erzeugung am Stromverbrauch (%)"
+            goal = next(iter(ctx.targets_of("renewable_electricity_share")), None)  # the council's, if it set one
+            target = None if goal is None else (int(goal["target_year"]), float(goal["target_value"]))
+            stated = "" if goal is None else (f" Ziel „{esc(goal['title_de'])}“: {esc(label('comparator', goal['comparator']))} "
+                                              f"{fmt(target[1], 0)} % bis {target[0]}.")
+            legend = [("Anteil", PALETTE[0], "solid")] + ([(f"Ziel {target[0]}", TARGET_COLOUR, "box")] if target
+                                                          else [])
             body.append("<h2>Anteil am Stromverbrauch</h2><p>Erneuerbar erzeugter Strom geteilt durch den "
-                        "Stromverbrauch im Kreis (ohne den Strom der Wärmepumpen; der Zielindikator schließt ihn "
-                        "ein). Ziel des Kreistags von 2012: mindestens 50 % bis 2020.</p>" + site.chart(
+                        f"Stromverbrauch {ctx.place.within} (ohne den Strom der Wärmepumpen; der Zielindikator "
+                        f"schließt ihn ein).{stated}</p>" + site.chart(
                             "erneuerbare-anteil", title, lambda size: line_chart(
-                                [Series("Anteil", points)], "%", title, (points[0][0], points[-1][0]),
-                                (2020, 50.0), size),
-                            Legend([("Anteil", PALETTE[0], "solid"), ("Ziel 2020", TARGET_COLOUR, "box")]),
+                                [Series("Anteil", points)], "%", title,
+                                (points[0][0], max(points[-1][0], target[0] if target else 0)), target, size),
+                            Legend(legend),
                             ["Jahr", "Anteil (%)", "Verbrauch (MWh)"],
                             [[str(y), fmt(v, 1), fmt(consumption.get(y), 0)] for y, v in points],
                             pd.DataFrame({"Jahr": [p[0] for p in points],
@@ -354,9 +375,9 @@ def derivation_de(row) -> str:
     return "abgeleitet (siehe Datenwörterbuch)"
 
 
-def methodology_body(targets: pd.DataFrame | None, factors: pd.DataFrame | None) -> str:
+def methodology_body(targets: pd.DataFrame | None, factors: pd.DataFrame | None, place: Place = KREIS) -> str:
     body = ["<p>Die Bilanz folgt BISKO, der Bilanzierungs-Systematik Kommunal: Sie ist territorial und "
-            "endenergiebasiert (gezählt wird die im Kreisgebiet verbrauchte Energie), rechnet mit Emissionsfaktoren "
+            f"endenergiebasiert (gezählt wird die im {place.area} verbrauchte Energie), rechnet mit Emissionsfaktoren "
             "einschließlich der Vorketten, bewertet Strom mit dem Bundesstrommix des Jahres und nimmt keine "
             "Witterungskorrektur vor. Fehlende oder vertrauliche Werte werden nie als 0 gezählt; unvollständige "
             "Summen sind gekennzeichnet, und auf unvollständige Daten folgt kein Urteil über ein Ziel.</p>",
@@ -367,7 +388,7 @@ def methodology_body(targets: pd.DataFrame | None, factors: pd.DataFrame | None)
             "Emissionsfaktoren mit Vorketten, alle Pflichtfelder vorhanden). Eine Bilanz ist nur konform, wenn jedes "
             "Kriterium erfüllt ist; was sich nicht prüfen lässt, gilt nie als konform. Aus einem anderen Jahr "
             "übernommene oder interpolierte Emissionsfaktoren sind nicht BISKO-konform.</p>"]
-    if targets is not None:
+    if targets is not None and not targets.empty:
         body.append("<h2>Indikatoren</h2>" + "".join(
             f"<h3>{esc(t.title_de)}</h3><dl class='facts'><dt><strong>Definition</strong></dt><dd>"
             f"{esc(t.definition_de)}</dd><dt><strong>Berechnung</strong></dt><dd>{esc(t.processing_de)}</dd>"

@@ -109,8 +109,29 @@ def trace(release: Path, table: str, key: dict[str, str]) -> dict:
     factors = pd.read_parquet(release / "emission_factors.parquet")
     factors["factor_row"] = factor_row_ids(factors)
     used = factors[factors["factor_row"].isin(set(chosen["factor_row"].dropna()))]
+    if table == "indicators":
+        files += _beside_emissions(release, key)
     return {"table": table, "key": key, "cells": int(chosen["output_key"].nunique()), "deliveries": files,
             "factors": used[["factor_row", "g_co2e_per_kwh", "source", "derivation"]].to_dict("records")}
+
+
+# Emissions indicators divided by or added to another table's values: those rows are traced too.
+_BESIDE_EMISSIONS = {"emissions_per_inhabitant": ("population",),
+                     "emissions_per_inhabitant_with_agriculture": ("population", "agriculture_emissions")}
+
+
+def _beside_emissions(release: Path, key: dict[str, str]) -> list[dict]:
+    """The deliveries of the population (and agriculture) an emissions indicator per inhabitant rests on, in the
+    value's year."""
+    targets = pd.read_parquet(release / "targets.parquet")
+    target = targets[(targets["target_set"] == key["target_set"]) & (targets["indicator_id"] == key["indicator_id"])]
+    files = []
+    for table in _BESIDE_EMISSIONS.get(target.iloc[0]["indicator"], ()):
+        try:
+            files += trace_direct(release, table, {"ags": key["ags"], "year": key["year"]})["deliveries"]
+        except TraceError:
+            pass  # no row for the year: the indicator has no value then, and nothing to trace
+    return files
 
 
 def trace_direct(release: Path, table: str, key: dict[str, str]) -> dict:

@@ -11,6 +11,10 @@ TECHNOLOGIES = ("solar_pv", "wind_onshore", "biomass", "hydro", "other_renewable
 VALUE_STATUS = ("reported", "estimated", "confidential", "not_applicable", "missing")
 DATA_QUALITY = ("A", "B", "C", "D")
 DELIVERY_STATUS = ("accepted", "superseded", "rejected")
+# municipalities.kind: the region's row (a district, or a district-free city that is its one municipality), and the
+# municipalities of a district
+DISTRICT, CITY, MUNICIPALITY = "district", "district_free_city", "municipality"
+PLACE_KINDS = (DISTRICT, MUNICIPALITY, CITY)
 DELIVERY_ORIGINS = ("real_public", "synthetic_demo", "partner_deliveries")  # deliveries.origin
 AGS_PATTERN = r"^\d{8}$"
 DRIVES = ("combustion", "battery_electric")

@@ -130,7 +130,7 @@ def conformity_table(final_energy: pd.DataFrame, inputs: pd.DataFrame, factors: 
     method = pd.MultiIndex.from_frame(heat_rows[["ags", "year"]]).map(how.to_dict().get)
     fine = heat_rows["conformity"] == "conformant"
     heat_rows.loc[fine, "conformity_reason"] = np.where(
-        pd.isna(method[fine.to_numpy()]), "no district heat in the territory",
+        pd.isna(method[fine.to_numpy()]), "no district heat delivered and none required here",
         "district heat valued with " + pd.Series(method[fine.to_numpy()], dtype="object").fillna("").to_numpy())
     frames.append(heat_rows)
 
@@ -148,9 +148,12 @@ def conformity_table(final_energy: pd.DataFrame, inputs: pd.DataFrame, factors: 
     lacking = missing_inputs(inputs, required)
     lacking = lacking.assign(reason=lacking["sector"] + " " + lacking["carrier"] + " without "
                              + lacking["missing_inputs"])
-    frames.append(_per_place(places, pd.concat([lacking[["ags", "year", "reason"]],
-                                                open_cells[["ags", "year", "reason"]]]),
-                             "required_cells_present", "incomplete", "every required cell has a complete value"))
+    present = _per_place(places, pd.concat([lacking[["ags", "year", "reason"]], open_cells[["ags", "year", "reason"]]]),
+                         "required_cells_present", "incomplete", "every required cell has a complete value")
+    if not len(required):  # nothing stated as required: that cells are present cannot be shown, never conformant
+        present = present.assign(conformity="incomplete", conformity_reason="no required cells configured "
+                                 "(balance.required_cells): whether the balance is whole cannot be shown")
+    frames.append(present)
 
     municipal = pd.concat(frames, ignore_index=True)
     return pd.concat([municipal, _district(municipal, district_ags, names)], ignore_index=True).sort_values(

@@ -236,9 +236,10 @@ def battery_electric_share(t: Mapping[str, Any]) -> pd.DataFrame:
     bev = v[v["vehicle_fuel"] == "battery_electric"].set_index(["ags", "year"])["vehicles"]
     frame = pd.DataFrame({"value": bev / total * 100, "complete": grouped["complete"].all(),
                           "bev": bev.reindex(total.index)}).reset_index()
-    note = np.where(frame["bev"].isna(), "no count of battery-electric cars delivered (vehicle_fuel battery_electric)",
-                    None)
-    return _series(frame.drop(columns="bev").assign(data_quality="A", note=note))
+    lacking = frame["bev"].isna()  # e.g. KBA FZ 3, which counts cars without a split by fuel: incomplete, not 0
+    note = np.where(lacking, "no count of battery-electric cars delivered (vehicle_fuel battery_electric)", None)
+    return _series(frame.drop(columns="bev").assign(data_quality="A", note=note,
+                                                    complete=frame["complete"].astype(bool) & ~lacking))
 
 
 def renovation_series(t: Mapping[str, Any], column: str) -> pd.DataFrame:
@@ -364,7 +365,9 @@ def assess(series: pd.DataFrame, target: Mapping[str, Any], trend_years: int,
                    # a grade belongs to a value: none where the year has none
                    "data_quality": r.data_quality if pd.notna(r.value) else None}
             if supporting:
-                rows.append({**row, "status": "no_target", "status_reason": "supporting indicator without a target"})
+                reason = "supporting indicator without a target" + (
+                    f"; no value: {r.note or 'no value for this year'}" if pd.isna(r.value) else "")
+                rows.append({**row, "status": "no_target", "status_reason": reason})
                 continue
             tv, ty, by, comparator = float(target["target_value"]), int(target["target_year"]), \
                 int(target["base_year"]), target["comparator"]

@@ -131,3 +131,13 @@ def test_a_copied_demo_configuration_finds_the_bundled_deliveries(tmp_path):
     assert f"sources[6] (westnetz_electricity).location: {PROJECT_ROOT / 'sources/demo/fixtures/kreis_soest/strom'}" \
         in result.output
     assert "configuration OK (0 warning(s))" in result.output
+
+
+def test_no_required_cells_is_a_warning(tmp_path):
+    (tmp_path / "strom").mkdir()
+    path = write(tmp_path, [grid("strom"), factors_source()])
+    assert any(m.startswith("warning: balance.required_cells: no required cells: no total can show that it is "
+                            "whole") for m in messages(path))
+    stated = write(tmp_path, [grid("strom"), factors_source()],
+                   balance={"factor_set": "lca_compiled_2026", "required_cells": {"electricity": ["households"]}})
+    assert not [m for m in messages(stated) if "required_cells" in m]

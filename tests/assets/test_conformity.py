@@ -35,7 +35,12 @@ def _factors(*extra, electricity_2020=True):
     return frame
 
 
-def _conformity(rows, *, factors=None, specs=(), plant=None):
+# what _all_sectors delivers, stated as required (a balance with nothing required is never conformant)
+WHOLE = ({"carrier": "electricity", "sectors": ["households", "commerce", "industry", "municipal"]},
+         {"carrier": "diesel", "sectors": ["transport"]})
+
+
+def _conformity(rows, *, factors=None, specs=WHOLE, plant=None):
     inputs = pd.DataFrame(rows, columns=INPUT_COLUMNS)
     fe = final_energy_table(inputs, [M1, M2], D, [2020], list(specs))
     compiled = compile_factor_set(factors if factors is not None else _factors(), "t", [2020],
@@ -55,6 +60,16 @@ def test_a_complete_balance_is_conformant_in_every_criterion_with_a_row_each():
     assert "400 g CO2e/kWh as published" in _state(table, D, "federal_electricity_mix")[1]
     assert overall(table.reset_index()).to_dict() == {(M1, 2020): "conformant", (M2, 2020): "conformant",
                                                       (D, 2020): "conformant"}
+
+
+def test_with_no_required_cells_configured_the_balance_is_never_called_whole():
+    """The known review finding 'a deleted required cell still reported as conformant': with balance.required_cells
+    empty nothing shows that the balance is whole, so the criterion is incomplete, never conformant."""
+    table = _conformity(_all_sectors(M1) + _all_sectors(M2), specs=())
+    for place in (M1, M2, D):
+        state, reason = _state(table, place, "required_cells_present")
+        assert state == "incomplete" and "no required cells configured (balance.required_cells)" in reason
+    assert set(overall(table.reset_index())) == {"incomplete"}
 
 
 def test_territorial_principle_and_weather_correction_unknown_for_ready_made_balances():
@@ -114,7 +129,7 @@ def test_district_heat_plant_data_default_and_a_required_cell_without_value():
         "incomplete", "district heat households required (a network exists) but has no value")
     default = _conformity(rows)
     assert "BISKO default" in _state(default, M1, "district_heat_method")[1]
-    assert _state(default, M2, "district_heat_method") == ("conformant", "no district heat in the territory")
+    assert _state(default, M2, "district_heat_method") == ("conformant", "no district heat delivered and none required here")
 
 
 def test_a_cell_without_grade_leaves_data_quality_not_stated():

@@ -2,10 +2,12 @@
 Rhine-Westphalia and the district-free city of Düsseldorf; each configuration passes the configuration check. The
 expected keys, areas and inhabitants were read by hand from the files."""
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from assets.config_check import check_config
@@ -45,6 +47,13 @@ def test_kreis_soest_from_gv100ad(tmp_path):
                                                "GV100AD_311217.ASC"}
     text = config.read_text(encoding="utf-8")
     assert 'ags: 05974000' in text or "ags: '05974000'" in text
+    written = yaml.safe_load(text)
+    # the years up to last year (the directory's date, 2017, would leave every later delivery outside), and BISKO's
+    # required cells, so that a total stays incomplete while a required carrier has no source
+    assert written["district"]["years"] == {"first": 2007, "last": dt.date.today().year - 1}
+    assert written["balance"]["required_cells"]["natural_gas"] == ["households", "commerce", "industry", "municipal"]
+    assert {"electricity", "heating_oil", "solar_thermal", "ambient_heat", "diesel", "petrol"} <= set(
+        written["balance"]["required_cells"])
     for fmt in FORMATS:  # every supported format as a commented example
         assert f"# {fmt}\n#  - id: {fmt}" in text or fmt == "facility_db"
     assert "#  - id: facility_db" in text

@@ -341,6 +341,12 @@ def test_population_cars_and_statistics_trace_to_their_file_and_row(demo_run):
     assert sorted(fuels["source_row"].dropna().astype(int)) == rows
     with pytest.raises(TraceError, match="give vehicle_fuel"):
         trace(release, "vehicle_stock", {"ags": "05974000", "year": "2021"})
+    # an emissions indicator per inhabitant names its population's delivery beside the balance's
+    per_head = trace(release, "indicators", {"target_set": "klimaschutzkonzept_2024", "ags": "05974000",
+                                             "indicator_id": "co2e_per_inhabitant_2045", "year": "2024"})
+    population = [d for d in per_head["deliveries"] if d["file_name"] == "12411-15i.csv"]
+    assert [d["source_rows"] for d in population] == [[424]]
+    assert any(d["file_name"].startswith("THG_Landwirtschaft") for d in per_head["deliveries"])
 
 
 def test_sql_trace_and_diff_commands_on_the_demo(demo_run):

@@ -220,3 +220,36 @@ def test_a_chart_without_values_says_so_instead_of_drawing_empty_axes():
                         None, ["Jahr", "Wert"], [["2020", "–"]], pd.DataFrame({"Jahr": [2020], "Wert": [None]}))
     assert "<svg" not in figure and "Für dieses Diagramm liegen keine Werte vor." in figure
     assert "Tabelle zum Diagramm: Anteil" in figure and "daten/leer.csv" in site.files
+
+
+def test_a_district_free_city_is_spoken_of_as_a_city_without_municipality_pages():
+    """Hamm (05915000), its own one municipality: 'die Stadt Hamm' with its own words ('bei ihren Zielen', 'im
+    Stadtgebiet', 'Verlauf in der Stadt'), no comparison page or municipality pages (nor a link to them), and the
+    second per-inhabitant figure mentioned only where there is one."""
+    H = "05915000"
+    targets = pd.DataFrame([_target()])
+    indicators = pd.DataFrame([_row("co2_total_vs_2007", H, 2007, 0.0, "not_assessable"),
+                               _row("co2_total_vs_2007", H, 2020, -9.44, "missed", path_value=-30.0)])
+    places = pd.DataFrame({"ags": [H], "name": ["Hamm, Stadt"], "kind": ["district_free_city"], "area_ha": [226.4]})
+    summary = pd.DataFrame([{"ags": H, "year": 2020, "balance_scope": s, "final_energy_mwh": 10.0,
+                             "emissions_t_co2e": e, "population": 100.0, "t_co2e_per_inhabitant": e / 100,
+                             "mwh_per_inhabitant": 0.1, "data_quality_score": 0.5, "data_quality": "B",
+                             "complete": True, "per_inhabitant_complete": True, "bisko_conformant": True}
+                            for s, e in (("households", 300.0), ("total", 300.0))])
+    files = build_site({"targets": targets, "indicators": indicators, "municipalities": places,
+                        "balance_summary": summary}, "Hamm, Stadt", H, True)
+    index = _text(files["index.html"])
+    assert "Wo steht die Stadt Hamm bei ihren Klimaschutzzielen?" in index
+    assert "im Stadtgebiet" in index and "Emissionen in der Stadt nach Sektoren" in index
+    assert "Die beiden Werte" not in index  # only one per-inhabitant figure is shown
+    assert "Kreisgebiet" not in index and " im Kreis" not in index  # ("Kreistag" is the test target's own title)
+    assert "Die Zahlen sind nicht die der Stadt." in files["index.html"]
+    assert "gemeinden.html" not in files and not [n for n in files if n.startswith("gemeinde-")]
+    assert all("gemeinden.html" not in page for page in files.values())
+    assert "Verlauf in der Stadt" in files["ziel-kreistag_2012-co2_total_vs_2007.html"]
+    assert "Klimamonitor Stadt Hamm" in files["index.html"]
+    assert "<h2>Indikatoren</h2>" in files["methodik.html"]
+    empty = build_site({"municipalities": places, "balance_summary": summary, "targets": targets.iloc[0:0]},
+                       "Hamm, Stadt", H, False)
+    assert "<h2>Indikatoren</h2>" not in empty["methodik.html"]  # no targets: no empty section
+    assert "Für die Stadt Hamm sind noch keine Ziele eingerichtet" in _text(empty["index.html"])
