@@ -355,14 +355,18 @@ def status(config_path: Path | None, data_dir: Path | None) -> None:
         newest = mine.sort_values("received_at").iloc[-1] if len(mine) else None
         latest = f"{newest['file_name']} ({newest['status']}, {str(newest['received_at'])[:19]})" \
             if newest is not None else "no delivery"
-        click.echo(f"    {row.source_id:<28} {row.status:<11} latest: {latest}")
+        in_use = int((mine["status"] == "accepted").sum())
+        files = f"; {in_use} files in use" if in_use > 1 else ""
+        click.echo(f"    {row.source_id:<28} {row.status:<11} latest: {latest}{files}")
         if row.status in ("overdue", "stale"):
             click.echo(f"      {row.message}")
             attention = True
     if attention:
         click.echo("Needs attention: see above; docs/operations.md says what to do.")
         sys.exit(EXIT_FAILED)
-    click.echo("Nothing needs attention.")
+    warned = len(run_info.get("checks_warned", [])) if run_info else 0
+    click.echo("Nothing needs attention." + (f" {warned} warning(s) of the last run are listed above: worth a look "
+                                             "(the validation report has the rows)." if warned else ""))
 
 
 def _close_interrupted(data_path: Path) -> dict | None:

@@ -280,4 +280,6 @@ def test_status_after_a_good_run(runner, demo_run, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "succeeded" in result.output and "last release: " in result.output
     assert "it_nrw_population" in result.output and "on_time" in result.output
+    grid = next(line for line in result.output.splitlines() if line.strip().startswith("westnetz_electricity"))
+    assert grid.endswith("; 18 files in use")  # the grid operator's yearly sheets 2007-2024, not only the newest
     assert "Nothing needs attention." in result.output
