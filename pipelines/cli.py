@@ -651,7 +651,7 @@ def trace(config_path: Path | None, data_dir: Path | None, table: str, key: tupl
         check = "bytes verified" if d["bytes_verified"] else "LANDED FILE MISSING OR CHANGED"
         click.echo(f"  {d['file_name']} ({d['partner']}) sha256 {d['sha256'][:16]}… {check}")
         click.echo(f"    landed: {d['landed_path']}")
-        click.echo(f"    rows: {shown or '(whole snapshot)'}")
+        click.echo(f"    rows: {shown or '(no single row: a whole snapshot, or a sum of its rows)'}")
     click.echo(f"emission factors ({len(result['factors'])}):")
     for f in result["factors"]:
         click.echo(f"  {f['factor_row']}: {f['g_co2e_per_kwh']:g} g/kWh — {f['source']}"

@@ -10,6 +10,8 @@ import fcntl
 import json
 import os
 import socket
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,38 +65,74 @@ def _exclusive(lock_file: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory):
-    """The main job run twice on the demo (the second run sees the same deliveries): outputs and releases.
-
-    Run once per test session, not once per xdist worker: the first worker to ask runs it under a lock in the
-    session's shared temporary folder, the others wait and read the record it leaves (a failed run is recorded
-    too, so every worker reports the same failure). Tests only read it; a test that changes data copies it first."""
+def record_demo_run(shared: Path) -> None:
+    """Run the main job twice on the demo into `shared`/demo_run and leave its record there (a failed run is
+    recorded too), unless a record exists: under a lock, so whoever comes first runs it and the others wait."""
     from click.testing import CliRunner
 
     from pipelines.cli import main
     from warehouse.release import latest_release
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     root = shared / "demo_run"
     record = root / "record.json"
     with _exclusive(shared / "demo_run.lock"):
-        if not record.exists():
-            (root / "home").mkdir(parents=True, exist_ok=True)
-            (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-            data = root / "data"
-            outputs: dict[str, object] = {"data": str(data)}
-            with pytest.MonkeyPatch.context() as mp:
-                mp.setenv("DAGSTER_HOME", str(root / "home"))
-                for run in ("first", "second"):
-                    result = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
-                    outputs[run], outputs[f"{run}_exit"] = result.output, result.exit_code
-                    outputs[f"release_{1 if run == 'first' else 2}"] = str(latest_release(data) or "")
-                    if result.exit_code:
-                        break
-            record.write_text(json.dumps(outputs))
-    outputs = json.loads(record.read_text())
+        if record.exists():
+            return
+        (root / "home").mkdir(parents=True, exist_ok=True)
+        (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        data = root / "data"
+        outputs: dict[str, object] = {"data": str(data)}
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DAGSTER_HOME", str(root / "home"))
+            for var in ("KLIMAMONITOR_CONFIG", "KLIMAMONITOR_DATA_DIR"):  # the demo, whatever the shell has set
+                mp.delenv(var, raising=False)
+            for run in ("first", "second"):
+                result = CliRunner().invoke(main, ["run", "--data-dir", str(data)])
+                outputs[run], outputs[f"{run}_exit"] = result.output, result.exit_code
+                outputs[f"release_{1 if run == 'first' else 2}"] = str(latest_release(data) or "")
+                if result.exit_code:
+                    break
+        record.write_text(json.dumps(outputs))
+
+
+_WARM_UP: list[subprocess.Popen] = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """The whole suite on xdist workers: the controller starts the demo run at once in a process of its own, so the
+    workers run other tests meanwhile instead of one running it while the other waits for it (a minute of two
+    cores). Only for a run of the whole suite (no paths given): a run of a few files may not need it at all."""
+    whole_suite = list(config.args) in (list(config.getini("testpaths")), [str(config.rootpath)], ["."])
+    if (os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None)
+            or config.option.collectonly or not whole_suite):
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+    log = open(shared / "demo_run_warm_up.log", "w")  # noqa: SIM115 (open for the process's lifetime)
+    _WARM_UP.append(subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from tests.conftest import record_demo_run; "
+         "record_demo_run(Path(sys.argv[1]))", str(shared)], cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT))
+
+
+def pytest_unconfigure(config):
+    for process in _WARM_UP:
+        if process.poll() is None:  # the session ended early (-x, ^C): the warm-up is not needed any more
+            process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The main job run twice on the demo (the second run sees the same deliveries): outputs and releases.
+
+    Run once per test session, not once per xdist worker: the first to ask (usually the controller's warm-up,
+    `pytest_configure`) runs it under a lock in the session's shared temporary folder, the others wait and read the
+    record it leaves (a failed run is recorded too, so every worker reports the same failure). Tests only read it;
+    a test that changes data copies it first."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    record_demo_run(shared)
+    outputs = json.loads((shared / "demo_run" / "record.json").read_text())
     for run in ("first", "second"):
         assert outputs.get(f"{run}_exit") == 0, f"{run} demo run: " + str(outputs.get(run))
     return {"data": Path(outputs["data"]), "first": outputs["first"], "second": outputs["second"],
@@ -145,10 +183,12 @@ def mariadb_url() -> str:
 
 def pytest_collection_modifyitems(items):
     """Every test under tests/integration/ runs the whole pipeline (or the UI, or the CLI on a run): marked
-    `integration`, so `pytest -m "not integration"` is the quick unit suite."""
+    `integration`, so `pytest -m "not integration"` is the quick unit suite. The tests on the demo run go last
+    (the order otherwise kept): by the time a worker reaches them, the warm-up (`pytest_configure`) has run it."""
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.integration)
+    items.sort(key=lambda item: "demo_run" in getattr(item, "fixturenames", ()))
 
 
 def stop_process_group(proc, timeout_s: float = 20) -> None:

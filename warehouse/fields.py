@@ -60,7 +60,8 @@ _FIELD_LIST = [
     Field("delivery_id", "string", "Identifier of a partner delivery in the landing zone: <source_id>:<first 16 "
           "hex digits of the sha256 of its bytes>"),
     Field("source_row", "integer", "Line number of the value in the delivered file (1 = first line of the file), "
-          "or row number of an SQL snapshot", minimum=1),
+          "the row of the sheet for a workbook (as the spreadsheet numbers it), or the row number of an SQL "
+          "snapshot; null where a value is a sum of several delivered rows", minimum=1),
     Field("source_id", "string", "Source as configured in the district configuration (sources[].id)"),
     Field("partner", "string", "Organisation that delivered the data"),
     Field("file_name", "string", "File name as delivered by the partner"),

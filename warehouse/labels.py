@@ -70,7 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
                      "all": "alle Kraftstoffe"},
     "target_scope": {"territorial_bisko": "BISKO-Bilanz (energiebedingt, territorial)",
                      "bisko_plus_agriculture": "BISKO-Bilanz plus Landwirtschaft",
-                     "organisational": "Kreisverwaltung (kreiseigene Liegenschaften)"},
+                     "organisational": "eigene Verwaltung (eigene Liegenschaften)"},
     "comparator": {">=": "mindestens", "<=": "höchstens"},
     "statistic": {"area": "Bodenfläche", "residential_buildings": "Wohngebäude",
                   "buildings_with_dwellings": "Gebäude mit Wohnraum", "flats": "Wohnungen",

@@ -72,10 +72,13 @@ class Place:
 
     @classmethod
     def of(cls, name: str, ags: str, city: bool = False) -> Place:
-        if city:  # the directory's 'Hamm, Stadt' reads 'Stadt Hamm'; every city designation is feminine
+        if city:  # the directory's 'Hamm, Stadt' reads 'Stadt Hamm', a bare 'Düsseldorf' 'Stadt Düsseldorf';
+            # every city designation (Stadt, Landeshauptstadt, Hansestadt, ...) is feminine
             base, _, designation = name.partition(", ")
-            return cls(f"{designation} {base}" if designation else name, "die", "die Stadt", "in der Stadt",
-                       "Stadtgebiet", "der Stadt", has_municipalities=False)
+            named = f"{designation} {base}" if designation else name if "stadt" in name.split()[0].lower() \
+                else f"Stadt {name}"
+            return cls(named, "die", "die Stadt", "in der Stadt", "Stadtgebiet", "der Stadt",
+                       has_municipalities=False)
         if ags == "0" * 8:
             return cls(name, "", "Deutschland", "in Deutschland", "Bundesgebiet", "Deutschlands")
         if ags[2:] == "0" * 6:
@@ -83,6 +86,8 @@ class Place:
         if ags[3:] == "0" * 5 and ags[2] != "0":
             return cls(name, "der", "der Regierungsbezirk", "im Regierungsbezirk", "Gebiet des Regierungsbezirks",
                        "des Regierungsbezirks")
+        if name.split()[:1] in (["Region"], ["Städteregion"]):  # 'die Region Hannover', 'die Städteregion Aachen'
+            return cls(name, "die", "die Region", "in der Region", "Gebiet der Region", "der Region")
         return cls(name, "der", "der Kreis", "im Kreis", "Kreisgebiet", "des Kreises")
 
     @property

@@ -187,8 +187,8 @@ def stacked_columns(years: Sequence[int], stacks: Sequence[tuple[str, Sequence[f
     and the years in `incomplete` carry a '*' above their column; "" when no column has a value."""
     width, font = size
     totals = [sum(v for _, vals, _ in stacks if (v := vals[i]) is not None and v == v) for i in range(len(years))]
-    if not any(totals):
-        return ""  # no value to draw: the page says so instead of an empty 0–1 axis
+    if not any(v is not None and v == v for _, vals, _ in stacks for v in vals):
+        return ""  # no value to draw (a real 0 is one): the page says so instead of an empty 0–1 axis
     axes = _Axes.of(size, (0.5, 0.85), totals, unit, title)
     y, out, left, span = axes.y, axes.parts, axes.left, axes.span
     slot = span / max(1, len(years))

@@ -81,8 +81,8 @@ class Context:
             rows = pd.concat(self.summary.values()) if self.summary else pd.DataFrame(
                 columns=["ags", "year", "balance_scope", "emissions_t_co2e"])
             rows = rows[rows["balance_scope"] != "total"]
-            wide = rows.pivot_table(index=["ags", "year"], columns="balance_scope", values="emissions_t_co2e",
-                                    aggfunc="sum", dropna=False)
+            # one row per place, year and sector (the table's key): a missing value stays missing, never 0
+            wide = rows.set_index(["ags", "year", "balance_scope"])["emissions_t_co2e"].unstack("balance_scope")
             self._by_place["sectors"] = {  # each place with its own years and sectors only
                 a: wide.loc[a].loc[sorted(part["year"].unique()), sorted(part["balance_scope"].unique())]
                 for a, part in rows.groupby("ags")}
@@ -242,6 +242,7 @@ def place_body(site: Site, ctx: Context, ags: str) -> str:
                   PALETTE[1])]
     years = (int(own["year"].min()), int(own["year"].max()))
     title = "Emissionen je Einwohner nach BISKO"
+    region = ctx.place.subject.split()[-1]  # 'Kreis', 'Land', 'Regierungsbezirk'
     by_year = district.set_index("year")["t_co2e_per_inhabitant"]
     table_rows = [[str(int(r.year)), fmt(r.final_energy_mwh, 0), fmt(r.emissions_t_co2e, 0),
                    fmt(r.t_co2e_per_inhabitant, 2) + ("" if r.per_inhabitant_complete else " (unvollständig)"),
@@ -250,15 +251,15 @@ def place_body(site: Site, ctx: Context, ags: str) -> str:
     csv = pd.DataFrame({"Jahr": own["year"].astype(int), "Endenergie (MWh)": own["final_energy_mwh"].round(1),
                         f"Emissionen ({T})": own["emissions_t_co2e"].round(1),
                         f"je Einwohner ({PER_PERSON})": own["t_co2e_per_inhabitant"].round(4),
-                        f"Kreis je Einwohner ({PER_PERSON})": [by_year.get(y) for y in own["year"]]})
-    body.append("<h2>Emissionen je Einwohner</h2><p>Nach BISKO, ohne Landwirtschaft; zum Vergleich der Wert des "
-                "Kreises (gestrichelt). Datenqualität: A regionale Primärdaten, B hochgerechnete Primärdaten, C "
+                        f"{region} je Einwohner ({PER_PERSON})": [by_year.get(y) for y in own["year"]]})
+    body.append("<h2>Emissionen je Einwohner</h2><p>Nach BISKO, ohne Landwirtschaft; zum Vergleich der Wert "
+                f"{ctx.place.of_it} (gestrichelt). Datenqualität: A regionale Primärdaten, B hochgerechnete Primärdaten, C "
                 "regionale Kennwerte und Statistiken, D bundesweite Kennwerte.</p>" + site.chart(
                     f"{stem}-je-einwohner", title, lambda size: line_chart(series, PER_PERSON, title, years, None,
                                                                            size),
                     Legend([(series[0].label, PALETTE[0], "solid"), (ctx.district, PALETTE[1], "dashed")]),
                     ["Jahr", "Endenergie (MWh)", f"Emissionen ({T})", f"je Einwohner ({PER_PERSON})",
-                     f"Kreis je Einwohner ({PER_PERSON})", "Datenqualität (A–D)", "vollständig"], table_rows, csv,
+                     f"{region} je Einwohner ({PER_PERSON})", "Datenqualität (A–D)", "vollständig"], table_rows, csv,
                     numeric=(1, 2, 3, 4)))
     if ctx.final is not None and not ctx.final.empty:
         latest, part = ctx.latest_final(ags)

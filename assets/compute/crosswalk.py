@@ -80,7 +80,9 @@ def summed_at_current_keys(rows: pd.DataFrame, changes: pd.DataFrame, current_ke
 
 def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataFrame:
     """Rows of one key after moving to today's keys (a merge makes several) summed with the missing-value policy;
-    `delivery_id` and `source_row` of the first row, the key's other columns as they are."""
+    the key's other columns as the first row has them. A sum of several delivered rows is no one row of a file: its
+    `source_row` is null, and its `delivery_id` too unless all of them come from one delivery (a split row keeps
+    the row it is a share of)."""
     from assets.compute.totals import totals
 
     key = list(key)
@@ -89,7 +91,16 @@ def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataF
     summed = totals(frame, key, value).drop(columns="complete")
     rest = [c for c in frame.columns if c not in {*key, value, "value_status", *MOVED_COLUMNS}]
     first = frame.drop_duplicates(key)[[*key, *rest]]
-    return summed.merge(first, on=key, how="left")[[c for c in frame.columns if c not in MOVED_COLUMNS]]
+    out = summed.merge(first, on=key, how="left")[[c for c in frame.columns if c not in MOVED_COLUMNS]]
+    grouped = frame.groupby(key, sort=False, dropna=False)
+    several = pd.MultiIndex.from_frame(out[key]).isin(grouped.size()[grouped.size() > 1].index)
+    if "source_row" in out:
+        out["source_row"] = out["source_row"].astype("Int64").mask(several)
+    if "delivery_id" in out:
+        one = grouped["delivery_id"].nunique(dropna=False)
+        mixed = pd.MultiIndex.from_frame(out[key]).isin(one[one > 1].index)
+        out["delivery_id"] = out["delivery_id"].astype(object).mask(mixed)
+    return out
 
 
 def core_rows(raw: pd.DataFrame, deliveries: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],

@@ -237,7 +237,8 @@ def battery_electric_share(t: Mapping[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame({"value": bev / total * 100, "complete": grouped["complete"].all(),
                           "bev": bev.reindex(total.index)}).reset_index()
     lacking = frame["bev"].isna()  # e.g. KBA FZ 3, which counts cars without a split by fuel: incomplete, not 0
-    note = np.where(lacking, "no count of battery-electric cars delivered (vehicle_fuel battery_electric)", None)
+    note = np.where(lacking, "no count of battery-electric cars (vehicle_fuel battery_electric not delivered, "
+                    "missing or confidential)", None)
     return _series(frame.drop(columns="bev").assign(data_quality="A", note=note,
                                                     complete=frame["complete"].astype(bool) & ~lacking))
 
@@ -307,8 +308,8 @@ PROCESSING = {
 PROCESSING_DE = {
     "emissions_change_vs_base": "Emissionen der BISKO-Bilanz (gesamt oder des Sektors) im Jahr geteilt durch die des "
     "Basisjahres, minus 1, mal 100 (negativ: weniger Emissionen); vollständig nur, wenn Jahr und Basisjahr es sind",
-    "renewable_electricity_share": "Erneuerbare Stromerzeugung im Kreis (Marktstammdatenregister: Leistung; "
-    "EEG-Einspeisung oder Volllaststunden) geteilt durch den gesamten Stromverbrauch im Kreis (Netzbetreiber, "
+    "renewable_electricity_share": "Erneuerbare Stromerzeugung im Gebiet (Marktstammdatenregister: Leistung; "
+    "EEG-Einspeisung oder Volllaststunden) geteilt durch den gesamten Stromverbrauch im Gebiet (Netzbetreiber, "
     "einschließlich des Stroms der Wärmepumpen), mal 100",
     "renovation_growth": "Zahl der energetischen Sanierungen: durchschnittliche jährliche Rate seit dem Basisjahr, "
     "((Jahr ÷ Basisjahr) hoch (1 ÷ Jahre) − 1) × 100",

@@ -38,9 +38,13 @@ def test_merges_sum_splits_divide_and_chains_end_at_todays_key():
     assert by.loc[("05974012", "05974903", 2012), ["mwh", "key_share"]].tolist() == [80.0 * 0.25, 0.25]
     assert by.loc[("05974004", "05974800", 2008), "mwh"] == 7.0  # via 901
     assert sorted(moved["source_row"]) == [1, 2, 3, 3, 4, 5]  # every part keeps its delivered row
-    summed = sum_current(moved, ["ags", "year"], "mwh").set_index(["ags", "year"])["mwh"]
-    assert summed.to_dict() == {("05974004", 2008): 7.0, ("05974004", 2012): 150.0, ("05974004", 2016): 400.0,
-                                ("05974008", 2012): 60.0, ("05974012", 2012): 20.0}
+    current = sum_current(moved.assign(delivery_id="d:1"), ["ags", "year"], "mwh").set_index(["ags", "year"])
+    assert current["mwh"].to_dict() == {("05974004", 2008): 7.0, ("05974004", 2012): 150.0,
+                                        ("05974004", 2016): 400.0, ("05974008", 2012): 60.0, ("05974012", 2012): 20.0}
+    # 150 = rows 1 + 2 (the merger): no one row of the file is it, its delivery is; a split part keeps its row
+    assert pd.isna(current.loc[("05974004", 2012), "source_row"]) and current.loc[("05974004", 2012),
+                                                                                    "delivery_id"] == "d:1"
+    assert current.loc[("05974008", 2012), "source_row"] == 3 and current.loc[("05974004", 2016), "source_row"] == 5
 
 
 def test_a_key_that_still_exists_gives_away_only_its_earlier_years():
@@ -70,6 +74,9 @@ def test_summing_a_merge_keeps_missing_apart_from_zero():
     assert out[["mwh", "value_status"]].values.tolist() == [[100.0, "reported"]]
     only_missing = rows.assign(mwh=None, value_status="missing")
     assert pd.isna(sum_current(only_missing, ["ags", "year"], "mwh")["mwh"].iloc[0])
+    two_deliveries = rows.assign(delivery_id=["a:1", "b:2"], source_row=[4, 9])
+    merged = sum_current(two_deliveries, ["ags", "year"], "mwh").iloc[0]
+    assert pd.isna(merged["delivery_id"]) and pd.isna(merged["source_row"])  # a sum of two files is neither
 
 
 REGION = Region("05974000", frozenset(TODAY))

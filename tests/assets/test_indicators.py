@@ -173,7 +173,8 @@ def test_battery_electric_share_takes_the_stated_total_of_all_fuels_not_the_sum_
     assert rows.loc[2021, "data_quality"] == "A" and pd.isna(rows.loc[2023, "data_quality"])
     assert bool(rows.loc[2021, "complete"]) and not bool(rows.loc[2023, "complete"])  # missing is incomplete
     assert rows.loc[2023, "status_reason"] == ("supporting indicator without a target; no value: no count of "
-                                               "battery-electric cars delivered (vehicle_fuel battery_electric)")
+                                               "battery-electric cars (vehicle_fuel battery_electric not "
+                                               "delivered, missing or confidential)")
 
 
 def test_a_change_against_the_base_year_of_an_empty_series_is_empty_not_an_error():

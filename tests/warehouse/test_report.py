@@ -244,6 +244,8 @@ def test_a_district_free_city_is_spoken_of_as_a_city_without_municipality_pages(
     assert "Die beiden Werte" not in index  # only one per-inhabitant figure is shown
     assert "Kreisgebiet" not in index and " im Kreis" not in index  # ("Kreistag" is the test target's own title)
     assert "Die Zahlen sind nicht die der Stadt." in files["index.html"]
+    district_words = ("Kreisgebiet", " im Kreis", "des Kreises", "Kreisverwaltung")
+    assert not [(name, w) for name, page in files.items() for w in district_words if w in page]
     assert "gemeinden.html" not in files and not [n for n in files if n.startswith("gemeinde-")]
     assert all("gemeinden.html" not in page for page in files.values())
     assert "Verlauf in der Stadt" in files["ziel-kreistag_2012-co2_total_vs_2007.html"]
@@ -253,3 +255,38 @@ def test_a_district_free_city_is_spoken_of_as_a_city_without_municipality_pages(
                        "Hamm, Stadt", H, False)
     assert "<h2>Indikatoren</h2>" not in empty["methodik.html"]  # no targets: no empty section
     assert "Für die Stadt Hamm sind noch keine Ziele eingerichtet" in _text(empty["index.html"])
+
+
+def test_a_year_without_emissions_is_shown_missing_never_0():
+    """A sector whose emissions are missing in a year (the balance_summary row is null) is '–' in the chart's table
+    and empty in its CSV, never 0; a sector with a real 0 is drawn as one."""
+    from warehouse.report_charts import stacked_columns
+
+    summary = pd.DataFrame([{"ags": D, "year": y, "balance_scope": s, "final_energy_mwh": 10.0, "emissions_t_co2e": e,
+                             "population": 100.0, "t_co2e_per_inhabitant": None, "mwh_per_inhabitant": None,
+                             "data_quality_score": 0.5, "data_quality": "B", "complete": False,
+                             "per_inhabitant_complete": False, "bisko_conformant": False}
+                            for y, s, e in [(2020, "households", 300.0), (2020, "total", 300.0),
+                                            (2021, "households", None), (2021, "total", None)]])
+    places = pd.DataFrame({"ags": [D], "name": ["Kreis"], "kind": ["district"], "area_ha": [3.0]})
+    files = build_site({"municipalities": places, "balance_summary": summary}, "Kreis Soest", D, False)
+    csv = files["daten/index-emissionen.csv"].splitlines()
+    assert csv[2].startswith("2021;;")  # households 2021: empty, not 0,0
+    assert "2021 – –" in _text(files["index.html"])
+    assert stacked_columns([2020], [("Industrie", [0.0], PALETTE[0])], "t", "Emissionen").startswith("<svg")
+
+
+@pytest.mark.parametrize(("name", "ags", "city", "lead"), [
+    ("Kreis Soest", "05974000", False, "Wo steht der Kreis Soest bei seinen"),
+    ("Hamm, Stadt", "05915000", True, "Wo steht die Stadt Hamm bei ihren"),
+    ("Düsseldorf", "05111000", True, "Wo steht die Stadt Düsseldorf bei ihren"),
+    ("Region Hannover", "03241000", False, "Wo steht die Region Hannover bei ihren"),
+    ("Nordrhein-Westfalen", "05000000", False, "Wo steht Nordrhein-Westfalen bei seinen"),
+    ("Deutschland", "00000000", False, "Wo steht Deutschland bei seinen"),
+])  # fmt: skip
+def test_the_report_names_each_kind_of_region_in_good_german(name, ags, city, lead):
+    from warehouse.report_blocks import Place
+
+    place = Place.of(name, ags, city)
+    assert f"Wo steht {place.nominative} bei {place.its}" == lead
+    assert place.has_municipalities is not city
