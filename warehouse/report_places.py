@@ -314,7 +314,7 @@ def renewables_body(site: Site, ctx: Context) -> str:
             goal = next(iter(ctx.targets_of("renewable_electricity_share")), None)  # the council's, if it set one
             target = None if goal is None else (int(goal["target_year"]), float(goal["target_value"]))
             stated = "" if goal is None else (f" Ziel „{esc(goal['title_de'])}“: {esc(label('comparator', goal['comparator']))} "
-                                              f"{fmt(target[1], 0)} % bis {target[0]}.")
+                                              f"{fmt(target[1], 0 if float(target[1]).is_integer() else 1)} % bis {target[0]}.")
             legend = [("Anteil", PALETTE[0], "solid")] + ([(f"Ziel {target[0]}", TARGET_COLOUR, "box")] if target
                                                           else [])
             body.append("<h2>Anteil am Stromverbrauch</h2><p>Erneuerbar erzeugter Strom geteilt durch den "

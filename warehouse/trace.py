@@ -50,6 +50,9 @@ DIRECT_KEYS = {
     "statistics": (["ags", "year", "statistic"], "ags=05974040 year=2008 statistic=flats"),
 }
 TRACEABLE = [*REQUIRED_KEYS, *DIRECT_KEYS, "target_measures"]
+# The table to trace for an indicator that is no emissions cell (its values rest on that table's rows).
+_INPUT_TABLES = {"renovation_growth": "renovations", "renovation_growth_yoy": "renovations",
+                 "renovation_rate": "renovations", "battery_electric_share": "vehicle_stock vehicle_fuel=all"}
 
 
 def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, list[str]]:
@@ -74,8 +77,11 @@ def output_keys(release: Path, table: str, key: dict[str, str]) -> tuple[str, li
             raise TraceError(f"no target {key.get('target_set')}/{key.get('indicator_id')} in this release")
         t = match.iloc[0]
         if t["indicator"] not in EMISSION_INDICATORS:
-            raise TraceError(f"indicator {t['indicator']!r} is traced through its input tables: see its processing "
-                             f"note: {t['processing']}")
+            inputs = _INPUT_TABLES.get(t["indicator"])
+            where = (f"klimamonitor trace {inputs} ags={key['ags']} year={key['year']}" if inputs else
+                     "its input tables")
+            raise TraceError(f"indicator {t['indicator']!r} is traced through {where}; its processing note: "
+                             f"{t['processing']}")
         years = sorted({int(key["year"]), *([int(t["base_year"])] if pd.notna(t["base_year"]) else [])})
         sector = None
         if t["indicator"].startswith("sector_") or "transport" in t["indicator_id"]:

@@ -341,6 +341,9 @@ def test_population_cars_and_statistics_trace_to_their_file_and_row(demo_run):
     assert sorted(fuels["source_row"].dropna().astype(int)) == rows
     with pytest.raises(TraceError, match="give vehicle_fuel"):
         trace(release, "vehicle_stock", {"ags": "05974000", "year": "2021"})
+    with pytest.raises(TraceError, match="traced through klimamonitor trace renovations ags=05974000 year=2020"):
+        trace(release, "indicators", {"target_set": "kreistag_2012", "indicator_id": "old_building_renovation_growth",
+                                      "ags": "05974000", "year": "2020"})
     # an emissions indicator per inhabitant names its population's delivery beside the balance's
     per_head = trace(release, "indicators", {"target_set": "klimaschutzkonzept_2024", "ags": "05974000",
                                              "indicator_id": "co2e_per_inhabitant_2045", "year": "2024"})
