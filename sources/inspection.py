@@ -44,10 +44,12 @@ def finding_classes(findings) -> list[tuple[str, str, int]]:
     return [(kind, problem + examples.get((kind, problem), ""), n) for (kind, problem), n in counts.most_common()]
 
 
-def _levels(rows) -> str:
+def _levels(rows, region: Region) -> str:
     if "ags" in rows:
         keys = sorted(set(rows["ags"].dropna()))
-        kinds = {"district" if k.endswith("000") else "municipality" for k in keys}
+        city = region.district_ags in region.municipality_keys  # a district-free city: its key is its municipality's
+        kinds = {("district-free city" if city else "district") if k.endswith("000") else "municipality"
+                 for k in keys}
         return f"{', '.join(sorted(kinds)) or '-'}; {len(keys)} key(s){': ' + ', '.join(keys[:5]) if keys else ''}" \
                f"{' ...' if len(keys) > 5 else ''}"
     if "region_key" in rows:
@@ -103,7 +105,7 @@ def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt:
     codes = sorted(set(rows["table_code"].dropna())) if "table_code" in rows else []
     lines += [f"  raw table: {target.table}" + (f" (table code {', '.join(codes)})" if codes else ""),
               _rows_read(rows, region),
-              f"  region level: {_levels(rows)}",
+              f"  region level: {_levels(rows, region)}",
               f"  years: {', '.join(map(str, years)) if years else '-'}"]
     classes = finding_classes(result.findings)
     lines.append(f"  findings: {'none' if not classes else ''}")

@@ -294,3 +294,13 @@ def test_a_workbook_with_a_cover_sheet_is_read_on_the_sheet_holding_the_table(tm
         "columns": {"ags": "Gemeindeschlüssel", "year": "Jahr", "energy_renovations": "Sanierungen"}}
     assert "rows read in the region (05974000): 2" in result.output
     assert "(first: 'viele' in row 6)" in result.output, result.output
+
+
+def test_the_region_level_of_a_district_free_city_is_named_so():
+    import pandas as pd
+
+    from sources.inspection import _levels
+
+    hamm = Region("05915000", frozenset({"05915000"}))
+    assert _levels(pd.DataFrame({"ags": ["05915000"]}), hamm) == "district-free city; 1 key(s): 05915000"
+    assert _levels(pd.DataFrame({"ags": ["05974000", "05974004"]}), SOEST).startswith("district, municipality; 2")
