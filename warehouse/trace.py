@@ -165,23 +165,29 @@ def trace_direct(release: Path, table: str, key: dict[str, str]) -> dict:
 def sources_of(frame: pd.DataFrame, row: pd.Series, districts: set[str]) -> pd.DataFrame:
     """The delivered rows behind one published row: itself where it names its delivery; for a district row summed
     from its municipalities their rows of the same year (and fuel, statistic); for a place's cars of all fuels
-    summed from its fuels, those; each followed on in turn. A cell nobody delivered has none."""
+    summed from its fuels, those (also below a summed district row). A cell nobody delivered has none. Vectorised:
+    a state's row sums ten thousand municipalities."""
     if pd.notna(row.get("delivery_id")):
         return row.to_frame().T
     same = frame[frame["year"] == row["year"]]
     for column in ("statistic", "detail", "table_code"):
         if column in frame.columns:
             same = same[same[column] == row[column]]
+    by_fuel = "vehicle_fuel" in frame.columns
     if row["ags"] in districts:
         parts = same[~same["ags"].isin(districts)]
-        if "vehicle_fuel" in frame.columns:
+        if by_fuel:
             parts = parts[parts["vehicle_fuel"] == row["vehicle_fuel"]]
-    elif row.get("vehicle_fuel") == "all":
+    elif by_fuel and row["vehicle_fuel"] == "all":
         parts = same[(same["ags"] == row["ags"]) & (same["vehicle_fuel"] != "all")]
     else:
         return frame.iloc[0:0]
-    found = [sources_of(frame, part, districts) for _, part in parts.iterrows()]
-    return pd.concat(found, ignore_index=True) if found else frame.iloc[0:0]
+    delivered = parts[parts["delivery_id"].notna()]
+    if by_fuel:  # places whose cars of all fuels are themselves a sum: their fuels' rows
+        summed = parts.loc[parts["delivery_id"].isna() & (parts["vehicle_fuel"] == "all"), "ags"]
+        fuels = same[same["ags"].isin(set(summed)) & (same["vehicle_fuel"] != "all") & same["delivery_id"].notna()]
+        delivered = pd.concat([delivered, fuels])
+    return delivered
 
 
 def trace_gap(release: Path, key: dict[str, str]) -> dict:
