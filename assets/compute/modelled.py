@@ -123,7 +123,7 @@ def transport_inputs(vehicle_km: pd.DataFrame, settings: Mapping[str, Any]) -> p
     blend = float(settings.get("biodiesel_blend", 0.0))
     home = float(settings.get("bev_home_charging_share", 0.0))
     rows = []
-    drives = vehicle_km["drive"] if "drive" in vehicle_km else pd.Series(None, index=vehicle_km.index)
+    drives = vehicle_km["drive"] if "drive" in vehicle_km else pd.Series(None, index=vehicle_km.index, dtype=object)
     for r, drive in zip(vehicle_km.itertuples(index=False), drives.fillna("combustion"), strict=True):
         electric = drive == "battery_electric"
         table = settings.get("kwh_per_vkm_electric", {}) if electric else settings["kwh_per_vkm"]
