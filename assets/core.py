@@ -189,13 +189,14 @@ def population(settings: Settings, core_statistics__population: pd.DataFrame) ->
        "(area, buildings and flats, passenger cars, the industry's energy use incl. non-energy use), picked by the "
        "rules of config/genesis_statistics.yaml or a source's mappings.statistics, in the statistic's unit.")
 def statistics(context: AssetExecutionContext, settings: Settings, core_statistics__table_values: pd.DataFrame,
-               deliveries: pd.DataFrame) -> Output[pd.DataFrame]:
+               deliveries: pd.DataFrame, core_region__key_changes: pd.DataFrame) -> Output[pd.DataFrame]:
     cfg = settings.config()
     rules = {s.id: source_rules(s.mappings, f"sources {s.id}") for s in cfg.sources if s.format == "genesis_table"}
     places = set(cfg.municipality_keys()) | ({cfg.totals_ags} - {""})
     table, unconverted = statistics_table(
         core_statistics__table_values, dict(zip(deliveries["delivery_id"], deliveries["source_id"], strict=True)),
-        dict(zip(deliveries["delivery_id"], deliveries["received_at"].astype(str), strict=True)), rules, places)
+        dict(zip(deliveries["delivery_id"], deliveries["received_at"].astype(str), strict=True)), rules, places,
+        core_region__key_changes)
     if len(unconverted):
         units = sorted(unconverted["unit"].fillna("(none)").astype(str).unique())
         context.log.warning(f"{len(unconverted)} value(s) of mapped columns are published in a unit the statistic "

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from assets.config import CITY
+from assets.config import CITY, PROJECT_ROOT
 from sources.errors import DeliveryError
 from sources.formats import FORMATS
 from sources.parsers.common import Delivery
@@ -181,6 +181,16 @@ BISKO_REQUIRED_CELLS = {
 }
 
 
+BUNDLED_FACTORS = "config/kreis_soest/factors"
+
+
+def bundled_factor_years() -> list[int]:
+    """The years for which the bundled factor set states the federal electricity mix (read from its file)."""
+    files = sorted((PROJECT_ROOT / BUNDLED_FACTORS).glob("*.csv"))
+    frame = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    return sorted(int(y) for y in frame.loc[frame["carrier"] == "electricity", "year"].dropna().unique())
+
+
 def config_text(region: RegionFromDirectory, first_year: int, last_year: int) -> str:
     head = {
         "district": {"id": district_id(region.name), "name": region.name, "ags": region.ags,
@@ -192,7 +202,7 @@ def config_text(region: RegionFromDirectory, first_year: int, last_year: int) ->
                     "required_cells": BISKO_REQUIRED_CELLS},
     }
     factors = {"id": "emission_factors", "partner": "klimamonitor (aus den zitierten Veröffentlichungen zusammengestellt)",
-               "connector": "file_drop", "location": "package:config/kreis_soest/factors", "format": "emission_factors"}
+               "connector": "file_drop", "location": f"package:{BUNDLED_FACTORS}", "format": "emission_factors"}
     examples = "\n".join(f"# {fmt}\n{_example(fmt)}" for fmt in sorted(FORMATS))
     return (
         f"# District configuration for {region.name} ({region.ags}), made by `klimamonitor init` from "
@@ -223,9 +233,10 @@ def init_district(directory: Path, ags: str, out: Path, first_year: int = 2007,
     if not directory.is_file():
         raise InitError(f"--directory {directory}: no such file")
     region = region_from_directory(directory, ags)
-    # the last year: the year before this one (what deliveries can cover by now), never before the directory's date
+    # the last year: the year before this one (what deliveries can cover by now) as far as the bundled factor set
+    # has the federal electricity mix, never before the directory's date
     date = region.municipalities["population_date"].iloc[0]
-    last = last_year or max(int(str(date)[:4]), dt.date.today().year - 1)
+    last = last_year or max(int(str(date)[:4]), min(dt.date.today().year - 1, bundled_factor_years()[-1]))
     out.mkdir(parents=True)
     config, table = out / "district.yaml", out / "municipalities.csv"
     region.municipalities.to_csv(table, index=False, encoding="utf-8")

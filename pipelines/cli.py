@@ -275,10 +275,10 @@ def check_config_command(config_path: Path | None) -> None:
 def init(ags: str, directory: Path, out: Path, first_year: int) -> None:
     """Make a district configuration for any region from the Destatis municipality directory.
 
-    Writes OUT/district.yaml (region, years from --first-year up to last year, the bundled factor set, BISKO's
-    required cells, an example of every supported source format commented out) and OUT/municipalities.csv (keys,
-    names, kinds, areas, population with source and date). Then add your sources and run `klimamonitor
-    check-config`.
+    Writes OUT/district.yaml (region, years from --first-year up to last year, at most the bundled factor set's
+    last year; the bundled factor set, BISKO's required cells, an example of every supported source format commented
+    out) and OUT/municipalities.csv (keys, names, kinds, areas, population with source and date). Then add your
+    sources and run `klimamonitor check-config`.
 
     \b
       klimamonitor init --key 05974000 --directory GV100AD_311217.ASC --out mein-kreis

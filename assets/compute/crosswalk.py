@@ -80,10 +80,11 @@ def summed_at_current_keys(rows: pd.DataFrame, changes: pd.DataFrame, current_ke
 
 def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataFrame:
     """Rows of one key after moving to today's keys (a merge makes several) summed with the missing-value policy;
-    the key's other columns as the first row has them. A sum of several delivered rows is no one row of a file: its
-    `source_row` is null, and its `delivery_id` too unless all of them come from one delivery (a split row keeps
-    the row it is a share of)."""
-    from assets.compute.totals import totals
+    the key's other columns as the first row has them. Its `delivery_id`/`source_row` are those of the one row with
+    a value where only one has (a former key's '-' beside today's figure); a sum of several rows with a value is no
+    one row of a file: `source_row` null, `delivery_id` too unless all come from one delivery (a split row keeps the
+    row it is a share of)."""
+    from assets.compute.totals import HAS_VALUE, totals
 
     key = list(key)
     if frame.empty or not frame.duplicated(key).any():
@@ -92,15 +93,25 @@ def sum_current(frame: pd.DataFrame, key: Sequence[str], value: str) -> pd.DataF
     rest = [c for c in frame.columns if c not in {*key, value, "value_status", *MOVED_COLUMNS}]
     first = frame.drop_duplicates(key)[[*key, *rest]]
     out = summed.merge(first, on=key, how="left")[[c for c in frame.columns if c not in MOVED_COLUMNS]]
-    grouped = frame.groupby(key, sort=False, dropna=False)
-    several = pd.MultiIndex.from_frame(out[key]).isin(grouped.size()[grouped.size() > 1].index)
+    lineage = [c for c in ("delivery_id", "source_row") if c in frame]
+    if not lineage:
+        return out
+    # the rows with a value make the sum (a former key's '-' adds nothing): where one row has a value, it is the row
+    valued = frame[frame["value_status"].isin(HAS_VALUE)]
+    counts = valued.groupby(key, sort=False, dropna=False).size().rename("__valued").reset_index()
+    sole = valued.merge(counts[counts["__valued"] == 1], on=key)[[*key, *lineage]]
+    out = out.merge(sole, on=key, how="left", suffixes=("", "__sole")).merge(counts, on=key, how="left")
+    has_sole = out["__valued"].eq(1).to_numpy()
+    for column in lineage:
+        out[column] = out[column].astype(object).where(~has_sole, out[f"{column}__sole"].astype(object))
+    several = out["__valued"].gt(1).to_numpy()
     if "source_row" in out:
         out["source_row"] = out["source_row"].astype("Int64").mask(several)
     if "delivery_id" in out:
-        one = grouped["delivery_id"].nunique(dropna=False)
-        mixed = pd.MultiIndex.from_frame(out[key]).isin(one[one > 1].index)
+        ids = valued.groupby(key, sort=False, dropna=False)["delivery_id"].nunique(dropna=False).rename("__ids")
+        mixed = out.merge(ids.reset_index(), on=key, how="left")["__ids"].gt(1).to_numpy()
         out["delivery_id"] = out["delivery_id"].astype(object).mask(mixed)
-    return out
+    return out[[c for c in frame.columns if c not in MOVED_COLUMNS]]
 
 
 def core_rows(raw: pd.DataFrame, deliveries: pd.DataFrame, changes: pd.DataFrame, current_keys: Iterable[str],

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from assets.compute.crosswalk import summed_at_current_keys
 from warehouse.catalog import get_table
 from warehouse.vocabularies import STATISTIC_UNITS
 
@@ -87,16 +88,19 @@ def ags_of(region_key: str) -> str | None:
 
 
 def statistics_table(values: pd.DataFrame, source_of: Mapping[str, str], received: Mapping[str, str],
-                     rules: Mapping[str, Sequence[StatisticRule]], places: set[str]) -> tuple[pd.DataFrame,
-                                                                                           pd.DataFrame]:
+                     rules: Mapping[str, Sequence[StatisticRule]], places: set[str],
+                     changes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(statistics, unconverted): the mapped values of `values` (core_statistics__table_values) for `places` (the
-    municipality keys and the district key). `source_of` / `received`: delivery id → source id / received_at;
-    `rules`: source id → its rules. `unconverted`: mapped values whose unit the statistic cannot take."""
+    municipality keys and the district key), values under a former key (`changes`: the key changes in use) moved to
+    today's and summed there (every statistic is a count, an area or an energy: additive). `source_of` /
+    `received`: delivery id → source id / received_at; `rules`: source id → its rules. `unconverted`: mapped values
+    whose unit the statistic cannot take."""
     columns = get_table("statistics").column_names
     if values.empty:
         return pd.DataFrame(columns=columns), values.iloc[0:0]
     frame = values.assign(source_id=values["delivery_id"].map(source_of), ags=values["region_key"].map(ags_of))
-    frame = frame[frame["ags"].isin(places)]
+    former = set() if changes is None or changes.empty else set(changes["former_ags"])
+    frame = frame[frame["ags"].isin(places | former)]
     picked = []
     for source_id, rows in frame.groupby("source_id", sort=False):
         for rule in rules.get(source_id, ()):
@@ -114,7 +118,10 @@ def statistics_table(values: pd.DataFrame, source_of: Mapping[str, str], receive
     kept = factor.notna()
     mapped = mapped[kept].assign(value=mapped["value"][kept] * factor[kept], unit=unit[kept])
     mapped = mapped.assign(received_at=mapped["delivery_id"].map(received))
-    mapped = mapped.sort_values(["received_at", "delivery_id", "source_row"]).drop_duplicates(
-        ["ags", "year", "statistic", "detail", "table_code"], keep="last")
+    key = ["ags", "year", "statistic", "detail", "table_code"]
+    mapped = mapped.sort_values(["received_at", "delivery_id", "source_row"]).drop_duplicates(key, keep="last")
+    if former:  # the later delivery won per delivered key above; now today's keys, summed
+        mapped = summed_at_current_keys(mapped, changes, places, key, "value")
+        mapped = mapped[mapped["ags"].isin(places)]
     out = mapped.sort_values(["statistic", "detail", "ags", "year", "table_code"])[columns]
     return out.reset_index(drop=True), unconverted.drop(columns=["source_id"])

@@ -74,9 +74,12 @@ def test_summing_a_merge_keeps_missing_apart_from_zero():
     assert out[["mwh", "value_status"]].values.tolist() == [[100.0, "reported"]]
     only_missing = rows.assign(mwh=None, value_status="missing")
     assert pd.isna(sum_current(only_missing, ["ags", "year"], "mwh")["mwh"].iloc[0])
-    two_deliveries = rows.assign(delivery_id=["a:1", "b:2"], source_row=[4, 9])
-    merged = sum_current(two_deliveries, ["ags", "year"], "mwh").iloc[0]
-    assert pd.isna(merged["delivery_id"]) and pd.isna(merged["source_row"])  # a sum of two files is neither
+    # the 100 is row 4's value (the confidential row adds nothing): row 4 is cited
+    one_valued = sum_current(rows.assign(delivery_id=["a:1", "b:2"], source_row=[4, 9]), ["ags", "year"], "mwh")
+    assert one_valued[["delivery_id", "source_row"]].values.tolist() == [["a:1", 4]]
+    two_files = rows.assign(mwh=[100.0, 30.0], value_status="reported", delivery_id=["a:1", "b:2"], source_row=[4, 9])
+    merged = sum_current(two_files, ["ags", "year"], "mwh").iloc[0]
+    assert merged["mwh"] == 130.0 and pd.isna(merged["delivery_id"]) and pd.isna(merged["source_row"])
 
 
 REGION = Region("05974000", frozenset(TODAY))

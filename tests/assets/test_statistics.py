@@ -89,3 +89,27 @@ def test_region_keys_of_the_offices():
         "05974000", "05974028", "05974028", None, None, None]
     assert StatisticRule("31231", "x", "flats").matches("31231-01-02-5")
     assert not StatisticRule("3123", "x", "flats").matches("31231-01-02-5")
+
+
+def test_values_under_former_keys_are_summed_at_todays_key():
+    """Kreis Nordfriesland: Rantum (Sylt), Sylt-Ost and Westerland merged into Sylt (01054168) on 1 January 2009.
+    31231-01-02-5_00.csv, 2008: lines 29342, 29361 and 29376 give 222 + 2403 + 2304 residential buildings under
+    the former keys and line 29391 '-' for Sylt: Sylt's 2008 value is 4929, with no single row of the file; 2010,
+    line 405: 4987 from Sylt's own row (the former keys' '-' add nothing), which is cited."""
+    from assets.district_init import region_from_directory
+    from sources.region import Region
+
+    today = region_from_directory(REAL / "destatis" / "GV100AD_311217.ASC", "01054000").municipalities
+    keys = frozenset(today["ags"]) - {"01054000"}
+    changes = pd.DataFrame({"former_ags": ["01054107", "01054133", "01054151"], "ags": "01054168",
+                            "effective_date": "2009-01-01", "share": 1.0})
+    region = Region("01054000", keys).with_former_keys(changes["former_ags"])
+    path = REAL / "regionalstatistik" / "31231-01-02-5_00.csv"
+    values = parse_genesis_table(Delivery("stat:0", "stat", path.name, path=path), {}, {}, region).rows
+    table, _ = statistics_table(values, {"stat:0": "stat"}, {"stat:0": "2026-01-01"}, {"stat": default_rules()},
+                                set(keys) | {"01054000"}, changes)
+    sylt_2008 = _one(table, ags="01054168", year=2008, statistic="residential_buildings")
+    assert sylt_2008.value == 2304 + 2403 + 222 and pd.isna(sylt_2008.source_row)
+    sylt_2010 = _one(table, ags="01054168", year=2010, statistic="residential_buildings")
+    assert sylt_2010.value == 4987 and sylt_2010.source_row == 405
+    assert not set(table["ags"]) & set(changes["former_ags"])
