@@ -66,6 +66,15 @@ def _municipal_population(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFr
     return frame[frame["ags"] != cfg.totals_ags]
 
 
+def _without_basis_breaks(ratios: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """The year-on-year ratios except those into the first year of a new census basis (population.basis_break)."""
+    if "basis_break" not in population:
+        return ratios
+    breaks = population.loc[population["basis_break"].fillna(False).astype(bool), ["ags", "year"]]
+    flagged = ratios.merge(breaks.assign(_break=True), on=["ags", "year"], how="left")["_break"].fillna(False)
+    return ratios[~flagged.astype(bool).to_numpy()].reset_index(drop=True)
+
+
 def _population_rows(store: ParquetStore, cfg: DistrictConfig) -> pd.DataFrame:
     return store.read("core_statistics__population")
 
@@ -97,8 +106,10 @@ DOMAIN_CHECKS: list[DomainCheck] = [
     ),
     DomainCheck(
         "population", "population_year_on_year", WARN,
-        "No municipality's population jumps beyond the configured factor from one year to the next",
-        lambda store, cfg: year_on_year(_municipal_population(store, cfg), ["ags"], "population"),
+        "No municipality's population jumps beyond the configured factor from one year to the next (the first "
+        "year of a new census basis, flagged basis_break, is a new count, not growth: not judged)",
+        lambda store, cfg: _without_basis_breaks(year_on_year(_municipal_population(store, cfg), ["ags"],
+                                                               "population"), _municipal_population(store, cfg)),
         lambda cfg: _between("ratio", *_yoy_bounds(cfg)),
     ),
     DomainCheck(

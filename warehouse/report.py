@@ -28,7 +28,6 @@ from warehouse.report_places import (
     per_inhabitant_section,
     place_body,
     renewables_body,
-    short_name,
     tiles_section,
 )
 from warehouse.report_measures import programme_pages, target_section
@@ -286,8 +285,8 @@ def municipalities_chart(site: Site, chart_id: str, t: Mapping, rows: pd.DataFra
         return ""
     unit = unit_de(t["unit"])
     title = f"{t['title_de']}: Gemeinden {year}"
-    items = [(short_name(names.get(a, a)), float(v)) for a, v in zip(part["ags"], part["value"], strict=True)]
-    table_rows = [[short_name(names.get(r.ags, r.ags)), fmt(r.value, digits_for(t), t.get("indicator") in CHANGES)
+    items = [(names.get(a, a), float(v)) for a, v in zip(part["ags"], part["value"], strict=True)]
+    table_rows = [[names.get(r.ags, r.ags), fmt(r.value, digits_for(t), t.get("indicator") in CHANGES)
                    + ("" if r.complete else
                   " (unvollständig)"), status_text(r._asdict(), t),
                    label("data_quality", r.data_quality) if pd.notna(r.data_quality) else "–"]
@@ -403,7 +402,7 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
                 others = rows[rows["ags"] != district_ags]
                 overview.append(card(t, own))
                 write(page_name("ziel", set_name, t["indicator_id"]), t["title_de"],
-                      target_body(site, t, own, others, ctx.names, place)
+                      target_body(site, t, own, others, ctx.short, place)
                       + target_section(set_name, t["indicator_id"], tables.get("measures"),
                                        tables.get("target_measures"), unit_de(t["unit"])))
             overview.append("</div>")
@@ -415,8 +414,8 @@ def build_site(tables: Mapping[str, pd.DataFrame | None], district: str, distric
     write("index.html", f"Klimaschutzziele {place.name}", "".join(overview))
     if place.has_municipalities:
         write(COMPARISON_PAGE, "Die Gemeinden im Vergleich", comparison_body(site, ctx))
-        for ags, name in ctx.names.items():
-            write(page_name("gemeinde", ags), short_name(name), place_body(site, ctx, ags))
+        for ags in ctx.names:
+            write(page_name("gemeinde", ags), ctx.short[ags], place_body(site, ctx, ags))
     write("erneuerbare.html", "Erneuerbarer Strom", renewables_body(site, ctx))
     target_pages = {} if targets is None else {
         (t.target_set, t.indicator_id): (page_name("ziel", t.target_set, t.indicator_id), t.title_de)

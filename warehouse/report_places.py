@@ -36,12 +36,21 @@ def short_name(name: str) -> str:
     return str(name).split(",")[0].strip()
 
 
+def short_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Each place's short name, or its full name where two share one ('Garding, Kirchspiel' and 'Garding, Stadt'
+    are never both 'Garding')."""
+    short = {ags: short_name(name) for ags, name in names.items()}
+    taken = pd.Series(list(short.values()), dtype="object").value_counts()
+    return {ags: str(names[ags]) if taken[s] > 1 else s for ags, s in short.items()}
+
+
 @dataclass
 class Context:
     """What the place pages need, grouped once per place (a country has 10,800 places)."""
     district: str
     district_ags: str
     names: dict[str, str]  # municipalities, by AGS
+    short: dict[str, str] = field(default_factory=dict)  # their names in charts and headings (short_names)
     summary: dict[str, pd.DataFrame] = field(default_factory=dict)
     final: pd.DataFrame | None = None
     generation: pd.DataFrame | None = None
@@ -61,7 +70,7 @@ class Context:
         grouped = {} if summary is None else dict(tuple(summary.sort_values("year").groupby("ags")))
         given = {a: (int(p[0]), int(p[1])) for a, p in (tiles or {}).items() if a in names}
         city = places is not None and bool(((places["ags"] == district_ags) & (places["kind"] == CITY)).any())
-        return cls(district, district_ags, names, grouped, tables.get("final_energy"),
+        return cls(district, district_ags, names, short_names(names), grouped, tables.get("final_energy"),
                    tables.get("electricity_generation"), tables.get("indicators"),
                    given if len(given) == len(names) else grid_positions(sorted(names)), tables.get("targets"),
                    Place.of(district, district_ags, city))
@@ -173,12 +182,12 @@ def tiles_section(site: Site, chart_id: str, ctx: Context) -> str:
     if year is None or not ctx.names:
         return ""
     tiles, rows = [], []
-    for ags, name in ctx.names.items():
+    for ags in ctx.names:
         value, complete = ctx.per_inhabitant(ags, year)
         row, col = ctx.tiles[ags]
         text = fmt(value, 1) + ("*" if value is not None and not complete else "")
-        tiles.append(Tile(short_name(name), row, col, value, text, page_name("gemeinde", ags)))
-        rows.append((short_name(name), ags, value, complete))
+        tiles.append(Tile(ctx.short[ags], row, col, value, text, page_name("gemeinde", ags)))
+        rows.append((ctx.short[ags], ags, value, complete))
     title = f"Emissionen je Einwohner {year} nach BISKO ({PER_PERSON}), je Gemeinde"
     legend = Legend([(lbl, fill, "box") for lbl, fill in tile_map(tiles, title)[1]])
     table_rows = [[link(page_name("gemeinde", a), n), fmt(v, 2) + ("" if c else " (unvollständig)")]
@@ -202,11 +211,11 @@ def comparison_body(site: Site, ctx: Context) -> str:
     body = [tiles_section(site, "gemeinden-karte", ctx)]
     if year is not None and ctx.names:
         items, rows = [], []
-        for ags, name in ctx.names.items():
+        for ags in ctx.names:
             value, complete = ctx.per_inhabitant(ags, year)
             if value is not None:
-                items.append((short_name(name), value))
-                rows.append([short_name(name), fmt(value, 2) + ("" if complete else " (unvollständig)")])
+                items.append((ctx.short[ags], value))
+                rows.append([ctx.short[ags], fmt(value, 2) + ("" if complete else " (unvollständig)")])
         rows.sort(key=lambda r: -dict(items)[r[0]])
         title = f"Emissionen je Einwohner {year} nach BISKO"
         csv = pd.DataFrame({"Gemeinde": [i[0] for i in items], f"Emissionen je Einwohner ({PER_PERSON})":
@@ -216,8 +225,8 @@ def comparison_body(site: Site, ctx: Context) -> str:
             ["Gemeinde", f"Emissionen je Einwohner ({PER_PERSON})"], rows, csv, numeric=(1,)))
     body.append("<h2>Die Ziele je Gemeinde</h2><p>Auf der Seite jedes Ziels stehen die Gemeinden im Vergleich, "
                 "nach ihrem Wert geordnet. Die Seiten der Gemeinden zeigen ihre Emissionen nach Sektoren.</p><ul>"
-                + "".join(f"<li>{link(page_name('gemeinde', a), short_name(n))}</li>"
-                          for a, n in sorted(ctx.names.items(), key=lambda i: short_name(i[1]))) + "</ul>")
+                + "".join(f"<li>{link(page_name('gemeinde', a), n)}</li>"
+                          for a, n in sorted(ctx.short.items(), key=lambda i: i[1])) + "</ul>")
     return "".join(body)
 
 
@@ -234,7 +243,7 @@ def place_body(site: Site, ctx: Context, ags: str) -> str:
         return "".join(body)
     district = ctx.summary.get(ctx.district_ags, own.iloc[0:0])
     district = district[district["balance_scope"] == "total"]
-    series = [Series(short_name(ctx.names[ags]), [(int(y), float(v)) for y, v in
+    series = [Series(ctx.short[ags], [(int(y), float(v)) for y, v in
                                                   zip(own["year"], own["t_co2e_per_inhabitant"], strict=True)
                                                   if pd.notna(v)]),
               Series(ctx.district, [(int(y), float(v)) for y, v in zip(

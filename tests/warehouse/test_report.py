@@ -290,3 +290,12 @@ def test_the_report_names_each_kind_of_region_in_good_german(name, ags, city, le
     place = Place.of(name, ags, city)
     assert f"Wo steht {place.nominative} bei {place.its}" == lead
     assert place.has_municipalities is not city
+
+
+def test_two_places_of_one_short_name_keep_their_full_names():
+    from warehouse.report_places import short_names
+
+    names = {"01054035": "Garding, Kirchspiel", "01054036": "Garding, Stadt", "01054001": "Achtrup"}
+    assert short_names(names) == {"01054035": "Garding, Kirchspiel", "01054036": "Garding, Stadt",
+                                  "01054001": "Achtrup"}
+    assert short_names({"05974016": "Erwitte, Stadt"}) == {"05974016": "Erwitte"}
