@@ -680,7 +680,8 @@ def _traced_value(table: str, row: dict) -> str:
     for col in spec.columns:
         if col.type == "number" and col.name not in spec.primary_key:
             unit = row.get("unit") if table in ("indicators", "statistics") else col.unit  # the row's own unit
-            shown = _shown(row[col.name], col.decimals)
+            whole = col.unit == "count" and isinstance(row[col.name], float) and row[col.name].is_integer()
+            shown = _shown(row[col.name], 0 if whole else col.decimals)  # 1,701 cars, not 1,701.00
             parts.append(f"{col.name} {shown}{' ' + unit if unit and shown != '(empty)' else ''}")
     parts += [f"{c} {_shown(row[c])}" for c in ("status", "gap_status", "value_status", "complete") if c in row]
     return "; ".join(parts)

@@ -180,6 +180,10 @@ def test_trace_prints_the_traced_value(runner, demo_run):
     assert result.exit_code == 0, result.output
     assert f"  value: final_energy_mwh {row['final_energy_mwh']:,.3f} MWh;" in result.output
     assert f"value_status {row['value_status']}" in result.output
+    # a count without decimals: Kreis Soest's cars on 1 January 2021, KBA FZ 3.1 row 6366 (ZUSAMMEN | 192866)
+    cars = runner.invoke(main, ["trace", "--data-dir", str(demo_run["data"]), "vehicle_stock", "ags=05974000",
+                                "year=2021", "vehicle_fuel=all"])
+    assert "  value: vehicles 192,866 count;" in cars.output and "rows: 6366" in cars.output, cars.output
 
 
 def test_trace_names_a_missing_key_part(runner, demo_run):
