@@ -257,9 +257,14 @@ class Tile:
     href: str
 
 
+MIN_TILE_FONT = 9  # px: no chart text is smaller (docs/report.md)
+
+
 def tile_map(tiles: Sequence[Tile], title: str, size: tuple[int, int] = WIDE) -> tuple[str, list[tuple[str, str]]]:
     """The places as equal tiles in their configured (or computed) grid positions, shaded in four classes of the
-    value; each tile links to its page. Returns the SVG and the classes (label, fill) for the legend."""
+    value; each tile links to its page and names its place and value in its title. Where a name would be smaller
+    than MIN_TILE_FONT (a district of 134 municipalities) the tile shows its value alone, or nothing: the table
+    beside the map names them all. Returns the SVG and the classes (label, fill) for the legend."""
     width, font = size
     rows, cols = max(t.row for t in tiles) + 1, max(t.col for t in tiles) + 1
     gap = 4
@@ -282,11 +287,19 @@ def tile_map(tiles: Sequence[Tile], title: str, size: tuple[int, int] = WIDE) ->
         tx, ty = gap + t.col * (tile + gap), gap + t.row * (tile_h + gap)
         words = t.name.split(" ")
         fs = min(font, min(tile * 0.92 / (0.6 * max(len(w) for w in words)), tile_h / (len(words) + 2.2)))
+        box = (f"<a href='{_esc(t.href)}'><title>{_esc(t.name)}: {_esc(t.text)}</title><rect x='{tx:.1f}' "
+               f"y='{ty:.1f}' width='{tile:.1f}' height='{tile_h:.1f}' fill='{fill}' stroke='#4d4d4d'/>")
+        if fs < MIN_TILE_FONT:  # too many places for names in their tiles: the value alone, if even that fits
+            fits = tile * 0.92 >= 0.6 * len(t.text) * MIN_TILE_FONT and tile_h >= MIN_TILE_FONT * 1.4
+            value = (f"<text x='{tx + tile / 2:.1f}' y='{ty + tile_h / 2 + MIN_TILE_FONT * 0.35:.1f}' "
+                     f"text-anchor='middle' font-size='{MIN_TILE_FONT}' font-weight='bold' fill='{ink}'>"
+                     f"{_esc(t.text)}</text>") if fits else ""
+            out.append(box + value + "</a>")
+            continue
         lines = "".join(f"<tspan x='{tx + tile / 2:.1f}' dy='{fs * (1.0 if i else 0):.1f}'>{_esc(w)}</tspan>"
                         for i, w in enumerate(words))
         first = ty + tile_h / 2 - fs * (len(words) - 1) / 2 - fs * 0.35
-        out.append(f"<a href='{_esc(t.href)}'><rect x='{tx:.1f}' y='{ty:.1f}' width='{tile:.1f}' "
-                   f"height='{tile_h:.1f}' fill='{fill}' stroke='#4d4d4d'/><text x='{tx + tile / 2:.1f}' "
+        out.append(box + f"<text x='{tx + tile / 2:.1f}' "
                    f"y='{first:.1f}' text-anchor='middle' font-size='{fs:.1f}' fill='{ink}'>{lines}</text>"
                    f"<text x='{tx + tile / 2:.1f}' y='{first + fs * (len(words) - 1) + fs * 1.25:.1f}' "
                    f"text-anchor='middle' font-size='{fs:.1f}' font-weight='bold' fill='{ink}'>{_esc(t.text)}</text>"

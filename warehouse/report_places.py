@@ -58,6 +58,7 @@ class Context:
     tiles: dict[str, tuple[int, int]] = field(default_factory=dict)
     targets: pd.DataFrame | None = None
     place: Place = KREIS
+    tiles_placed: bool = False  # the tiles stand roughly where the places lie (configured), not in key order
 
     @classmethod
     def of(cls, tables: Mapping[str, pd.DataFrame | None], district: str, district_ags: str,
@@ -73,7 +74,7 @@ class Context:
         return cls(district, district_ags, names, short_names(names), grouped, tables.get("final_energy"),
                    tables.get("electricity_generation"), tables.get("indicators"),
                    given if len(given) == len(names) else grid_positions(sorted(names)), tables.get("targets"),
-                   Place.of(district, district_ags, city))
+                   Place.of(district, district_ags, city), bool(names) and len(given) == len(names))
 
     def targets_of(self, indicator: str) -> list[dict]:
         """The configured targets (with a target value) measured by this indicator."""
@@ -196,8 +197,10 @@ def tiles_section(site: Site, chart_id: str, ctx: Context) -> str:
                         f"Emissionen je Einwohner ({PER_PERSON})": [r[2] for r in rows],
                         "Zeile in der Kachelkarte": [ctx.tiles[r[1]][0] + 1 for r in rows],
                         "Spalte in der Kachelkarte": [ctx.tiles[r[1]][1] + 1 for r in rows]})
-    return ("<h2>Die Gemeinden auf einen Blick</h2><p>Jede Kachel steht für eine Gemeinde, ungefähr in ihrer Lage "
-            f"{ctx.place.within}; je dunkler, desto mehr Emissionen je Einwohner. Die Kacheln führen zu den Seiten der "
+    where = (f"ungefähr in ihrer Lage {ctx.place.within}" if ctx.tiles_placed else
+             "in der Reihenfolge der Gemeindeschlüssel")
+    return (f"<h2>Die Gemeinden auf einen Blick</h2><p>Jede Kachel steht für eine Gemeinde, {where}; je dunkler, "
+            "desto mehr Emissionen je Einwohner. Die Kacheln führen zu den Seiten der "
             "Gemeinden. Große Industriebetriebe können die Werte einzelner Gemeinden prägen.</p>"
             + site.chart(chart_id, title, lambda size: tile_map(tiles, title, size)[0], legend,
                          ["Gemeinde", f"Emissionen je Einwohner ({PER_PERSON})"], table_rows, csv, numeric=(1,),

@@ -299,3 +299,17 @@ def test_two_places_of_one_short_name_keep_their_full_names():
     assert short_names(names) == {"01054035": "Garding, Kirchspiel", "01054036": "Garding, Stadt",
                                   "01054001": "Achtrup"}
     assert short_names({"05974016": "Erwitte, Stadt"}) == {"05974016": "Erwitte"}
+
+
+def test_a_tile_map_of_many_places_never_writes_text_below_9_px():
+    """Kreis Nordfriesland's 134 municipalities on a 12 × 12 grid: 'Friedrich-Wilhelm-Lübke-Koog' would be 3 px; no
+    tile text is below 9 px, and every tile still names its place and value in its title."""
+    from warehouse.report_charts import NARROW, WIDE, Tile, tile_map
+
+    tiles = [Tile("Friedrich-Wilhelm-Lübke-Koog" if i == 0 else f"Gemeinde {i}", i // 12, i % 12, 5.0 + i % 7,
+                  fmt(5.0 + i % 7, 1), f"gemeinde-{i}.html") for i in range(134)]
+    for size in (WIDE, NARROW):
+        svg, _ = tile_map(tiles, "Emissionen je Einwohner", size)
+        sizes = [float(f) for f in re.findall(r"font-size='([\d.]+)'", svg)]
+        assert sizes and min(sizes) >= 9, (size, min(sizes))
+        assert svg.count("<title>") == 134 + 1 and "<title>Friedrich-Wilhelm-Lübke-Koog: 5,0</title>" in svg
