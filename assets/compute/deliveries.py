@@ -21,7 +21,8 @@ from warehouse.catalog import get_table
 
 
 def _scope(rows: pd.DataFrame, detail: tuple[str, ...] = ()) -> set[tuple]:
-    """(ags, year, detail) of every row; detail is what else a table's rows are per (e.g. meter and day)."""
+    """(ags, year, detail) of every row; detail is what else a table's rows are per (e.g. meter and day); the ags of
+    an office's table is that of its region key (a state or Germany has none)."""
     def column(name: str) -> list:
         if name not in rows:
             return [None] * len(rows)
@@ -29,7 +30,12 @@ def _scope(rows: pd.DataFrame, detail: tuple[str, ...] = ()) -> set[tuple]:
 
     years = [None if y is None else int(y) for y in column("year")]
     details = list(zip(*[column(c) for c in detail], strict=True)) if detail else [()] * len(rows)
-    return set(zip(column("ags"), years, details, strict=True))
+    places = column("ags")
+    if "ags" not in rows and "region_key" in rows:  # an office's table: its region keys as municipality keys
+        from assets.compute.statistics import ags_of
+
+        places = [None if k is None else ags_of(k) for k in column("region_key")]
+    return set(zip(places, years, details, strict=True))
 
 
 def marked_cells(rows: pd.DataFrame) -> tuple[int, int]:

@@ -152,3 +152,12 @@ def test_genesis_tables_of_the_same_years_do_not_replace_one_another():
     table = delivery_table(register, {raw_name: raw}, {}).set_index("delivery_id")
     assert table.loc["g:a", "status"] == "accepted" and table.loc["g:c", "status"] == "accepted"
     assert table.loc["g:b", "status"] == "superseded" and table.loc["g:b", "superseded_by"] == "g:c"
+
+
+def test_the_scope_of_an_offices_table_names_its_places():
+    """A GENESIS table's rows carry region keys, not ags: 05974 is Kreis Soest (05974000), 05974040 Soest; the state
+    (05) has no municipality key."""
+    from assets.compute.deliveries import _scope
+
+    rows = pd.DataFrame({"region_key": ["05974", "05974040", "05"], "year": [2010, 2010, 2010]})
+    assert _scope(rows) == {("05974000", 2010, ()), ("05974040", 2010, ()), (None, 2010, ())}
