@@ -100,6 +100,12 @@ def _check_sources(report: CheckReport, raw_sources: list, base: Path) -> None:
             if fmt in TIDY_SPECS and isinstance(raw.get("options") or {}, dict):
                 for problem in layout_problems(TIDY_SPECS[fmt], raw.get("options") or {}, raw.get("mappings") or {}):
                     report.add(ERROR, f"{where}.{problem.split()[0].split('.')[0]}", problem)
+        placeholders = isinstance(raw.get("mappings"), dict) and fmt not in TIDY_SPECS  # (tidy: layout_problems)
+        for vocabulary, words in raw["mappings"].items() if placeholders else ():
+            for word, code in (words.items() if isinstance(words, dict) else ()):
+                if isinstance(code, str) and code.startswith("<") and code.endswith(">"):
+                    report.add(ERROR, f"{where}.mappings.{vocabulary}", f"{word!r}: the placeholder {code} is still "
+                               "there (inspect writes it where only the partner or you can say the value)")
         location = raw.get("location")
         if connector == "file_drop" and isinstance(location, str) and "://" not in location:
             _check_path(report, base, f"{where}.location", location, folder=True)

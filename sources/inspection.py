@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -29,6 +29,7 @@ class Inspection:
     format: str | None
     readable: bool
     lines: list[str]
+    findings: list = field(default_factory=list)  # of the file read with the format's defaults
 
 
 def finding_classes(findings) -> list[tuple[str, str, int]]:
@@ -87,8 +88,19 @@ def _inspect(path: Path, delivery: Delivery, region: Region) -> Inspection:
         return _partner_table(path, delivery, region, lines)
     lines.append(f"  format: {found.format}")
     inspection = _read(path, delivery, region, lines, found.format, {}, {})
-    inspection.lines += _snippet(found.format, {}, {}, _pattern(path))
+    mappings = _unmatched_names(inspection) if found.format == "kba_fz3" else {}
+    if mappings:
+        inspection.lines.append("  names the KBA writes otherwise than the directory: mappings.municipality_names "
+                                "below needs each one's 8-digit key (never guessed)")
+    inspection.lines += _snippet(found.format, {}, mappings, _pattern(path))
     return inspection
+
+
+def _unmatched_names(inspection: Inspection) -> dict:
+    """KBA FZ 3 names that match no municipality, as a mapping to fill in: {'municipality_names': {name: '<key>'}}."""
+    names = sorted({re.sub(r"^\d{5}\s+", "", f.raw_value) for f in inspection.findings
+                    if f.kind == "rejected" and "matches no name of the directory" in f.problem and f.raw_value})
+    return {"municipality_names": {name: "<its 8-digit key>" for name in names}} if names else {}
 
 
 def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt: str, options: dict,
@@ -112,8 +124,8 @@ def _read(path: Path, delivery: Delivery, region: Region, lines: list[str], fmt:
     lines += [f"    {kind}: {n} row(s): {problem}" for kind, problem, n in classes]
     if rows.empty and any(f.kind == "rejected" for f in result.findings):
         lines.append("  NOT READABLE as it stands: every row was rejected (see the findings)")
-        return Inspection(path, fmt, False, lines)
-    return Inspection(path, fmt, True, lines)
+        return Inspection(path, fmt, False, lines, result.findings)
+    return Inspection(path, fmt, True, lines, result.findings)
 
 
 def _snippet(fmt: str, options: dict, mappings: dict, pattern: str) -> list[str]:

@@ -141,3 +141,12 @@ def test_no_required_cells_is_a_warning(tmp_path):
     stated = write(tmp_path, [grid("strom"), factors_source()],
                    balance={"factor_set": "lca_compiled_2026", "required_cells": {"electricity": ["households"]}})
     assert not [m for m in messages(stated) if "required_cells" in m]
+
+
+def test_a_placeholder_left_from_inspect_is_an_error(tmp_path):
+    (tmp_path / "kba").mkdir()
+    kba = {"id": "kba", "partner": "KBA", "connector": "file_drop", "location": "kba", "format": "kba_fz3",
+           "options": {"pattern": "*.xlsx"}, "mappings": {"municipality_names": {"WUENNENBERG,ST.": "<its 8-digit key>"}}}
+    assert ("error: sources[0] (kba).mappings.municipality_names: 'WUENNENBERG,ST.': the placeholder <its 8-digit "
+            "key> is still there (inspect writes it where only the partner or you can say the value)") in messages(
+        write(tmp_path, [kba, factors_source()]))

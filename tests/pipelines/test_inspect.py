@@ -304,3 +304,18 @@ def test_the_region_level_of_a_district_free_city_is_named_so():
     hamm = Region("05915000", frozenset({"05915000"}))
     assert _levels(pd.DataFrame({"ags": ["05915000"]}), hamm) == "district-free city; 1 key(s): 05915000"
     assert _levels(pd.DataFrame({"ags": ["05974000", "05974004"]}), SOEST).startswith("district, municipality; 2")
+
+
+def test_kba_names_matching_no_municipality_get_a_mapping_to_fill_in():
+    """Kreis Paderborn with its names from the real GV100AD: 'WUENNENBERG,ST.' (FZ 3.1 row 6281, Bad Wünnenberg)
+    matches no name; the snippet carries mappings.municipality_names for it, its key left to the engineer."""
+    from assets.district_init import region_from_directory
+    from sources.inspection import inspect_file
+
+    directory = region_from_directory(REAL / "destatis" / "GV100AD_311217.ASC", "05774000").municipalities
+    region = Region("05774000", frozenset(directory["ags"]) - {"05774000"},
+                    names=tuple(zip(directory["ags"], directory["name"], strict=True)))
+    result = inspect_file(REAL / "kba" / "fz3_2021.xlsx", region)
+    text = "\n".join(result.lines)
+    assert result.readable and "mappings.municipality_names below needs each one's 8-digit key" in text
+    assert _snippet_source(text + "\n")["mappings"] == {"municipality_names": {"WUENNENBERG,ST.": "<its 8-digit key>"}}
