@@ -166,6 +166,14 @@ def key_changes_of(cfg: DistrictConfig, register: pd.DataFrame, raw: dict[str, p
     return key_changes_in_use(mine, raw, rejected, {s.id: threshold_for(s.options) for s in sources})
 
 
+def key_changes_pending(cfg: DistrictConfig, data_path: Path) -> bool:
+    """Key-change sources are configured but nothing has landed in `data_path` yet (before the first run)."""
+    from warehouse.store import ParquetStore
+
+    configured = any(f in KEY_CHANGE_FORMATS for f in configured_formats(cfg))
+    return configured and not ParquetStore(data_path / "warehouse").exists(LANDING_TABLE)
+
+
 def landed_region(cfg: DistrictConfig, data_path: Path) -> Region:
     """The region a run's parsers would use now: widened by the former keys of the landed key-change deliveries in
     use, found exactly as the raw and core assets find them (for `klimamonitor validate` and the sensors, which

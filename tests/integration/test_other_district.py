@@ -160,6 +160,11 @@ def test_data_under_former_keys_are_moved_to_todays_municipalities(tmp_path):
     check = CliRunner().invoke(main, ["validate", "--config", str(cfg), "--data-dir", str(data),
                                       "--source", "musternetz_strom", str(grid / "Netzabsatz_2020.csv")])
     assert check.exit_code == 0 and "rows rejected: 0" in check.output, check.output
+    assert "have not landed yet" not in check.output
+    # before any run (nothing landed) it cannot know the key changes, and says so
+    early = CliRunner().invoke(main, ["validate", "--config", str(cfg), "--data-dir", str(tmp_path / "no_run_yet"),
+                                      "--source", "musternetz_strom", str(grid / "Netzabsatz_2020.csv")])
+    assert "note: the key-change sources have not landed yet (no run in this data directory)" in early.output
 
 
 def test_validate_rejects_former_keys_without_a_key_change_delivery(tmp_path):
