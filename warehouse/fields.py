@@ -122,7 +122,9 @@ _FIELD_LIST = [
     Field("view", "string", "Which balance: bisko (the conformant balance) or a separately labelled non-BISKO view",
           allowed=("bisko", "local_mix", "weather_corrected", "ets_production")),
     Field("bisko_conformant", "boolean", "False where a factor behind the value was derived by a non-BISKO rule "
-          "(interpolation, carry-forward) or the view is not the BISKO balance"),
+          "(interpolation, carry-forward) or the view is not the BISKO balance; it judges the factors only (a row "
+          "without energy has none to judge): whether the balance is BISKO-conformant, criterion by criterion "
+          "(required cells, district heat, ...), is the table bisko_conformity"),
     Field("emissions_t_co2e", "number", "Greenhouse-gas emissions in CO2 equivalents incl. upstream chains",
           unit="t CO2e", minimum=0, decimals=3),
     Field("balance_scope", "string", "total, or one BISKO sector", allowed=("total", "households", "commerce",
