@@ -183,12 +183,14 @@ def mariadb_url() -> str:
 
 def pytest_collection_modifyitems(items):
     """Every test under tests/integration/ runs the whole pipeline (or the UI, or the CLI on a run): marked
-    `integration`, so `pytest -m "not integration"` is the quick unit suite. The tests on the demo run go last
-    (the order otherwise kept): by the time a worker reaches them, the warm-up (`pytest_configure`) has run it."""
+    `integration`, so `pytest -m "not integration"` is the quick unit suite. The files with tests on the demo run
+    go last (a worker takes a file whole; the order otherwise kept): by the time a worker reaches them, the warm-up
+    (`pytest_configure`) has run it."""
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.integration)
-    items.sort(key=lambda item: "demo_run" in getattr(item, "fixturenames", ()))
+    on_demo = {item.path for item in items if "demo_run" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.path in on_demo)
 
 
 def stop_process_group(proc, timeout_s: float = 20) -> None:
