@@ -195,7 +195,7 @@ def table_head(delivery: Delivery, max_rows: int = 20000) -> TableHead | None:
     data = delivery.content()
     if is_xlsx(data):
         # the sheet whose header row names most columns of the tidy layouts (a cover sheet, an imprint or a table of
-        # contents before the table is skipped); of equals the first
+        # contents before the table is skipped); of equally good ones the first
         sheets = read_sheets(delivery)
         heads = [(name, _head([[cell_text(c) for c in row] for row in grid[: max_rows + 50]], None))
                  for name, grid in sheets.items()]

@@ -75,8 +75,9 @@ class Place:
         if city:  # the directory's 'Hamm, Stadt' reads 'Stadt Hamm', a bare 'Düsseldorf' 'Stadt Düsseldorf';
             # every city designation (Stadt, Landeshauptstadt, Hansestadt, ...) is feminine
             base, _, designation = name.partition(", ")
-            named = f"{designation} {base}" if designation else name if "stadt" in name.split()[0].lower() \
-                else f"Stadt {name}"
+            words = name.split()  # a designation before the name ('Landeshauptstadt Düsseldorf'), never 'Darmstadt'
+            designated = any(w.lower().endswith("stadt") for w in words[:-1])
+            named = f"{designation} {base}" if designation else name if designated else f"Stadt {name}"
             return cls(named, "die", "die Stadt", "in der Stadt", "Stadtgebiet", "der Stadt",
                        has_municipalities=False)
         if ags == "0" * 8:

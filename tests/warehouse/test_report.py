@@ -280,6 +280,8 @@ def test_a_year_without_emissions_is_shown_missing_never_0():
     ("Kreis Soest", "05974000", False, "Wo steht der Kreis Soest bei seinen"),
     ("Hamm, Stadt", "05915000", True, "Wo steht die Stadt Hamm bei ihren"),
     ("Düsseldorf", "05111000", True, "Wo steht die Stadt Düsseldorf bei ihren"),
+    ("Darmstadt", "06411000", True, "Wo steht die Stadt Darmstadt bei ihren"),  # 'stadt' in the name itself
+    ("Kreisfreie Stadt Hamm", "05915000", True, "Wo steht die Kreisfreie Stadt Hamm bei ihren"),
     ("Region Hannover", "03241000", False, "Wo steht die Region Hannover bei ihren"),
     ("Nordrhein-Westfalen", "05000000", False, "Wo steht Nordrhein-Westfalen bei seinen"),
     ("Deutschland", "00000000", False, "Wo steht Deutschland bei seinen"),
